@@ -2,19 +2,24 @@ package io.promethium.launcher;
 
 import io.promethium.launcher.spi.LeakedThread;
 import io.promethium.launcher.spi.PluginThreads;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
@@ -40,9 +45,26 @@ import org.osgi.framework.wiring.BundleWiring;
  * the bundle's class loader can still be asked, and only those alive then are considered, so the
  * threads of the version that replaces it (same class names) are never taken for leaks.
  *
- * <p>Not seen: virtual threads (not listed by {@link Thread#getAllStackTraces()}), and an idle
- * pool worker made by a default thread factory whose stack is all JDK frames and whose context
- * class loader is not the bundle's (nothing on it names the bundle).
+ * <p>Virtual threads are not listed by {@link Thread#getAllStackTraces()}: at the stop a JSON thread
+ * dump ({@link ThreadDump}) lists them, with their stacks but not their {@link Thread} objects.
+ * One is the bundle's by the same frame rule (its outermost frame outside the JDK: the
+ * {@code Runnable} of {@code Thread.ofVirtual().start(...)}, the task of a virtual-thread-per-task
+ * executor). Without its object it can neither be interrupted nor watched: the second and third
+ * looks take a dump again and go by thread id (ids are never reused), and the report says it was
+ * not interrupted. The dump is taken at a bundle's stop (nothing cheaper tells whether any
+ * virtual thread is the bundle's), again at the later looks only when the first found one, and
+ * by {@link #leaked()} only while a reported virtual thread is listed.
+ *
+ * <p>Not seen: an idle pool worker ({@code ThreadPoolExecutor}, {@code ScheduledThreadPoolExecutor},
+ * {@code ForkJoinPool}) made by the JDK's default thread factory. Its stack is all JDK frames
+ * (waiting in the queue's {@code take}), its class is {@code Thread}, and its context class
+ * loader is that of the thread that first submitted to the pool (a framework thread, in an
+ * activator). What ties it to the bundle, the pool's thread factory or its task, is reachable
+ * only through private fields of {@code java.lang.Thread} and {@code ThreadPoolExecutor$Worker},
+ * which would need {@code --add-opens java.base/...} for the launcher and would still name only
+ * JDK classes for the default factory. A worker running a task of the bundle when the bundle
+ * stops is seen (the task is its outermost non-JDK frame), as is one of a pool whose factory
+ * sets the bundle's context class loader or whose threads are of a class of the bundle.
  */
 final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads, AutoCloseable {
 
@@ -55,11 +77,18 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
     private record Owner(String plugin, String version, long bundleId, Instant stoppedAt) {
     }
 
-    /** One bundle's stop and the threads that were its own then. */
-    private record Stop(Owner owner, List<Thread> threads) {
+    /**
+     * One bundle's stop and the threads that were its own then: those with a {@link Thread} object,
+     * and the ids of virtual ones known from a dump only.
+     */
+    private record Stop(Owner owner, List<Thread> threads, Set<Long> dumped) {
         List<Thread> alive() {
             return threads.stream().filter(Thread::isAlive).toList();
         }
+    }
+
+    /** A virtual thread known from a dump only, as last seen. */
+    private record Seen(Owner owner, String name, String topFrame) {
     }
 
     private final BundleContext context;
@@ -67,7 +96,11 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
     private final ScheduledExecutorService timer;
     /** Reported threads, until they end. */
     private final Map<Thread, Owner> leaked = new ConcurrentHashMap<>();
+    /** Reported virtual threads known from a dump only, by thread id, until a dump no longer lists them. */
+    private final Map<Long, Seen> leakedDumped = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Whether the last thread dump failed: then a reported virtual thread stays listed as last seen. */
+    private volatile boolean dumpFailed;
 
     /**
      * @param context the system bundle's context: its listener sees every bundle
@@ -100,12 +133,15 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
         if (loader == null) {
             return;
         }
-        List<Thread> own = threadsOf(loader);
-        if (own.isEmpty()) {
+        Map<String, Boolean> local = new HashMap<>();
+        Set<Long> platform = new HashSet<>();
+        List<Thread> own = threadsOf(loader, local, platform);
+        Set<Long> dumped = virtualThreadsOf(loader, local, platform);
+        if (own.isEmpty() && dumped.isEmpty()) {
             return;
         }
         Stop stop = new Stop(new Owner(String.valueOf(bundle.getSymbolicName()), bundle.getVersion().toString(), bundle.getBundleId(),
-                Instant.now()), own);
+                Instant.now()), own, dumped);
         schedule(() -> interrupt(stop));
     }
 
@@ -115,22 +151,72 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
         return system == null || system.getState() == Bundle.STOPPING;
     }
 
-    /** The live threads that are the loader's bundle's, other than this one and those reported already. */
-    private List<Thread> threadsOf(ClassLoader loader) {
+    /**
+     * The live platform threads that are the loader's bundle's, other than this one and those
+     * reported already; every live one's id goes into {@code platform}.
+     */
+    private List<Thread> threadsOf(ClassLoader loader, Map<String, Boolean> local, Set<Long> platform) {
         Thread self = Thread.currentThread();
-        Map<String, Boolean> local = new HashMap<>();
         List<Thread> own = new ArrayList<>();
         for (Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet()) {
             Thread thread = entry.getKey();
+            platform.add(thread.threadId());
             if (thread == self || !thread.isAlive() || leaked.containsKey(thread)) {
                 continue;
             }
             if (thread.getClass().getClassLoader() == loader || thread.getContextClassLoader() == loader
-                    || startedIn(entry.getValue(), loader, local)) {
+                    || startedIn(Arrays.stream(entry.getValue()).map(StackFrame::of).toList(), loader, local)) {
                 own.add(thread);
             }
         }
         return own;
+    }
+
+    /** The ids of the live virtual threads that are the loader's bundle's, from a dump, other than those reported already. */
+    private Set<Long> virtualThreadsOf(ClassLoader loader, Map<String, Boolean> local, Set<Long> platform) {
+        Set<Long> own = new HashSet<>();
+        for (ThreadDump.Dumped thread : dumpVirtual(platform)) {
+            if (!leakedDumped.containsKey(thread.tid())
+                    && startedIn(thread.stack().stream().map(StackFrame::parse).toList(), loader, local)) {
+                own.add(thread.tid());
+            }
+        }
+        return own;
+    }
+
+    /** The live virtual threads by a dump; none when the JVM cannot dump (a WARN for the first of consecutive failures). */
+    private List<ThreadDump.Dumped> dumpVirtual(Set<Long> platform) {
+        try {
+            List<ThreadDump.Dumped> threads = ThreadDump.virtualThreads(platform);
+            dumpFailed = false;
+            return threads;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(dumpFailed ? Level.FINE : Level.WARNING, "Cannot dump the threads to look for virtual threads stopped plugins leave running", e);
+            dumpFailed = true;
+            return List.of();
+        }
+    }
+
+    /** The virtual threads of the ids that a dump lists now, by id. */
+    private Map<Long, ThreadDump.Dumped> aliveDumped(Set<Long> ids) {
+        Map<Long, ThreadDump.Dumped> alive = new HashMap<>();
+        if (ids.isEmpty()) {
+            return alive;
+        }
+        for (ThreadDump.Dumped thread : dumpVirtual(platformIds())) {
+            if (ids.contains(thread.tid())) {
+                alive.put(thread.tid(), thread);
+            }
+        }
+        return alive;
+    }
+
+    private static Set<Long> platformIds() {
+        Set<Long> ids = new HashSet<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            ids.add(thread.threadId());
+        }
+        return ids;
     }
 
     /**
@@ -138,14 +224,14 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
      * class the loader defined itself; a class it imports from another bundle is not its own.
      * Names are resolved through the loader (a frame names its class, not the class itself).
      */
-    private static boolean startedIn(StackTraceElement[] stack, ClassLoader loader, Map<String, Boolean> local) {
-        for (int i = stack.length - 1; i >= 0; i--) {
-            StackTraceElement frame = stack[i];
+    private static boolean startedIn(List<StackFrame> stack, ClassLoader loader, Map<String, Boolean> local) {
+        for (int i = stack.size() - 1; i >= 0; i--) {
+            StackFrame frame = stack.get(i);
             // A hidden class (a lambda's proxy, named Host$$Lambda/0x...) cannot be looked up by name: its host's frame follows.
-            if (frame.getModuleName() != null || frame.getClassName().indexOf('/') >= 0) {
+            if (frame.jdk() || !frame.named()) {
                 continue;
             }
-            return local.computeIfAbsent(frame.getClassName(), name -> {
+            return local.computeIfAbsent(frame.className(), name -> {
                 try {
                     return Class.forName(name, false, loader).getClassLoader() == loader;
                 } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
@@ -158,26 +244,41 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
 
     private void interrupt(Stop stop) {
         List<Thread> alive = stop.alive();
-        if (alive.isEmpty()) {
+        Map<Long, ThreadDump.Dumped> aliveDumped = aliveDumped(stop.dumped());
+        if (alive.isEmpty() && aliveDumped.isEmpty()) {
             return;
         }
-        LOG.info("Plugin " + stop.owner().plugin() + " " + stop.owner().version() + " stopped " + graceText()
-                + " ago; interrupting " + alive.size() + " of its threads still running: " + names(alive));
+        StringBuilder message = new StringBuilder("Plugin " + stop.owner().plugin() + " " + stop.owner().version() + " stopped "
+                + graceText() + " ago");
+        if (!alive.isEmpty()) {
+            message.append("; interrupting ").append(alive.size()).append(" of its threads still running: ").append(names(alive));
+        }
+        if (!aliveDumped.isEmpty()) {
+            message.append("; ").append(aliveDumped.size()).append(" of its virtual threads still running, which cannot be interrupted "
+                    + "(a thread dump lists them but gives no handle on them): ").append(dumpedNames(aliveDumped.values()));
+        }
+        LOG.info(message.toString());
         alive.forEach(Thread::interrupt);
-        schedule(() -> report(stop));
+        schedule(() -> report(new Stop(stop.owner(), stop.threads(), aliveDumped.keySet())));
     }
 
     private void report(Stop stop) {
         List<Thread> alive = stop.alive();
-        if (alive.isEmpty()) {
-            LOG.info("Plugin " + stop.owner().plugin() + " " + stop.owner().version() + ": its threads ended when interrupted");
+        Map<Long, ThreadDump.Dumped> aliveDumped = aliveDumped(stop.dumped());
+        if (alive.isEmpty() && aliveDumped.isEmpty()) {
+            LOG.info("Plugin " + stop.owner().plugin() + " " + stop.owner().version() + ": its threads ended");
             return;
         }
         alive.forEach(t -> leaked.put(t, stop.owner()));
+        aliveDumped.values().forEach(t -> leakedDumped.put(t.tid(), new Seen(stop.owner(), t.name(), topFrame(t.stack()))));
+        List<String> described = new ArrayList<>();
+        alive.forEach(t -> described.add("\"" + t.getName() + "\" at " + topFrame(t)));
+        aliveDumped.values().forEach(t -> described.add("\"" + t.name() + "\" (virtual, not interrupted: known from a thread dump "
+                + "only) at " + topFrame(t.stack())));
         LOG.warning("Plugin " + stop.owner().plugin() + " " + stop.owner().version() + " (bundle " + stop.owner().bundleId()
-                + ") left " + alive.size() + " thread(s) running after it stopped, which ignored an interrupt; they keep running and keep "
-                + "its classes in memory: " + alive.stream().map(t -> "\"" + t.getName() + "\" at " + topFrame(t))
-                .collect(Collectors.joining(", ")));
+                + ") left " + described.size() + " thread(s) running after it stopped, which "
+                + (aliveDumped.isEmpty() ? "ignored an interrupt" : alive.isEmpty() ? "could not be interrupted" : "ignored an interrupt or could not be interrupted")
+                + "; they keep running and keep its classes in memory: " + String.join(", ", described));
     }
 
     private void schedule(Runnable task) {
@@ -192,21 +293,29 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
         return threads.stream().map(t -> "\"" + t.getName() + "\"").collect(Collectors.joining(", "));
     }
 
-    /** The thread's top frame and, when that is the JDK's, the innermost frame of other code (the plugin's, mostly). */
+    private static String dumpedNames(java.util.Collection<ThreadDump.Dumped> threads) {
+        return threads.stream().map(t -> "\"" + t.name() + "\"").collect(Collectors.joining(", "));
+    }
+
     private static String topFrame(Thread thread) {
-        StackTraceElement[] stack = thread.getStackTrace();
-        if (stack.length == 0) {
+        return topFrame(Arrays.stream(thread.getStackTrace()).map(StackTraceElement::toString).toList());
+    }
+
+    /** The top frame and, when that is the JDK's, the innermost frame of other code (the plugin's, mostly). */
+    private static String topFrame(List<String> stack) {
+        if (stack.isEmpty()) {
             return "";
         }
-        if (stack[0].getModuleName() == null) {
-            return stack[0].toString();
+        if (!StackFrame.parse(stack.get(0)).jdk()) {
+            return stack.get(0);
         }
-        for (StackTraceElement frame : stack) {
-            if (frame.getModuleName() == null && frame.getClassName().indexOf('/') < 0) {
-                return stack[0] + " in " + frame;
+        for (String text : stack) {
+            StackFrame frame = StackFrame.parse(text);
+            if (!frame.jdk() && frame.named()) {
+                return stack.get(0) + " in " + text;
             }
         }
-        return stack[0].toString();
+        return stack.get(0);
     }
 
     private String graceText() {
@@ -225,6 +334,19 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
             Owner owner = entry.getValue();
             result.add(new LeakedThread(owner.plugin(), owner.version(), owner.bundleId(), thread.getName(), topFrame(thread),
                     owner.stoppedAt()));
+        }
+        if (!leakedDumped.isEmpty()) {
+            Map<Long, ThreadDump.Dumped> alive = aliveDumped(Set.copyOf(leakedDumped.keySet()));
+            for (Map.Entry<Long, Seen> entry : leakedDumped.entrySet()) {
+                ThreadDump.Dumped now = alive.get(entry.getKey());
+                if (now == null && !dumpFailed) {
+                    leakedDumped.remove(entry.getKey());
+                    continue;
+                }
+                Seen seen = now == null ? entry.getValue() : new Seen(entry.getValue().owner(), now.name(), topFrame(now.stack()));
+                Owner owner = seen.owner();
+                result.add(new LeakedThread(owner.plugin(), owner.version(), owner.bundleId(), seen.name(), seen.topFrame(), owner.stoppedAt()));
+            }
         }
         result.sort(Comparator.comparing(LeakedThread::plugin).thenComparing(LeakedThread::name));
         return List.copyOf(result);

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -49,9 +50,11 @@ import org.osgi.framework.wiring.BundleWiring;
  * dump ({@link ThreadDump}) lists them, with their stacks but not their {@link Thread} objects.
  * One is the bundle's by the same frame rule (its outermost frame outside the JDK: the
  * {@code Runnable} of {@code Thread.ofVirtual().start(...)}, the task of a virtual-thread-per-task
- * executor). Without its object it can neither be interrupted nor watched: the second and third
- * looks take a dump again and go by thread id (ids are never reused), and the report says it was
- * not interrupted. The dump is taken at a bundle's stop (nothing cheaper tells whether any
+ * executor). Its {@link Thread} object is looked up in the JDK's thread containers
+ * ({@link VirtualThreadHandles}, when the JVM exports {@code jdk.internal.vm} to the launcher):
+ * found, it is interrupted and watched as a platform thread is. Otherwise it can neither be
+ * interrupted nor watched: the second and third looks take a dump again and go by thread id (ids
+ * are never reused), and the report says it was not interrupted. The dump is taken at a bundle's stop (nothing cheaper tells whether any
  * virtual thread is the bundle's), again at the later looks only when the first found one, and
  * by {@link #leaked()} only while a reported virtual thread is listed.
  *
@@ -93,6 +96,7 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
 
     private final BundleContext context;
     private final Duration grace;
+    private final Function<Set<Long>, Map<Long, Thread>> virtualThreads;
     private final ScheduledExecutorService timer;
     /** Reported threads, until they end. */
     private final Map<Thread, Owner> leaked = new ConcurrentHashMap<>();
@@ -108,6 +112,15 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
      *              before those left are reported
      */
     ThreadLeakWatch(BundleContext context, Duration grace) {
+        this(context, grace, VirtualThreadHandles.find().orElse(ids -> Map.of()));
+    }
+
+    /**
+     * @param virtualThreads the live virtual threads of the given ids that it can reach (none: they
+     *                       are known from dumps only)
+     */
+    ThreadLeakWatch(BundleContext context, Duration grace, Function<Set<Long>, Map<Long, Thread>> virtualThreads) {
+        this.virtualThreads = Objects.requireNonNull(virtualThreads, "virtualThreads is null");
         this.context = Objects.requireNonNull(context, "context is null");
         this.grace = Objects.requireNonNull(grace, "grace is null");
         if (grace.isNegative() || grace.isZero()) {
@@ -137,6 +150,11 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
         Set<Long> platform = new HashSet<>();
         List<Thread> own = threadsOf(loader, local, platform);
         Set<Long> dumped = virtualThreadsOf(loader, local, platform);
+        if (!dumped.isEmpty()) {
+            Map<Long, Thread> reached = handles(dumped);
+            own.addAll(reached.values());
+            dumped.removeAll(reached.keySet());
+        }
         if (own.isEmpty() && dumped.isEmpty()) {
             return;
         }
@@ -174,9 +192,11 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
 
     /** The ids of the live virtual threads that are the loader's bundle's, from a dump, other than those reported already. */
     private Set<Long> virtualThreadsOf(ClassLoader loader, Map<String, Boolean> local, Set<Long> platform) {
+        Set<Long> reported = new HashSet<>(leakedDumped.keySet());
+        leaked.keySet().forEach(t -> reported.add(t.threadId()));
         Set<Long> own = new HashSet<>();
         for (ThreadDump.Dumped thread : dumpVirtual(platform)) {
-            if (!leakedDumped.containsKey(thread.tid())
+            if (!reported.contains(thread.tid())
                     && startedIn(thread.stack().stream().map(StackFrame::parse).toList(), loader, local)) {
                 own.add(thread.tid());
             }
@@ -194,6 +214,16 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
             LOG.log(dumpFailed ? Level.FINE : Level.WARNING, "Cannot dump the threads to look for virtual threads stopped plugins leave running", e);
             dumpFailed = true;
             return List.of();
+        }
+    }
+
+    /** The virtual threads of those ids that can be reached, by id; none when the lookup fails. */
+    private Map<Long, Thread> handles(Set<Long> ids) {
+        try {
+            return virtualThreads.apply(ids);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Cannot reach virtual threads by id; they are known from thread dumps only", e);
+            return Map.of();
         }
     }
 

@@ -142,13 +142,13 @@ class ThreadLeakWatchTest {
         assertThat(watch.leaked()).as("a leaked thread is listed until it ends").isEmpty();
     }
 
+    /** Where the virtual threads' objects cannot be reached (the server without the export): known from dumps only. */
     @Test
     void aStoppedBundlesVirtualThreadsAreReportedWithoutAnInterruptUntilTheyEnd() throws Exception {
-        Bundle bundle = framework.getBundleContext().installBundle("test:virtual", jarStream("test.leaky.virtual", "1.0.0",
-                VirtualLeakyActivator.class));
-        bundle.start();
-        AtomicBoolean release = framework.getBundleContext().getService(framework.getBundleContext().getServiceReference(AtomicBoolean.class));
-        releases.add(release);
+        watch.close();
+        watch = new ThreadLeakWatch(framework.getBundleContext(), GRACE, ids -> Map.of());
+        Bundle bundle = installVirtual();
+        AtomicBoolean release = release();
         // A virtual thread started elsewhere (as a kernel virtual thread in a plugin call) that is in the bundle's code when it stops.
         CountDownLatch callerRelease = new CountDownLatch(1);
         AtomicBoolean callerInterrupted = new AtomicBoolean();
@@ -167,12 +167,13 @@ class ThreadLeakWatchTest {
         await(() -> !watch.leaked().isEmpty());
 
         assertThat(watch.leaked()).extracting(LeakedThread::plugin, LeakedThread::bundleId, LeakedThread::name).containsExactly(
+                tuple("test.leaky.virtual", bundle.getBundleId(), "polite-virtual-leaker-1.0.0"),
                 tuple("test.leaky.virtual", bundle.getBundleId(), "pooled-virtual-leaker-1.0.0"),
                 tuple("test.leaky.virtual", bundle.getBundleId(), "virtual-leaker-1.0.0"));
         assertThat(watch.leaked()).allSatisfy(t -> assertThat(t.topFrame()).as("where it is, in the plugin's code")
-                .contains(" in io.promethium.launcher.leaky.VirtualLeakyActivator.blockUntil("));
+                .contains(" in io.promethium.launcher.leaky.VirtualLeakyActivator."));
         assertThat(logged).filteredOn(r -> r.getLevel() == Level.INFO).singleElement().satisfies(r -> assertThat(r.getMessage())
-                .contains("test.leaky.virtual 1.0.0", "2 of its virtual threads still running, which cannot be interrupted"));
+                .contains("test.leaky.virtual 1.0.0", "3 of its virtual threads still running, which cannot be interrupted"));
         assertThat(logged).filteredOn(r -> r.getLevel() == Level.WARNING).singleElement().satisfies(r -> assertThat(r.getMessage())
                 .contains("\"virtual-leaker-1.0.0\" (virtual, not interrupted", "\"pooled-virtual-leaker-1.0.0\" (virtual, not interrupted")
                 .doesNotContain("kernel-virtual-caller"));
@@ -183,6 +184,42 @@ class ThreadLeakWatchTest {
         callerRelease.countDown();
         caller.join(5_000);
         assertThat(callerInterrupted).isFalse();
+    }
+
+    /** Where they can (this module's tests run with the export): interrupted, then reported as platform threads are. */
+    @Test
+    void aStoppedBundlesReachableVirtualThreadsAreInterruptedAndThoseLeftReported() throws Exception {
+        assertThat(VirtualThreadHandles.find()).as("the surefire argLine exports jdk.internal.vm").isPresent();
+        Bundle bundle = installVirtual();
+        AtomicBoolean release = release();
+
+        bundle.stop();
+        await(() -> !watch.leaked().isEmpty());
+
+        assertThat(watch.leaked()).extracting(LeakedThread::name).as("the polite one ended when interrupted")
+                .containsExactly("pooled-virtual-leaker-1.0.0", "virtual-leaker-1.0.0");
+        assertThat(logged).filteredOn(r -> r.getLevel() == Level.INFO).singleElement().satisfies(r -> assertThat(r.getMessage())
+                .contains("interrupting 3 of its threads", "\"polite-virtual-leaker-1.0.0\"").doesNotContain("cannot be interrupted"));
+        assertThat(logged).filteredOn(r -> r.getLevel() == Level.WARNING).singleElement().satisfies(r -> assertThat(r.getMessage())
+                .contains("which ignored an interrupt", "\"virtual-leaker-1.0.0\" at ").doesNotContain("not interrupted", "polite"));
+
+        release.set(true);
+        await(() -> watch.leaked().isEmpty());
+    }
+
+    private Bundle installVirtual() throws Exception {
+        Bundle bundle = framework.getBundleContext().installBundle("test:virtual", jarStream("test.leaky.virtual", "1.0.0",
+                VirtualLeakyActivator.class));
+        bundle.start();
+        return bundle;
+    }
+
+    /** What ends the started virtual bundle's threads, which it registered as a service. */
+    private AtomicBoolean release() {
+        var context = framework.getBundleContext();
+        AtomicBoolean release = context.getService(context.getServiceReference(AtomicBoolean.class));
+        releases.add(release);
+        return release;
     }
 
     @Test

@@ -8,10 +8,11 @@ import org.osgi.framework.BundleContext;
 
 /**
  * A badly written plugin that leaves virtual threads, packed into a test bundle by
- * {@code ThreadLeakWatchTest}: {@code virtual-leaker-<version>}, started directly, and
+ * {@code ThreadLeakWatchTest}: {@code virtual-leaker-<version>}, started directly,
  * {@code pooled-virtual-leaker-<version>}, a task of a virtual-thread-per-task executor it never
- * closes. Both ignore interrupts and end only when the {@link AtomicBoolean} it registers as a
- * service is set (so the test can end them; a real one would run until the JVM exits).
+ * closes, both ignoring interrupts, and {@code polite-virtual-leaker-<version>}, which ends when
+ * interrupted. All end when the {@link AtomicBoolean} it registers as a service is set (so the
+ * test can end them; a real one would run until the JVM exits).
  */
 public final class VirtualLeakyActivator implements BundleActivator {
 
@@ -21,6 +22,15 @@ public final class VirtualLeakyActivator implements BundleActivator {
         AtomicBoolean release = new AtomicBoolean();
         context.registerService(AtomicBoolean.class, release, null);
         Thread.ofVirtual().name("virtual-leaker-" + version).start(() -> blockUntil(release));
+        Thread.ofVirtual().name("polite-virtual-leaker-" + version).start(() -> {
+            try {
+                while (!release.get()) {
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                // asked to end: ends
+            }
+        });
         ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pooled-virtual-leaker-" + version).factory());
         pool.submit(() -> blockUntil(release));
     }

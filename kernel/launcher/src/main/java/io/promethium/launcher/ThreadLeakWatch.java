@@ -49,7 +49,7 @@ import org.osgi.framework.wiring.BundleWiring;
  * the bundle's class loader can still be asked, and only those alive then are considered, so the
  * threads of the version that replaces it (same class names) are never taken for leaks.
  *
- * <p>Virtual threads are not listed by {@link Thread#getAllStackTraces()}: at the stop a JSON thread
+ * <p>Virtual threads are not listed by {@link Thread#getAllStackTraces()}: right after the stop a JSON thread
  * dump ({@link ThreadDump}) lists them, with their stacks but not their {@link Thread} objects.
  * One is the bundle's by the same frame rule (its outermost frame outside the JDK: the
  * {@code Runnable} of {@code Thread.ofVirtual().start(...)}, the task of a virtual-thread-per-task

@@ -2,19 +2,28 @@ package io.promethium.launcher;
 
 import io.promethium.launcher.spi.LeakedThread;
 import io.promethium.launcher.spi.PluginThreads;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
@@ -40,9 +49,29 @@ import org.osgi.framework.wiring.BundleWiring;
  * the bundle's class loader can still be asked, and only those alive then are considered, so the
  * threads of the version that replaces it (same class names) are never taken for leaks.
  *
- * <p>Not seen: virtual threads (not listed by {@link Thread#getAllStackTraces()}), and an idle
- * pool worker made by a default thread factory whose stack is all JDK frames and whose context
- * class loader is not the bundle's (nothing on it names the bundle).
+ * <p>Virtual threads are not listed by {@link Thread#getAllStackTraces()}: right after the stop a JSON thread
+ * dump ({@link ThreadDump}) lists them, with their stacks but not their {@link Thread} objects.
+ * One is the bundle's by the same frame rule (its outermost frame outside the JDK: the
+ * {@code Runnable} of {@code Thread.ofVirtual().start(...)}, the task of a virtual-thread-per-task
+ * executor). Its {@link Thread} object is looked up in the JDK's thread containers
+ * ({@link VirtualThreadHandles}, when the JVM exports {@code jdk.internal.vm} to the launcher):
+ * found, it is interrupted and watched as a platform thread is. Otherwise it can neither be
+ * interrupted nor watched: the second and third looks take a dump again and go by thread id (ids
+ * are never reused), and the report says it was not interrupted. The dump is taken on the
+ * watch's thread right after a stop, once for all the bundles stopped since the last one (see
+ * {@link #lookForVirtualThreads()}), at the later looks only for stops that had virtual threads,
+ * and by {@link #leaked()} only while a virtual thread known from a dump is listed.
+ *
+ * <p>Not seen: an idle pool worker ({@code ThreadPoolExecutor}, {@code ScheduledThreadPoolExecutor},
+ * {@code ForkJoinPool}) made by the JDK's default thread factory. Its stack is all JDK frames
+ * (waiting in the queue's {@code take}), its class is {@code Thread}, and its context class
+ * loader is that of the thread that first submitted to the pool (a framework thread, in an
+ * activator). What ties it to the bundle, the pool's thread factory or its task, is reachable
+ * only through private fields of {@code java.lang.Thread} and {@code ThreadPoolExecutor$Worker},
+ * which would need {@code --add-opens java.base/...} for the launcher and would still name only
+ * JDK classes for the default factory. A worker running a task of the bundle when the bundle
+ * stops is seen (the task is its outermost non-JDK frame), as is one of a pool whose factory
+ * sets the bundle's context class loader or whose threads are of a class of the bundle.
  */
 final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads, AutoCloseable {
 
@@ -55,19 +84,39 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
     private record Owner(String plugin, String version, long bundleId, Instant stoppedAt) {
     }
 
-    /** One bundle's stop and the threads that were its own then. */
-    private record Stop(Owner owner, List<Thread> threads) {
+    /**
+     * One bundle's stop and the threads that were its own then: those with a {@link Thread} object,
+     * and the ids of virtual ones known from a dump only.
+     */
+    private record Stop(Owner owner, List<Thread> threads, Set<Long> dumped) {
         List<Thread> alive() {
             return threads.stream().filter(Thread::isAlive).toList();
         }
     }
 
+    /**
+     * A bundle's stop whose virtual threads are still to be looked for: its loader, the names
+     * that loader was asked for, its platform threads, and the first thread id newer than the stop.
+     */
+    private record Pending(Owner owner, ClassLoader loader, Map<String, Boolean> local, List<Thread> threads, long newer) {
+    }
+
+    /** A virtual thread known from a dump only, as last seen. */
+    private record Seen(Owner owner, String name, String topFrame) {
+    }
+
     private final BundleContext context;
     private final Duration grace;
+    private final Function<Set<Long>, Map<Long, Thread>> virtualThreads;
     private final ScheduledExecutorService timer;
     /** Reported threads, until they end. */
     private final Map<Thread, Owner> leaked = new ConcurrentHashMap<>();
+    /** Reported virtual threads known from a dump only, by thread id, until a dump no longer lists them. */
+    private final Map<Long, Seen> leakedDumped = new ConcurrentHashMap<>();
+    private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    /** Whether the last thread dump failed: then a reported virtual thread stays listed as last seen. */
+    private volatile boolean dumpFailed;
 
     /**
      * @param context the system bundle's context: its listener sees every bundle
@@ -75,6 +124,15 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
      *              before those left are reported
      */
     ThreadLeakWatch(BundleContext context, Duration grace) {
+        this(context, grace, VirtualThreadHandles.find().orElse(ids -> Map.of()));
+    }
+
+    /**
+     * @param virtualThreads the live virtual threads of the given ids that it can reach (none: they
+     *                       are known from dumps only)
+     */
+    ThreadLeakWatch(BundleContext context, Duration grace, Function<Set<Long>, Map<Long, Thread>> virtualThreads) {
+        this.virtualThreads = Objects.requireNonNull(virtualThreads, "virtualThreads is null");
         this.context = Objects.requireNonNull(context, "context is null");
         this.grace = Objects.requireNonNull(grace, "grace is null");
         if (grace.isNegative() || grace.isZero()) {
@@ -100,13 +158,60 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
         if (loader == null) {
             return;
         }
-        List<Thread> own = threadsOf(loader);
-        if (own.isEmpty()) {
+        Map<String, Boolean> local = new HashMap<>();
+        List<Thread> own = threadsOf(loader, local);
+        // Thread ids come from a counter (the JDK's ThreadIdentifiers): a thread made after this one is newer than the stop.
+        long newer = Thread.ofPlatform().unstarted(() -> { }).threadId();
+        pending.add(new Pending(new Owner(String.valueOf(bundle.getSymbolicName()), bundle.getVersion().toString(), bundle.getBundleId(),
+                Instant.now()), loader, local, own, newer));
+        try {
+            timer.execute(this::lookForVirtualThreads);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile: the server is stopping
+        }
+    }
+
+    /**
+     * The virtual threads of the bundles stopped since the last look, from one dump for all of
+     * them, on the watch's thread: a dump costs about 0.1 ms per virtual thread, which neither the
+     * stopping thread nor each of the bundles a refresh stops together should pay. A bundle's
+     * loader still finds the classes it defined once its wiring is disposed (Felix's loader looks
+     * at the classes it loaded first), and a thread newer than the stop is left out, so the
+     * version that replaced it is not taken for it.
+     */
+    private void lookForVirtualThreads() {
+        List<Pending> stops = new ArrayList<>();
+        for (Pending p; (p = pending.poll()) != null; ) {
+            stops.add(p);
+        }
+        if (stops.isEmpty() || closed) {
             return;
         }
-        Stop stop = new Stop(new Owner(String.valueOf(bundle.getSymbolicName()), bundle.getVersion().toString(), bundle.getBundleId(),
-                Instant.now()), own);
-        schedule(() -> interrupt(stop));
+        long start = System.nanoTime();
+        List<ThreadDump.Dumped> dump = dumpVirtual(platformIds());
+        Set<Long> reported = new HashSet<>(leakedDumped.keySet());
+        leaked.keySet().forEach(t -> reported.add(t.threadId()));
+        for (Pending p : stops) {
+            Set<Long> dumped = new HashSet<>();
+            for (ThreadDump.Dumped thread : dump) {
+                if (thread.tid() < p.newer() && !reported.contains(thread.tid())
+                        && startedIn(thread.stack().stream().map(StackFrame::parse).toList(), p.loader(), p.local())) {
+                    dumped.add(thread.tid());
+                }
+            }
+            List<Thread> own = new ArrayList<>(p.threads());
+            if (!dumped.isEmpty()) {
+                Map<Long, Thread> reached = handles(dumped);
+                own.addAll(reached.values());
+                dumped.removeAll(reached.keySet());
+            }
+            if (!own.isEmpty() || !dumped.isEmpty()) {
+                Stop stop = new Stop(p.owner(), own, dumped);
+                schedule(() -> interrupt(stop));
+            }
+        }
+        LOG.fine(() -> String.format(Locale.ROOT, "Looked for the virtual threads of %d stopped bundle(s) in %.1f ms (%d virtual threads dumped)",
+                stops.size(), (System.nanoTime() - start) / 1e6, dump.size()));
     }
 
     /** Whether the whole framework is stopping: its bundles' stops are the server's shutdown, not leaks to chase. */
@@ -115,10 +220,9 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
         return system == null || system.getState() == Bundle.STOPPING;
     }
 
-    /** The live threads that are the loader's bundle's, other than this one and those reported already. */
-    private List<Thread> threadsOf(ClassLoader loader) {
+    /** The live platform threads that are the loader's bundle's, other than this one and those reported already. */
+    private List<Thread> threadsOf(ClassLoader loader, Map<String, Boolean> local) {
         Thread self = Thread.currentThread();
-        Map<String, Boolean> local = new HashMap<>();
         List<Thread> own = new ArrayList<>();
         for (Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet()) {
             Thread thread = entry.getKey();
@@ -126,11 +230,56 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
                 continue;
             }
             if (thread.getClass().getClassLoader() == loader || thread.getContextClassLoader() == loader
-                    || startedIn(entry.getValue(), loader, local)) {
+                    || startedIn(Arrays.stream(entry.getValue()).map(StackFrame::of).toList(), loader, local)) {
                 own.add(thread);
             }
         }
         return own;
+    }
+
+    /** The live virtual threads by a dump; none when the JVM cannot dump (a WARN for the first of consecutive failures). */
+    private List<ThreadDump.Dumped> dumpVirtual(Set<Long> platform) {
+        try {
+            List<ThreadDump.Dumped> threads = ThreadDump.virtualThreads(platform);
+            dumpFailed = false;
+            return threads;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(dumpFailed ? Level.FINE : Level.WARNING, "Cannot dump the threads to look for virtual threads stopped plugins leave running", e);
+            dumpFailed = true;
+            return List.of();
+        }
+    }
+
+    /** The virtual threads of those ids that can be reached, by id; none when the lookup fails. */
+    private Map<Long, Thread> handles(Set<Long> ids) {
+        try {
+            return virtualThreads.apply(ids);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Cannot reach virtual threads by id; they are known from thread dumps only", e);
+            return Map.of();
+        }
+    }
+
+    /** The virtual threads of the ids that a dump lists now, by id. */
+    private Map<Long, ThreadDump.Dumped> aliveDumped(Set<Long> ids) {
+        Map<Long, ThreadDump.Dumped> alive = new HashMap<>();
+        if (ids.isEmpty()) {
+            return alive;
+        }
+        for (ThreadDump.Dumped thread : dumpVirtual(platformIds())) {
+            if (ids.contains(thread.tid())) {
+                alive.put(thread.tid(), thread);
+            }
+        }
+        return alive;
+    }
+
+    private static Set<Long> platformIds() {
+        Set<Long> ids = new HashSet<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            ids.add(thread.threadId());
+        }
+        return ids;
     }
 
     /**
@@ -138,14 +287,14 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
      * class the loader defined itself; a class it imports from another bundle is not its own.
      * Names are resolved through the loader (a frame names its class, not the class itself).
      */
-    private static boolean startedIn(StackTraceElement[] stack, ClassLoader loader, Map<String, Boolean> local) {
-        for (int i = stack.length - 1; i >= 0; i--) {
-            StackTraceElement frame = stack[i];
+    private static boolean startedIn(List<StackFrame> stack, ClassLoader loader, Map<String, Boolean> local) {
+        for (int i = stack.size() - 1; i >= 0; i--) {
+            StackFrame frame = stack.get(i);
             // A hidden class (a lambda's proxy, named Host$$Lambda/0x...) cannot be looked up by name: its host's frame follows.
-            if (frame.getModuleName() != null || frame.getClassName().indexOf('/') >= 0) {
+            if (frame.jdk() || !frame.named()) {
                 continue;
             }
-            return local.computeIfAbsent(frame.getClassName(), name -> {
+            return local.computeIfAbsent(frame.className(), name -> {
                 try {
                     return Class.forName(name, false, loader).getClassLoader() == loader;
                 } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
@@ -158,26 +307,41 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
 
     private void interrupt(Stop stop) {
         List<Thread> alive = stop.alive();
-        if (alive.isEmpty()) {
+        Map<Long, ThreadDump.Dumped> aliveDumped = aliveDumped(stop.dumped());
+        if (alive.isEmpty() && aliveDumped.isEmpty()) {
             return;
         }
-        LOG.info("Plugin " + stop.owner().plugin() + " " + stop.owner().version() + " stopped " + graceText()
-                + " ago; interrupting " + alive.size() + " of its threads still running: " + names(alive));
+        StringBuilder message = new StringBuilder("Plugin " + stop.owner().plugin() + " " + stop.owner().version() + " stopped "
+                + graceText() + " ago");
+        if (!alive.isEmpty()) {
+            message.append("; interrupting ").append(alive.size()).append(" of its threads still running: ").append(names(alive));
+        }
+        if (!aliveDumped.isEmpty()) {
+            message.append("; ").append(aliveDumped.size()).append(" of its virtual threads still running, which cannot be interrupted "
+                    + "(a thread dump lists them but gives no handle on them): ").append(dumpedNames(aliveDumped.values()));
+        }
+        LOG.info(message.toString());
         alive.forEach(Thread::interrupt);
-        schedule(() -> report(stop));
+        schedule(() -> report(new Stop(stop.owner(), stop.threads(), aliveDumped.keySet())));
     }
 
     private void report(Stop stop) {
         List<Thread> alive = stop.alive();
-        if (alive.isEmpty()) {
-            LOG.info("Plugin " + stop.owner().plugin() + " " + stop.owner().version() + ": its threads ended when interrupted");
+        Map<Long, ThreadDump.Dumped> aliveDumped = aliveDumped(stop.dumped());
+        if (alive.isEmpty() && aliveDumped.isEmpty()) {
+            LOG.info("Plugin " + stop.owner().plugin() + " " + stop.owner().version() + ": its threads ended");
             return;
         }
         alive.forEach(t -> leaked.put(t, stop.owner()));
+        aliveDumped.values().forEach(t -> leakedDumped.put(t.tid(), new Seen(stop.owner(), t.name(), topFrame(t.stack()))));
+        List<String> described = new ArrayList<>();
+        alive.forEach(t -> described.add("\"" + t.getName() + "\" at " + topFrame(t)));
+        aliveDumped.values().forEach(t -> described.add("\"" + t.name() + "\" (virtual, not interrupted: known from a thread dump "
+                + "only) at " + topFrame(t.stack())));
         LOG.warning("Plugin " + stop.owner().plugin() + " " + stop.owner().version() + " (bundle " + stop.owner().bundleId()
-                + ") left " + alive.size() + " thread(s) running after it stopped, which ignored an interrupt; they keep running and keep "
-                + "its classes in memory: " + alive.stream().map(t -> "\"" + t.getName() + "\" at " + topFrame(t))
-                .collect(Collectors.joining(", ")));
+                + ") left " + described.size() + " thread(s) running after it stopped, which "
+                + (aliveDumped.isEmpty() ? "ignored an interrupt" : alive.isEmpty() ? "could not be interrupted" : "ignored an interrupt or could not be interrupted")
+                + "; they keep running and keep its classes in memory: " + String.join(", ", described));
     }
 
     private void schedule(Runnable task) {
@@ -192,21 +356,29 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
         return threads.stream().map(t -> "\"" + t.getName() + "\"").collect(Collectors.joining(", "));
     }
 
-    /** The thread's top frame and, when that is the JDK's, the innermost frame of other code (the plugin's, mostly). */
+    private static String dumpedNames(java.util.Collection<ThreadDump.Dumped> threads) {
+        return threads.stream().map(t -> "\"" + t.name() + "\"").collect(Collectors.joining(", "));
+    }
+
     private static String topFrame(Thread thread) {
-        StackTraceElement[] stack = thread.getStackTrace();
-        if (stack.length == 0) {
+        return topFrame(Arrays.stream(thread.getStackTrace()).map(StackTraceElement::toString).toList());
+    }
+
+    /** The top frame and, when that is the JDK's, the innermost frame of other code (the plugin's, mostly). */
+    private static String topFrame(List<String> stack) {
+        if (stack.isEmpty()) {
             return "";
         }
-        if (stack[0].getModuleName() == null) {
-            return stack[0].toString();
+        if (!StackFrame.parse(stack.get(0)).jdk()) {
+            return stack.get(0);
         }
-        for (StackTraceElement frame : stack) {
-            if (frame.getModuleName() == null && frame.getClassName().indexOf('/') < 0) {
-                return stack[0] + " in " + frame;
+        for (String text : stack) {
+            StackFrame frame = StackFrame.parse(text);
+            if (!frame.jdk() && frame.named()) {
+                return stack.get(0) + " in " + text;
             }
         }
-        return stack[0].toString();
+        return stack.get(0);
     }
 
     private String graceText() {
@@ -225,6 +397,19 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
             Owner owner = entry.getValue();
             result.add(new LeakedThread(owner.plugin(), owner.version(), owner.bundleId(), thread.getName(), topFrame(thread),
                     owner.stoppedAt()));
+        }
+        if (!leakedDumped.isEmpty()) {
+            Map<Long, ThreadDump.Dumped> alive = aliveDumped(Set.copyOf(leakedDumped.keySet()));
+            for (Map.Entry<Long, Seen> entry : leakedDumped.entrySet()) {
+                ThreadDump.Dumped now = alive.get(entry.getKey());
+                if (now == null && !dumpFailed) {
+                    leakedDumped.remove(entry.getKey());
+                    continue;
+                }
+                Seen seen = now == null ? entry.getValue() : new Seen(entry.getValue().owner(), now.name(), topFrame(now.stack()));
+                Owner owner = seen.owner();
+                result.add(new LeakedThread(owner.plugin(), owner.version(), owner.bundleId(), seen.name(), seen.topFrame(), owner.stoppedAt()));
+            }
         }
         result.sort(Comparator.comparing(LeakedThread::plugin).thenComparing(LeakedThread::name));
         return List.copyOf(result);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.promethium.launcher.leaky.Callee;
 import io.promethium.launcher.leaky.LeakyActivator;
+import io.promethium.launcher.leaky.VirtualLeakyActivator;
 import io.promethium.launcher.spi.LeakedThread;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,9 +37,10 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
 
 /**
- * Threads a stopped bundle leaves running, on a real Felix with a real leaking bundle
- * ({@link LeakyActivator}, its classes packed into a jar here): the one that honours an interrupt
- * is ended, the one that ignores it is reported, and nothing else is touched.
+ * Threads a stopped bundle leaves running, on a real Felix with real leaking bundles
+ * ({@link LeakyActivator}, {@link VirtualLeakyActivator}, their classes packed into jars here):
+ * the one that honours an interrupt is ended, the one that ignores it is reported, virtual ones
+ * (seen through a thread dump) are reported, and nothing else is touched.
  */
 class ThreadLeakWatchTest {
 
@@ -49,6 +51,8 @@ class ThreadLeakWatchTest {
     private Framework framework;
     private ThreadLeakWatch watch;
     private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    /** What ends the virtual threads the test bundles leave. */
+    private final List<AtomicBoolean> releases = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -79,6 +83,7 @@ class ThreadLeakWatchTest {
         watch.close();
         framework.stop();
         framework.waitForStop(10_000);
+        releases.forEach(r -> r.set(true));
         List<Thread> left = leakers();
         for (Thread thread : left) {
             thread.setName(LeakyActivator.RELEASED);
@@ -137,6 +142,86 @@ class ThreadLeakWatchTest {
         assertThat(watch.leaked()).as("a leaked thread is listed until it ends").isEmpty();
     }
 
+    /** Where the virtual threads' objects cannot be reached (the server without the export): known from dumps only. */
+    @Test
+    void aStoppedBundlesVirtualThreadsAreReportedWithoutAnInterruptUntilTheyEnd() throws Exception {
+        watch.close();
+        watch = new ThreadLeakWatch(framework.getBundleContext(), GRACE, ids -> Map.of());
+        Bundle bundle = installVirtual();
+        AtomicBoolean release = release();
+        // A virtual thread started elsewhere (as a kernel virtual thread in a plugin call) that is in the bundle's code when it stops.
+        CountDownLatch callerRelease = new CountDownLatch(1);
+        AtomicBoolean callerInterrupted = new AtomicBoolean();
+        Thread caller = Thread.ofVirtual().name("kernel-virtual-caller").start(() -> {
+            try {
+                bundle.loadClass(Callee.class.getName()).getMethod("block", CountDownLatch.class).invoke(null, callerRelease);
+            } catch (InvocationTargetException e) {
+                callerInterrupted.set(e.getCause() instanceof InterruptedException);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await(() -> caller.getState() == Thread.State.WAITING);
+
+        bundle.stop();
+        await(() -> !watch.leaked().isEmpty());
+
+        assertThat(watch.leaked()).extracting(LeakedThread::plugin, LeakedThread::bundleId, LeakedThread::name).containsExactly(
+                tuple("test.leaky.virtual", bundle.getBundleId(), "polite-virtual-leaker-1.0.0"),
+                tuple("test.leaky.virtual", bundle.getBundleId(), "pooled-virtual-leaker-1.0.0"),
+                tuple("test.leaky.virtual", bundle.getBundleId(), "virtual-leaker-1.0.0"));
+        assertThat(watch.leaked()).allSatisfy(t -> assertThat(t.topFrame()).as("where it is, in the plugin's code")
+                .contains(" in io.promethium.launcher.leaky.VirtualLeakyActivator."));
+        assertThat(logged).filteredOn(r -> r.getLevel() == Level.INFO).singleElement().satisfies(r -> assertThat(r.getMessage())
+                .contains("test.leaky.virtual 1.0.0", "3 of its virtual threads still running, which cannot be interrupted"));
+        assertThat(logged).filteredOn(r -> r.getLevel() == Level.WARNING).singleElement().satisfies(r -> assertThat(r.getMessage())
+                .contains("\"virtual-leaker-1.0.0\" (virtual, not interrupted", "\"pooled-virtual-leaker-1.0.0\" (virtual, not interrupted")
+                .doesNotContain("kernel-virtual-caller"));
+        assertThat(caller.isAlive()).as("a virtual thread that only called into the bundle is not its own").isTrue();
+
+        release.set(true);
+        await(() -> watch.leaked().isEmpty());
+        callerRelease.countDown();
+        caller.join(5_000);
+        assertThat(callerInterrupted).isFalse();
+    }
+
+    /** Where they can (this module's tests run with the export): interrupted, then reported as platform threads are. */
+    @Test
+    void aStoppedBundlesReachableVirtualThreadsAreInterruptedAndThoseLeftReported() throws Exception {
+        assertThat(VirtualThreadHandles.find()).as("the surefire argLine exports jdk.internal.vm").isPresent();
+        Bundle bundle = installVirtual();
+        AtomicBoolean release = release();
+
+        bundle.stop();
+        await(() -> !watch.leaked().isEmpty());
+
+        assertThat(watch.leaked()).extracting(LeakedThread::name).as("the polite one ended when interrupted")
+                .containsExactly("pooled-virtual-leaker-1.0.0", "virtual-leaker-1.0.0");
+        assertThat(logged).filteredOn(r -> r.getLevel() == Level.INFO).singleElement().satisfies(r -> assertThat(r.getMessage())
+                .contains("interrupting 3 of its threads", "\"polite-virtual-leaker-1.0.0\"").doesNotContain("cannot be interrupted"));
+        assertThat(logged).filteredOn(r -> r.getLevel() == Level.WARNING).singleElement().satisfies(r -> assertThat(r.getMessage())
+                .contains("which ignored an interrupt", "\"virtual-leaker-1.0.0\" at ").doesNotContain("not interrupted", "polite"));
+
+        release.set(true);
+        await(() -> watch.leaked().isEmpty());
+    }
+
+    private Bundle installVirtual() throws Exception {
+        Bundle bundle = framework.getBundleContext().installBundle("test:virtual", jarStream("test.leaky.virtual", "1.0.0",
+                VirtualLeakyActivator.class));
+        bundle.start();
+        return bundle;
+    }
+
+    /** What ends the started virtual bundle's threads, which it registered as a service. */
+    private AtomicBoolean release() {
+        var context = framework.getBundleContext();
+        AtomicBoolean release = context.getService(context.getServiceReference(AtomicBoolean.class));
+        releases.add(release);
+        return release;
+    }
+
     @Test
     void anUpdatedPluginsOldThreadsAreReportedAndTheNewVersionsAreLeftAlone() throws Exception {
         Path plugins = dir.resolve("plugins");
@@ -159,19 +244,28 @@ class ThreadLeakWatchTest {
         return framework.getBundleContext().installBundle("test:leaky-" + version, jarStream(version));
     }
 
-    /** A bundle of the leaky classes, compiled with the tests: the bundle's class loader defines its own copies. */
     private static InputStream jarStream(String version) throws Exception {
+        return jarStream("test.leaky", version, LeakyActivator.class);
+    }
+
+    /**
+     * A bundle of the activator's class and {@link Callee}, compiled with the tests: the bundle's
+     * class loader defines its own copies.
+     */
+    static InputStream jarStream(String symbolicName, String version, Class<?> activator) throws Exception {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", "test.leaky");
+        main.putValue("Bundle-SymbolicName", symbolicName);
         main.putValue("Bundle-Version", version);
-        main.putValue("Bundle-Activator", LeakyActivator.class.getName());
+        if (activator != null) {
+            main.putValue("Bundle-Activator", activator.getName());
+        }
         main.putValue("Import-Package", "org.osgi.framework");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
-            for (Class<?> type : List.of(LeakyActivator.class, Callee.class)) {
+            for (Class<?> type : activator == null ? List.<Class<?>>of(Callee.class) : List.of(activator, Callee.class)) {
                 String entry = type.getName().replace('.', '/') + ".class";
                 out.putNextEntry(new JarEntry(entry));
                 try (InputStream in = ThreadLeakWatchTest.class.getClassLoader().getResourceAsStream(entry)) {

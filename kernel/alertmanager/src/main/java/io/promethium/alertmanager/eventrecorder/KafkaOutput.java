@@ -9,19 +9,24 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InterruptException;
@@ -37,12 +42,27 @@ import org.apache.kafka.common.utils.ByteBufferOutputStream;
  * the key is the instance name, so one Alertmanager's events land in one partition, in order
  * (Kafka's default partitioner hashes the key with murmur2, as franz-go's does).
  *
- * <p>Never blocks the recorder's writer: events wait in a local queue of {@code buffer_size}
- * (a full one drops the event and counts it in {@code alertmanager_event_output_drops_total}),
- * handed to the producer by one thread. The producer batches (5 ms linger, as 0.34), compresses
- * and retries; a record that fails in the end is counted in
- * {@code alertmanager_event_kafka_produce_errors_total{error_type}}. Closing hands the queue to
- * the producer and flushes it within 30 s (0.34's flush budget); what is left then is dropped.
+ * <p>Buffers as 0.34 does while no broker can be reached, and never blocks a thread of the
+ * Alertmanager: events wait in a local queue of {@code buffer_size} (0.34's channel in front of its
+ * producer; a full one drops the event), from which one thread hands them to the producer. At
+ * most {@value #MAX_BUFFERED_RECORDS} records are held beyond that queue (franz-go's
+ * {@code MaxBufferedRecords}, which 0.34 leaves at its default): a record past that is dropped.
+ * Both drops are counted in {@code alertmanager_event_output_drops_total{output}} and logged with
+ * 0.34's messages. Held records wait for a broker without a time limit and are delivered in order
+ * once one answers; a record the producer fails in the end (a non-retriable error) is counted in
+ * {@code alertmanager_event_kafka_produce_errors_total{error_type}}.
+ *
+ * <p>Kafka's Java producer cannot take a record before it knows the topic's partitions (franz-go
+ * can), so the records it refuses for that reason stay in this output's own deque, in order, and
+ * are offered again every {@value #RETRY_MILLIS} ms; once the partitions are known the producer
+ * holds them itself (its accumulator, bounded in bytes by {@code buffer.memory}; a record it has no
+ * room for waits in the deque likewise).
+ *
+ * <p>Closing hands what is queued to the producer and flushes it within 30 s (0.34's flush budget);
+ * records still waiting for the topic's partitions wait at most {@value #METADATA_WAIT_MILLIS} ms
+ * from when the output started asking (0.34 waits the whole budget for them). What is left then is
+ * dropped and counted as produce errors {@code unknown}, as 0.34 counts the records its client
+ * fails when it is closed.
  */
 final class KafkaOutput implements Destination {
 
@@ -53,6 +73,18 @@ final class KafkaOutput implements Destination {
      */
     private static final Logger KAFKA_LOG = Logger.getLogger("org.apache.kafka");
     static final Duration FLUSH_BUDGET = Duration.ofSeconds(30);
+    /** franz-go's default {@code MaxBufferedRecords}: records handed to the client and not yet delivered or failed. */
+    static final int MAX_BUFFERED_RECORDS = 10_000;
+    /** How often records the producer refused (no partitions known, no memory) are offered again. */
+    static final long RETRY_MILLIS = 100;
+    /**
+     * At close, how long records may have waited for the topic's partitions before they are given
+     * up: a broker that answers at all gives them within a few round trips; one that does not
+     * would hold shutdown and reload for the whole flush budget.
+     */
+    static final long METADATA_WAIT_MILLIS = 2_000;
+    /** As 0.34's background ping: a warning when the brokers have not answered within 5 s. */
+    private static final long UNREACHABLE_WARNING_MILLIS = 5_000;
     private static final long POLL_MILLIS = 50;
     /** Thread-safe; strict: a field the proto does not have is an error, not silently lost. */
     private static final JsonFormat.Parser PROTO_JSON = JsonFormat.parser();
@@ -65,6 +97,10 @@ final class KafkaOutput implements Destination {
     private final Function<String, LongAdder> produceErrors;
     private final KafkaProducer<byte[], byte[]> producer;
     private final BlockingQueue<byte[]> work;
+    /** Records taken from {@link #work} that the producer has not accepted yet; the dispatcher's own. */
+    private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    /** Records the producer accepted and has not completed (delivered or failed) yet. */
+    private final AtomicInteger inProducer = new AtomicInteger();
     private final Thread dispatcher;
     private volatile boolean closing;
     private boolean closed;
@@ -90,7 +126,7 @@ final class KafkaOutput implements Destination {
         this.dispatcher = Thread.ofPlatform().daemon().name("alertmanager-eventrecorder-kafka").start(this::dispatch);
     }
 
-    /** 0.34's producer options ({@code kafka.BuildOpts}) in kafka-clients' terms. */
+    /** 0.34's producer options ({@code kafka.BuildOpts} over franz-go's defaults) in kafka-clients' terms. */
     private static KafkaProducer<byte[], byte[]> producer(EventRecorderConfig.KafkaOutput config, HttpClientFactory httpClients) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.brokers()));
@@ -102,7 +138,26 @@ final class KafkaOutput implements Destination {
             default -> "1";
         });
         // The idempotent producer needs acks=all; 0.34 turns it off for the weaker levels likewise.
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, config.acks().equals("all"));
+        boolean idempotent = config.acks().equals("all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, idempotent);
+        if (!idempotent) {
+            // franz-go's default without idempotence: one produce request in flight per broker, so
+            // that a retried batch cannot land after the one behind it (Kafka's default is 5).
+            p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        }
+        // send() never waits (Kafka's default is 60 s), neither for the topic's partitions nor for
+        // room in the accumulator: it refuses the record at once and the dispatcher keeps it, in
+        // order, and offers it again. A missing broker then holds no thread, not even at close.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
+        // franz-go has no record timeout and retries without limit by default: a record the
+        // producer took waits for a broker however long it takes (Kafka's default fails it after
+        // 2 min); what bounds the wait is MAX_BUFFERED_RECORDS, as in 0.34.
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        // Kafka's defaults, set so that they stay: a missing broker is tried again after 50 ms, then
+        // at most every second (franz-go: 250 ms up to 5 s), so held events leave within about a
+        // second of a broker's start, for one connection attempt a second while there is none.
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, 50);
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
         requireCodec(config.compression());
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
         if (config.tlsConfig() != null) {
@@ -151,6 +206,7 @@ final class KafkaOutput implements Destination {
         return name;
     }
 
+    /** Queues the event for the dispatcher; never waits. */
     @Override
     public int send(byte[] json) throws IOException {
         byte[] value = format == EventRecorderConfig.KafkaFormat.PROTOBUF ? protobuf(json) : json;
@@ -172,44 +228,136 @@ final class KafkaOutput implements Destination {
         return event.build().toByteArray();
     }
 
-    /** Hands queued values to the producer; at close, what is still queued, then returns. */
+    /**
+     * Moves queued values into {@link #pending} and hands them to the producer in order; at close,
+     * goes on until all are handed over, or they have waited {@link #METADATA_WAIT_MILLIS} for the
+     * topic's partitions, or the flush budget is spent.
+     */
     private void dispatch() {
-        try {
-            while (true) {
-                byte[] value = work.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (value != null) {
-                    produce(value);
-                } else if (closing) {
+        Stall stall = new Stall();
+        long retry = TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+        boolean closeSeen = false;
+        long closeDeadline = 0;
+        while (true) {
+            byte[] value;
+            try {
+                value = work.poll(pending.isEmpty() ? POLL_MILLIS : RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                value = null;
+            }
+            for (; value != null; value = work.poll()) {
+                admit(value);
+            }
+            long now = System.nanoTime();
+            if (!pending.isEmpty() && (!stall.active || now - stall.lastTry >= retry)) {
+                handOver(stall, now);
+            }
+            if (stall.forMetadata && !stall.warned && now - stall.since >= TimeUnit.MILLISECONDS.toNanos(UNREACHABLE_WARNING_MILLIS)) {
+                stall.warned = true;
+                LOG.warning("Kafka event recorder could not reach brokers; holding " + pending.size()
+                        + " events and retrying in background: " + name);
+            }
+            if (closing) {
+                if (!closeSeen) {
+                    closeSeen = true;
+                    closeDeadline = now + FLUSH_BUDGET.toNanos();
+                }
+                if (pending.isEmpty() && work.isEmpty() || now - closeDeadline >= 0
+                        || stall.forMetadata && now - stall.since >= TimeUnit.MILLISECONDS.toNanos(METADATA_WAIT_MILLIS)) {
                     return;
                 }
             }
-        } catch (InterruptedException | InterruptException e) {
-            // the flush budget ran out at close
         }
     }
 
-    private void produce(byte[] value) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-                if (error != null) {
-                    failed(error);
-                }
-            });
-        } catch (InterruptException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // send() itself fails when the topic's metadata cannot be had within max.block.ms, or the
-            // producer's memory is full.
-            failed(e);
-        }
+    /** Why the head of {@link #pending} waits, if it does: the dispatcher's own. */
+    private static final class Stall {
+        /** The producer refused the head at {@link #lastTry}; it is offered again {@link #RETRY_MILLIS} later. */
+        boolean active;
+        long lastTry;
+        /** Refused because the topic's partitions are not known (no broker answered yet), since {@link #since}. */
+        boolean forMetadata;
+        long since;
+        boolean warned;
     }
 
-    private void failed(Exception error) {
-        if (error instanceof BufferExhaustedException) {
+    /** Takes a value from the local queue, or drops it when MAX_BUFFERED_RECORDS are held (0.34's ErrMaxBuffered). */
+    private void admit(byte[] value) {
+        if (pending.size() + inProducer.get() >= MAX_BUFFERED_RECORDS) {
             drops.increment();
             LOG.warning("Kafka producer buffer full, dropping event: " + name);
             return;
         }
+        pending.add(value);
+    }
+
+    /** Hands {@link #pending} to the producer from its head until it is empty or the producer refuses one for now. */
+    private void handOver(Stall stall, long now) {
+        while (!pending.isEmpty()) {
+            Delivery delivery = new Delivery();
+            inProducer.incrementAndGet();
+            try {
+                producer.send(new ProducerRecord<>(topic, key, pending.peek()), delivery);
+            } catch (KafkaException e) {
+                // Thrown rather than given to the callback: a failure of this record, not of the wait.
+                inProducer.decrementAndGet();
+                pending.poll();
+                failed(e);
+                continue;
+            }
+            Exception refused = delivery.refused;
+            if (refused == null) {
+                pending.poll();
+                stall.active = false;
+                stall.forMetadata = false;
+                stall.warned = false;
+                continue;
+            }
+            inProducer.decrementAndGet();
+            if (refused instanceof BufferExhaustedException) {
+                stall.active = true;
+                stall.lastTry = now;
+                stall.forMetadata = false;
+                return;
+            }
+            if (refused instanceof TimeoutException) {
+                stall.active = true;
+                stall.lastTry = now;
+                // "Topic ... not present in metadata after 0 ms": no broker has told the partitions yet.
+                if (!stall.forMetadata) {
+                    stall.forMetadata = true;
+                    stall.since = now;
+                }
+                return;
+            }
+            pending.poll();
+            failed(refused);
+        }
+    }
+
+    /**
+     * The record's callback. kafka-clients calls it on the sending thread, before {@code send}
+     * returns, when it refuses the record (no partitions known within max.block.ms, no memory, too
+     * large), and on its network thread once the record is delivered or failed.
+     */
+    private final class Delivery implements Callback {
+        private final Thread caller = Thread.currentThread();
+        private Exception refused;
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception error) {
+            if (error != null && Thread.currentThread() == caller) {
+                refused = error;
+                return;
+            }
+            inProducer.decrementAndGet();
+            if (error != null) {
+                failed(error);
+            }
+        }
+    }
+
+    private void failed(Exception error) {
         produceErrors.apply(errorType(error)).increment();
         LOG.warning("Kafka event recorder produce failed: " + name + ": " + error);
     }
@@ -235,25 +383,28 @@ final class KafkaOutput implements Destination {
             return;
         }
         closed = true;
-        closing = true;
         long deadline = System.nanoTime() + FLUSH_BUDGET.toNanos();
+        closing = true;
         try {
-            if (!dispatcher.join(FLUSH_BUDGET)) {
-                dispatcher.interrupt();
-                dispatcher.join(Duration.ofSeconds(5));
-            }
+            // The dispatcher never blocks on the producer: it returns within its deadlines.
+            dispatcher.join(FLUSH_BUDGET.plusSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        if (!dispatcher.isAlive()) {
+            int left = pending.size() + work.size();
+            if (left > 0) {
+                produceErrors.apply("unknown").add(left);
+                LOG.warning("Kafka event recorder closed with " + left + " events the brokers did not take (no partitions of "
+                        + topic + " known); dropped: " + name);
+            }
+        }
+        Duration remaining = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
         try {
-            // Waits for the records handed over (up to the budget), then drops the rest.
-            producer.close(left);
+            // Waits for the records handed over (up to the budget), then fails the rest.
+            producer.close(remaining);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Kafka event recorder flush did not complete within budget; remaining records are dropped: " + name, e);
-        }
-        if (!work.isEmpty()) {
-            LOG.warning("Kafka event recorder closed with " + work.size() + " events not handed to the producer: " + name);
         }
     }
 }

@@ -172,9 +172,6 @@ final class ScrapeLoop {
     void stop(boolean writeStaleMarkers) {
         staleOnStop = writeStaleMarkers;
         stopped = true;
-        if (storage instanceof StorageSlot slot) {
-            slot.wake();
-        }
         ScrapeWorkers.Slot p;
         boolean idle;
         synchronized (lifecycle) {
@@ -260,18 +257,21 @@ final class ScrapeLoop {
     }
 
     /**
-     * The storage; while there is none (a storage plugin being updated), waits for it up to half the
-     * interval (at most the scrape timeout), so a swap delays this scrape instead of losing it and
-     * the next one still starts at its slot.
+     * The storage; while there is none because a storage plugin is being updated, waits for its
+     * replacement up to half the interval (at most the scrape timeout), so a swap delays this
+     * scrape instead of losing it and the next one still starts at its slot.
      */
     private Storage awaitStorage() {
         Storage store = storage.get();
         if (store != null || !(storage instanceof StorageSlot slot)) {
             return store;
         }
+        if (stopped) {
+            return null;
+        }
         long wait = Math.min(settings.interval().toNanos() / 2, settings.timeout().toNanos());
         try {
-            return slot.await(wait, () -> stopped);
+            return slot.await(java.time.Duration.ofNanos(wait));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

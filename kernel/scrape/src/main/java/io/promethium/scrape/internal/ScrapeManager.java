@@ -305,6 +305,8 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
             return;
         }
         closed = true;
+        // First: a scrape waiting for a storage being replaced returns at once.
+        storage.close();
         discovery.remove(CONSUMER);
         if (ownDiscovery != null) {
             ownDiscovery.close();

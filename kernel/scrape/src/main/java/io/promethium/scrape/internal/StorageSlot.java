@@ -1,51 +1,46 @@
 package io.promethium.scrape.internal;
 
 import io.promethium.api.storage.Storage;
-import java.util.concurrent.TimeUnit;
+import io.promethium.config.lifecycle.PluginTracker;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * The storage the scrapes append to, which may be absent for a moment: while a storage plugin is
- * updated the old service is gone before its replacement has opened its WAL. A scrape then waits
- * for it (bounded, see {@link ScrapeLoop}) instead of being lost.
+ * The storage the scrapes append to, kept by the kernel's plugin lifecycle rule
+ * ({@link PluginTracker}): the newest bound storage serves, and while a storage plugin is updated
+ * (the old service gone before its replacement has opened its WAL) a scrape may wait for the
+ * replacement ({@link #await}) instead of being lost.
  */
-final class StorageSlot implements Supplier<Storage> {
+final class StorageSlot implements Supplier<Storage>, AutoCloseable {
 
-    /** Volatile: each scrape reads it, without the monitor the waits use. */
-    private volatile Storage storage;
+    private static final String TYPE = "storage";
+
+    private final PluginTracker<Storage> tracker = new PluginTracker<>("storage", "", storage -> TYPE, PluginTracker.DEFAULT_GRACE, null);
 
     @Override
     public Storage get() {
-        return storage;
+        return tracker.current(TYPE);
     }
 
-    synchronized void set(Storage newStorage) {
-        storage = newStorage;
-        notifyAll();
+    void set(Storage storage) {
+        tracker.add(storage);
     }
 
-    /** Clears the slot if it holds {@code old}. */
-    synchronized void clear(Storage old) {
-        if (storage == old) {
-            storage = null;
-        }
+    void clear(Storage old) {
+        tracker.remove(old);
     }
 
-    /** Wakes the waits so they look at their {@code cancelled} again (a loop being stopped). */
-    synchronized void wake() {
-        notifyAll();
+    /**
+     * The storage; when there is none because one went within the grace period, waits up to
+     * {@code max} for its replacement. Null when none is there (or never was).
+     */
+    Storage await(Duration max) throws InterruptedException {
+        return tracker.awaitService(TYPE, max);
     }
 
-    /** The storage, waiting up to {@code nanos} for one to be set; null if none came or the wait was cancelled. */
-    synchronized Storage await(long nanos, java.util.function.BooleanSupplier cancelled) throws InterruptedException {
-        long deadline = System.nanoTime() + nanos;
-        while (storage == null && !cancelled.getAsBoolean()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return null;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return storage;
+    /** Ends every wait: the scrapes are being stopped. */
+    @Override
+    public void close() {
+        tracker.close();
     }
 }

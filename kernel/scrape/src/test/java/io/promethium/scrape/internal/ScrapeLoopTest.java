@@ -124,6 +124,8 @@ class ScrapeLoopTest {
     void aScrapeWithoutStorageWaitsForTheNextOneAndStoresAtItsSlot() throws Exception {
         server.text("a_total 1\n");
         StorageSlot slot = new StorageSlot();
+        slot.set(storage);
+        slot.clear(storage);
         storages = slot;
         ScrapeLoop loop = loop(job());
         Thread.ofPlatform().start(() -> {
@@ -146,7 +148,10 @@ class ScrapeLoopTest {
     @Test
     void aScrapeWithoutStorageGivesUpAfterHalfTheInterval() throws Exception {
         server.text("a_total 1\n");
-        storages = new StorageSlot();
+        StorageSlot slot = new StorageSlot();
+        slot.set(storage);
+        slot.clear(storage);
+        storages = slot;
         ScrapeLoop loop = loop(Configs.withTiming(Configs.job("test"), Duration.ofMillis(400), Duration.ofMillis(400)));
 
         long start = System.nanoTime();
@@ -155,6 +160,20 @@ class ScrapeLoopTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
         assertThat(loop.info().lastError()).isEqualTo("no storage available");
         assertThat(loop.info().health()).isEqualTo(TargetInfo.DOWN);
+    }
+
+    /** Without a storage that went (none ever bound), there is nothing to wait for. */
+    @Test
+    void aScrapeWithNoStorageEverBoundDoesNotWait() throws Exception {
+        server.text("a_total 1\n");
+        storages = new StorageSlot();
+        ScrapeLoop loop = loop(job());
+
+        long start = System.nanoTime();
+        loop.scrapeOnce(1000);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(loop.info().lastError()).isEqualTo("no storage available");
     }
 
     @Test

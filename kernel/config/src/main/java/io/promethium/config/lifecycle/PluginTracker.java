@@ -192,6 +192,19 @@ public final class PluginTracker<S> implements AutoCloseable {
         publishWaiting();
     }
 
+    /**
+     * When the last service of {@code type} went ({@link System#nanoTime}), if that was less than
+     * the grace period ago and none came since: what a user of a type that is not kept as parts
+     * (the web bundle's HTTP paths) needs to tell "being updated" from "gone". Null otherwise.
+     */
+    public synchronized Long wentAt(String type) {
+        if (current(type) != null) {
+            return null;
+        }
+        Long at = goneAt.get(type);
+        return at == null || System.nanoTime() - at >= grace.toNanos() ? null : at;
+    }
+
     /** The service parts of {@code type} are built from (the newest), or null. */
     public S current(String type) {
         return newest.get(type);

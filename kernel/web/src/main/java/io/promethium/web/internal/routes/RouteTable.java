@@ -2,6 +2,7 @@ package io.promethium.web.internal.routes;
 
 import io.promethium.api.web.HttpExchange;
 import io.promethium.api.web.HttpRoutes;
+import io.promethium.config.lifecycle.PluginTracker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,9 @@ import java.util.logging.Logger;
  * after the route.
  *
  * <p>A path whose last binding went (its plugin stopped for an update: the launcher stops the old
- * version before it starts the new one, which takes seconds) is remembered for {@link #DEFAULT_GRACE}:
+ * version before it starts the new one, which takes seconds) is remembered for {@link #DEFAULT_GRACE}
+ * by the kernel's plugin lifecycle rule ({@link PluginTracker}, one type per claimed path, as it
+ * keeps discovery, notifier, exporter and storage plugins):
  * a request to it waits ({@link #await}) up to {@link #DEFAULT_WAIT} for a replacement and is
  * served by it, so a client sees no gap; when none comes in time the answer is a
  * {@code 503 Service Unavailable} with {@code Retry-After} naming the path (a remote write sender
@@ -59,11 +62,21 @@ public final class RouteTable {
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(5);
     /** Requests waiting at once at most (each holds a thread of the server's pool). */
     public static final int MAX_WAITERS = 64;
+    /** A waiting request looks again this often, for a replacement that claims the path otherwise. */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
-    private final long graceNanos;
     private final long waitNanos;
-    /** Claims whose last binding went, with when (System.nanoTime); read without the lock by {@link #await}. */
-    private volatile Map<Claim, Long> gone = Map.of();
+    /**
+     * The kernel's plugin lifecycle rule, by claim ({@link Claim#key}): which bound instance is
+     * the newest of a claim, and when a claim's last instance went, so a request in an update's
+     * gap waits for the replacement ({@link #await}) for the same grace period as every other
+     * plugin kind. A claim whose prefix is malformed is never in it (nobody served it).
+     */
+    private final PluginTracker<HttpRoutes> tracker;
+    /** Each bound instance's binding, for the tracker's type of an instance (read at bind, never asked again). */
+    private final Map<HttpRoutes, Binding> bindings = new IdentityHashMap<>();
+    /** The prefixes some bound instance claims now; read without the lock by {@link #await}. */
+    private volatile Set<String> claimedPrefixes = Set.of();
     private final AtomicInteger waiters = new AtomicInteger();
 
     /** @param builtInPaths the web bundle's own path templates, which no route may hide */
@@ -81,8 +94,8 @@ public final class RouteTable {
      * @param wait  how long one request waits for the replacement
      */
     public RouteTable(Duration grace, Duration wait) {
-        this.graceNanos = grace.toNanos();
         this.waitNanos = wait.toNanos();
+        this.tracker = new PluginTracker<>("HTTP routes", "", routes -> bindings.get(routes).claim().key(), grace, null);
     }
 
     /** Mounts one of the web bundle's own routers; its paths become ones no other route may hide. */
@@ -115,14 +128,12 @@ public final class RouteTable {
             return;
         }
         registered.add(binding);
-        // Its path is served again (exactly or below, whichever the replacement claims).
-        if (gone.keySet().stream().anyMatch(c -> c.prefix().equals(binding.prefix))) {
-            Map<Claim, Long> left = new HashMap<>(gone);
-            left.keySet().removeIf(c -> c.prefix().equals(binding.prefix));
-            gone = Map.copyOf(left);
-        }
+        bindings.put(routes, binding);
         publish();
-        notifyAll();
+        // After publishing: a request the tracker wakes finds the replacement mounted.
+        if (wellFormed(binding.prefix)) {
+            tracker.add(routes);
+        }
     }
 
     /** Unbinds a bundle's routes (this very instance); an older one claiming its path serves it again. */
@@ -130,26 +141,14 @@ public final class RouteTable {
         for (int i = 0; i < registered.size(); i++) {
             if (registered.get(i).routes == routes) {
                 Binding removed = registered.remove(i);
-                String state = states.remove(routes);
-                Claim claim = new Claim(removed.prefix, removed.exact);
-                boolean stillClaimed = false;
-                for (Binding b : registered) {
-                    stillClaimed |= claim.equals(new Claim(b.prefix, b.exact));
-                }
-                if (!stillClaimed && "".equals(state)) {
-                    // It served the path until now (a refused or shadowed one did not: nobody waits for it).
-                    Map<Claim, Long> next = new HashMap<>();
-                    long now = System.nanoTime();
-                    gone.forEach((c, at) -> {
-                        if (now - at < graceNanos) {
-                            next.put(c, at);
-                        }
-                    });
-                    next.put(claim, now);
-                    gone = Map.copyOf(next);
-                }
+                states.remove(routes);
                 publish();
-                notifyAll();
+                // The tracker notes when a claim's last instance went (one refused for hiding a
+                // built-in path leaves that path to the built-in: nobody waits for it).
+                if (wellFormed(removed.prefix)) {
+                    tracker.remove(routes);
+                }
+                bindings.remove(routes);
                 return;
             }
         }
@@ -186,14 +185,15 @@ public final class RouteTable {
         if (waiters.incrementAndGet() <= MAX_WAITERS) {
             try {
                 long deadline = System.nanoTime() + waitNanos;
-                synchronized (this) {
-                    while ((routes = find(path)) == null) {
-                        long left = Math.min(deadline, went.getValue() + graceNanos) - System.nanoTime();
-                        if (left <= 0 || wentRecently(path) == null) {
-                            break;
-                        }
-                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                while ((routes = find(path)) == null && (went = wentRecently(path)) != null) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
                     }
+                    // Returns once an instance of the claim is bound (and mounted), or the grace
+                    // period or this wait is over; a replacement of another claim of the path
+                    // ends the wait at the next check.
+                    tracker.awaitService(went.getKey().key(), Duration.ofNanos(Math.min(left, RECHECK_NANOS)));
                 }
             } finally {
                 waiters.decrementAndGet();
@@ -213,20 +213,33 @@ public final class RouteTable {
         return waiters.get();
     }
 
-    /** The claim covering {@code path} whose routes went less than the grace period ago, or null. */
+    /**
+     * The longest claim covering {@code path} whose last instance went less than the grace period
+     * ago (per the tracker), with when; null when none did, or when its prefix is claimed again
+     * (exactly or below, whichever the replacement claims: then it is served or a plain 404).
+     */
     private Map.Entry<Claim, Long> wentRecently(String path) {
-        long now = System.nanoTime();
-        Map.Entry<Claim, Long> best = null;
-        for (Map.Entry<Claim, Long> e : gone.entrySet()) {
-            Claim c = e.getKey();
-            boolean covers = path.equals(c.prefix()) || (!c.exact() && path.length() > c.prefix().length()
-                    && path.startsWith(c.prefix()) && path.charAt(c.prefix().length()) == '/');
-            if (covers && now - e.getValue() < graceNanos
-                    && (best == null || c.prefix().length() > best.getKey().prefix().length())) {
-                best = e;
+        Set<String> claimed = claimedPrefixes;
+        for (String prefix = path; prefix.length() > 1; prefix = prefix.substring(0, Math.max(1, prefix.lastIndexOf('/')))) {
+            if (claimed.contains(prefix)) {
+                return null;
+            }
+            for (Claim c : prefix.equals(path) ? List.of(new Claim(prefix, true), new Claim(prefix, false))
+                    : List.of(new Claim(prefix, false))) {
+                Long at = tracker.wentAt(c.key());
+                if (at != null) {
+                    return Map.entry(c, at);
+                }
+            }
+            if (prefix.lastIndexOf('/') <= 0) {
+                break;
             }
         }
-        return best;
+        return null;
+    }
+
+    private static boolean wellFormed(String prefix) {
+        return prefix != null && prefix.startsWith("/") && prefix.length() >= 2 && !prefix.endsWith("/");
     }
 
     /** The answer for a path whose routes went (a plugin being updated or stopped) and did not come back in time. */
@@ -246,10 +259,17 @@ public final class RouteTable {
     }
 
     private record Claim(String prefix, boolean exact) {
+        /** The claim as the tracker's type. */
+        String key() {
+            return exact ? prefix + " (exact)" : prefix;
+        }
     }
 
     /** A bundle's routes and the path it claimed when bound (read once: a plugin's answer may not change the table later). */
     private record Binding(HttpRoutes routes, String prefix, boolean exact) {
+        Claim claim() {
+            return new Claim(prefix, exact);
+        }
     }
 
     /** Recomputes the mounted list from every binding (newest first wins a path) and publishes it. */
@@ -278,6 +298,11 @@ public final class RouteTable {
         winners.sort(Comparator.<HttpRoutes>comparingInt(r -> r.pathPrefix().length()).reversed()
                 .thenComparing(r -> !r.exactPath()));
         mounted = List.copyOf(winners);
+        Set<String> prefixes = new java.util.HashSet<>();
+        for (Binding binding : registered) {
+            prefixes.add(binding.prefix);
+        }
+        claimedPrefixes = Set.copyOf(prefixes);
     }
 
     /** Logs a bound route's change of state: a refusal as severe, a conflict between classes as a warning. */
@@ -299,7 +324,7 @@ public final class RouteTable {
 
     private String problem(Binding routes) {
         String prefix = routes.prefix;
-        if (prefix == null || !prefix.startsWith("/") || prefix.length() < 2 || prefix.endsWith("/")) {
+        if (!wellFormed(prefix)) {
             return "a path prefix starts with / and does not end with one";
         }
         for (HttpRoutes own : builtIns) {

@@ -7,6 +7,7 @@ import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.notify.TemplateFields;
 import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.sigv4.CredentialSources;
 import io.promethium.sigv4.CredentialsChain;
 import io.promethium.sigv4.SharedConfigFiles;
 import io.promethium.sigv4.StsAssumeRole;
@@ -166,7 +167,10 @@ public final class SnsNotifierFactory implements NotifierFactory {
             http = awsClientHttpConfig(http, caBundle(settings.profile(), env, home), context.configDirectory());
         }
         ConfiguredHttpClient client = context.httpClients().create(http, context.configDirectory());
-        CredentialsChain chain = new CredentialsChain(settings.accessKey(), settings.secretKey(), settings.profile(), env, home);
+        // The chain's own requests (STS, the container endpoint, instance metadata) through this block's transport, as
+        // Alertmanager hands its HTTP client to the SDK's config.
+        CredentialsChain chain = new CredentialsChain(settings.accessKey(), settings.secretKey(), settings.profile(), env, home,
+                new CredentialSources(client.transport(), Clock.systemUTC()));
         if (settings.fipsSts() && settings.roleArn().isEmpty()) {
             context.logger().warning("sigv4.use_fips_sts_endpoint has no effect without role_arn: no STS call is made");
         }

@@ -68,6 +68,7 @@ public final class StsAssumeRole {
     private final URI endpoint;
     private final Transport transport;
     private final Clock clock;
+    private final int durationSeconds;
 
     /**
      * @param roleArn the role to assume
@@ -78,6 +79,12 @@ public final class StsAssumeRole {
      */
     public StsAssumeRole(String roleArn, String externalId, String sessionName, String region, URI endpoint, Transport transport,
                          Clock clock) {
+        this(roleArn, externalId, sessionName, region, endpoint, transport, clock, 0);
+    }
+
+    /** With {@code DurationSeconds} sent (a profile's role, as the SDK's AssumeRole provider sends it). */
+    StsAssumeRole(String roleArn, String externalId, String sessionName, String region, URI endpoint, Transport transport, Clock clock,
+                  int durationSeconds) {
         this.roleArn = requireText(roleArn, "roleArn");
         this.externalId = externalId == null ? "" : externalId;
         this.sessionName = requireText(sessionName, "sessionName");
@@ -85,6 +92,7 @@ public final class StsAssumeRole {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint is null");
         this.transport = Objects.requireNonNull(transport, "transport is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
+        this.durationSeconds = durationSeconds;
     }
 
     /**
@@ -152,14 +160,35 @@ public final class StsAssumeRole {
      *     (its status, AWS's code and message) or an answer without credentials
      */
     public Temporary assume(AwsCredentials base) throws IOException, InterruptedException {
-        StringBuilder form = new StringBuilder();
         List<Map.Entry<String, String>> params = new ArrayList<>(List.of(Map.entry("Action", "AssumeRole")));
+        if (durationSeconds > 0) {
+            params.add(Map.entry("DurationSeconds", Integer.toString(durationSeconds)));
+        }
         if (!externalId.isEmpty()) {
             params.add(Map.entry("ExternalId", externalId));
         }
         params.add(Map.entry("RoleArn", roleArn));
         params.add(Map.entry("RoleSessionName", sessionName));
         params.add(Map.entry("Version", "2011-06-15"));
+        return call("AssumeRole", params, base, region, endpoint, transport, clock);
+    }
+
+    /**
+     * STS {@code AssumeRoleWithWebIdentity}: the form POST the SDKs send, unsigned (the token is
+     * the proof), with the role, the session name and the token.
+     */
+    static Temporary assumeWithWebIdentity(String roleArn, String sessionName, String token, String region, URI endpoint,
+                                           Transport transport, Clock clock) throws IOException, InterruptedException {
+        List<Map.Entry<String, String>> params = List.of(Map.entry("Action", "AssumeRoleWithWebIdentity"),
+                Map.entry("RoleArn", roleArn), Map.entry("RoleSessionName", sessionName), Map.entry("Version", "2011-06-15"),
+                Map.entry("WebIdentityToken", token));
+        return call("AssumeRoleWithWebIdentity", params, null, region, endpoint, transport, clock);
+    }
+
+    /** One STS query API call; signed with {@code signer} unless it is null. */
+    private static Temporary call(String action, List<Map.Entry<String, String>> params, AwsCredentials signer, String region,
+                                  URI endpoint, Transport transport, Clock clock) throws IOException, InterruptedException {
+        StringBuilder form = new StringBuilder();
         for (Map.Entry<String, String> p : params) {
             if (!form.isEmpty()) {
                 form.append('&');
@@ -167,33 +196,36 @@ public final class StsAssumeRole {
             form.append(SigV4Signer.encode(p.getKey())).append('=').append(SigV4Signer.encode(p.getValue()));
         }
         byte[] body = form.toString().getBytes(StandardCharsets.UTF_8);
-        String path = endpoint.getPath() == null || endpoint.getPath().isEmpty() ? "/" : endpoint.getPath();
-        List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(Map.entry("Content-Type", CONTENT_TYPE),
-                Map.entry("Host", host(endpoint))));
-        SigV4Signer.Signed signed = new SigV4Signer(region, "sts").sign("POST", path, endpoint.getRawQuery(), headers, body, base,
-                clock.instant(), false);
         List<Map.Entry<String, String>> sent = new ArrayList<>();
         sent.add(Map.entry("Content-Type", CONTENT_TYPE));
-        sent.addAll(signed.headers().entrySet());
+        if (signer != null) {
+            String path = endpoint.getPath() == null || endpoint.getPath().isEmpty() ? "/" : endpoint.getPath();
+            List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(Map.entry("Content-Type", CONTENT_TYPE),
+                    Map.entry("Host", host(endpoint))));
+            SigV4Signer.Signed signed = new SigV4Signer(region, "sts").sign("POST", path, endpoint.getRawQuery(), headers, body, signer,
+                    clock.instant(), false);
+            sent.addAll(signed.headers().entrySet());
+        }
+        String operation = "operation error STS: " + action + ": ";
         Answer answer;
         try {
             answer = transport.post(endpoint, List.copyOf(sent), body);
         } catch (IOException e) {
-            throw new IOException("operation error STS: AssumeRole: " + e.getMessage(), e);
+            throw new IOException(operation + e.getMessage(), e);
         }
-        Element root = parse(answer.body());
+        Element root = parse(answer.body(), operation);
         if (answer.status() / 100 != 2) {
             Element error = first(root, "Error");
             String code = text(error, "Code");
             String message = text(error, "Message");
-            throw new IOException("operation error STS: AssumeRole: " + answer.status() + (code.isEmpty() ? "" : " " + code)
+            throw new IOException(operation + answer.status() + (code.isEmpty() ? "" : " " + code)
                     + (message.isEmpty() ? "" : ": " + message));
         }
         Element credentials = first(root, "Credentials");
         String id = text(credentials, "AccessKeyId");
         String secret = text(credentials, "SecretAccessKey");
         if (credentials == null || id.isEmpty() || secret.isEmpty()) {
-            throw new IOException("operation error STS: AssumeRole: no Credentials in the answer");
+            throw new IOException(operation + "no Credentials in the answer");
         }
         Instant expiration = Instant.MAX;
         String at = text(credentials, "Expiration");
@@ -201,7 +233,7 @@ public final class StsAssumeRole {
             try {
                 expiration = Instant.parse(at);
             } catch (DateTimeParseException e) {
-                throw new IOException("operation error STS: AssumeRole: bad Expiration " + at, e);
+                throw new IOException(operation + "bad Expiration " + at, e);
             }
         }
         return new Temporary(new AwsCredentials(id, secret, text(credentials, "SessionToken")), expiration);
@@ -214,7 +246,7 @@ public final class StsAssumeRole {
         return standard ? uri.getHost() : uri.getHost() + ":" + port;
     }
 
-    private static Element parse(byte[] body) throws IOException {
+    private static Element parse(byte[] body, String operation) throws IOException {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
@@ -225,7 +257,7 @@ public final class StsAssumeRole {
             builder.setErrorHandler(null);
             return builder.parse(new ByteArrayInputStream(body)).getDocumentElement();
         } catch (ParserConfigurationException | SAXException e) {
-            throw new IOException("operation error STS: AssumeRole: the answer is not XML: " + e.getMessage(), e);
+            throw new IOException(operation + "the answer is not XML: " + e.getMessage(), e);
         }
     }
 

@@ -10,6 +10,10 @@
  * read as the Go SDK v2 reads a profile; {@code CredentialsChain} gives the region and FIPS
  * switch of the environment and those files, reads the config file's keys and lets a configured
  * profile win over the environment, as that SDK does.
+ * 1.4.0: the rest of that SDK's chain: web identity, the container endpoint, the EC2 instance
+ * metadata service, a profile's {@code role_arn} with {@code source_profile} or
+ * {@code credential_source}, {@code credential_process}; {@link io.promethium.sigv4.CredentialSources}
+ * reaches them and holds their temporary credentials; {@code CredentialsChain.resolve(region)}.
  *
  * <p>A library bundle of its own (it depends on the api only) because notifier and discovery
  * plugins (SNS, EC2, Lightsail) sign requests and a plugin may import only the api and library
@@ -17,7 +21,7 @@
  * megabytes of bundles for one HMAC chain.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.promethium.sigv4;
 
 import org.osgi.annotation.bundle.Export;

@@ -20,8 +20,11 @@ class CredentialsChainTest {
     @TempDir
     Path home;
 
+    /** A chain with the environment given; off EC2 (the instance metadata service is not asked, see TemporaryCredentialsTest). */
     private CredentialsChain chain(String key, String secret, String profile, Map<String, String> env) {
-        return new CredentialsChain(key, secret, profile, env::get, home);
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putIfAbsent("AWS_EC2_METADATA_DISABLED", "true");
+        return new CredentialsChain(key, secret, profile, all::get, home);
     }
 
     private void credentialsFile() throws IOException {

@@ -62,7 +62,7 @@ final class AssumedRole {
                         HttpResponse<InputStream> r = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
                         return new StsAssumeRole.Answer(r.statusCode(), HttpDelivery.readBody(r.body(), deadline));
                     }, clock);
-            h = new Held(region, endpoint, sts.assume(base.resolve()));
+            h = new Held(region, endpoint, sts.assume(base.resolve(region)));
             held = h;
         }
         return h.temporary().credentials();

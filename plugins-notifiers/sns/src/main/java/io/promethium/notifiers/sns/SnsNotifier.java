@@ -67,7 +67,7 @@ record SnsNotifier(SnsNotifierFactory.Settings settings, NotifierContext context
         }
         AwsCredentials keys;
         try {
-            keys = role != null ? role.get(region, stsEndpoint(region, settings.fipsSts() || fips), deadline) : credentials.resolve();
+            keys = role != null ? role.get(region, stsEndpoint(region, settings.fipsSts() || fips), deadline) : credentials.resolve(region);
         } catch (IOException e) {
             throw NotifyException.retryLater("SNS credentials: " + e.getMessage(), null);
         } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.notify.TemplateFields;
 import io.promethium.api.http.ConfiguredHttpClient;
+import io.promethium.sigv4.CredentialSources;
 import io.promethium.sigv4.CredentialsChain;
 import io.promethium.sigv4.SharedConfigFiles;
 import io.promethium.sigv4.StsAssumeRole;
@@ -31,8 +32,10 @@ import org.osgi.service.component.annotations.Component;
  * {@code https://sns.<region>.<partition's DNS suffix>} ({@code sns-fips} when the environment or
  * the shared config file asks for FIPS); {@code sigv4} gives {@code region}, {@code access_key}
  * with {@code secret_key} (a secret), or {@code profile} of the shared config and credentials
- * files, else the environment and those files give them as Alertmanager's AWS SDK does
- * ({@link CredentialsChain}); with {@code role_arn} those are
+ * files, else Alertmanager's AWS SDK's default chain gives them ({@link CredentialsChain}: the
+ * environment, web identity, the profile with its role or {@code credential_process}, the
+ * container endpoint, the instance metadata service; its requests through the block's
+ * transport, its temporary credentials kept until near expiry); with {@code role_arn} those are
  * the base credentials of an STS {@code AssumeRole} (the library tier's {@link StsAssumeRole},
  * at the region's STS endpoint or {@code AWS_ENDPOINT_URL_STS}, through the block's
  * {@code http_config}) and the role's temporary credentials sign; {@code external_id} (only with
@@ -166,7 +169,10 @@ public final class SnsNotifierFactory implements NotifierFactory {
             http = awsClientHttpConfig(http, caBundle(settings.profile(), env, home), context.configDirectory());
         }
         ConfiguredHttpClient client = context.httpClients().create(http, context.configDirectory());
-        CredentialsChain chain = new CredentialsChain(settings.accessKey(), settings.secretKey(), settings.profile(), env, home);
+        // The chain's own requests (STS, the container endpoint, instance metadata) through this block's transport, as
+        // Alertmanager hands its HTTP client to the SDK's config.
+        CredentialsChain chain = new CredentialsChain(settings.accessKey(), settings.secretKey(), settings.profile(), env, home,
+                new CredentialSources(client.transport(), Clock.systemUTC()));
         if (settings.fipsSts() && settings.roleArn().isEmpty()) {
             context.logger().warning("sigv4.use_fips_sts_endpoint has no effect without role_arn: no STS call is made");
         }

@@ -136,6 +136,33 @@ class SnsNotifierTest {
         assertThat(publish.header("X-Amz-Security-Token")).isEqualTo("role-session-token");
     }
 
+    /**
+     * EKS with IRSA: no keys anywhere, {@code AWS_WEB_IDENTITY_TOKEN_FILE} and
+     * {@code AWS_ROLE_ARN} set; the notifier gets the role's credentials from STS
+     * {@code AssumeRoleWithWebIdentity} (the stand-in's) once and signs both Publishes with them.
+     */
+    @Test
+    void webIdentityFromTheEnvironmentGivesThePublishItsCredentials() throws Exception {
+        aws = new SnsStandIn(Map.of("ASIAWEBKEY", "web-secret"));
+        java.nio.file.Path token = java.nio.file.Files.writeString(dir.resolve("token"), "eyJhbGciOiJSUzI1NiJ9.pod.sig");
+        server.on("/", aws::answer);
+        server.on("/sts/", r -> aws.answerWebIdentity(r, token, "ASIAWEBKEY", "web-secret"));
+        Map<String, String> env = Map.of("AWS_ENDPOINT_URL_STS", server.url("/sts/"), "AWS_WEB_IDENTITY_TOKEN_FILE", token.toString(),
+                "AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/alertmanager", "AWS_EC2_METADATA_DISABLED", "true");
+        PluginConfig block = new PluginConfig("sns_configs", Map.of("api_url", server.url("/"), "topic_arn", TOPIC,
+                "sigv4", Map.of("region", "eu-west-1")), "am.yml:3:5");
+        try (Notifier n = SnsNotifierFactory.create(block, context, env::get, dir.resolve("no-home"))) {
+            n.send(TestNotifications.diskFull(false), Instant.now().plusSeconds(9));
+            n.send(TestNotifications.diskFull(true), Instant.now().plusSeconds(9));
+        }
+        assertThat(aws.assumed).hasSize(1);
+        assertThat(aws.assumed.get(0)).containsEntry("RoleArn", "arn:aws:iam::123456789012:role/alertmanager");
+        assertThat(aws.published).hasSize(2);
+        RecordingHttpServer.Request publish = server.requests().get(1);
+        assertThat(publish.header("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=ASIAWEBKEY/").contains("/eu-west-1/sns/");
+        assertThat(publish.header("X-Amz-Security-Token")).isEqualTo("web-session-token");
+    }
+
     @Test
     void aRefusedAssumeRoleIsARetryableFailureNamingSts() throws Exception {
         server.on("/sts/", r -> SnsStandIn.error(403, "AccessDenied", "User is not authorized to perform: sts:AssumeRole"));

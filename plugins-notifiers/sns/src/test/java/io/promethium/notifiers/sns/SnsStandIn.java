@@ -80,6 +80,29 @@ final class SnsStandIn {
                 + "</RequestId></ResponseMetadata></AssumeRoleResponse>");
     }
 
+    /**
+     * STS {@code AssumeRoleWithWebIdentity} as AWS documents it: unsigned (a signed request is
+     * refused), the token must be {@code token}'s text (the projected service account token EKS
+     * writes); the form kept in {@link #assumed}; the answer gives {@code roleKey}/{@code roleSecret}
+     * with a session token, valid for an hour.
+     */
+    Response answerWebIdentity(Request r, java.nio.file.Path token, String roleKey, String roleSecret) throws java.io.IOException {
+        Map<String, String> form = form(r);
+        if (r.header("Authorization") != null || !"AssumeRoleWithWebIdentity".equals(form.get("Action"))
+                || !java.nio.file.Files.readString(token).equals(form.get("WebIdentityToken"))) {
+            return Response.of(400, "text/xml", "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>"
+                    + "<Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>bad token</Message></Error></ErrorResponse>");
+        }
+        synchronized (assumed) {
+            assumed.add(form);
+        }
+        return Response.of(200, "text/xml", "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                + "<AssumeRoleWithWebIdentityResult><SubjectFromWebIdentityToken>system:serviceaccount:monitoring:alertmanager"
+                + "</SubjectFromWebIdentityToken><Credentials><AccessKeyId>" + roleKey + "</AccessKeyId><SecretAccessKey>" + roleSecret
+                + "</SecretAccessKey><SessionToken>web-session-token</SessionToken><Expiration>" + java.time.Instant.now().plusSeconds(3600)
+                + "</Expiration></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>");
+    }
+
     final List<Map<String, String>> assumed = new ArrayList<>();
 
     private static Map<String, String> form(Request r) {

@@ -181,6 +181,11 @@ final class AwsClient {
         return send(request.build(), "POST", endpoint, false);
     }
 
+    /** The job's transport without its credentials (proxy, TLS): what the credentials chain's own requests go through. */
+    java.net.http.HttpClient transport() {
+        return http.transport();
+    }
+
     /** The library tier's STS transport: a signed POST through this job's client, the answer as it came (429 excepted). */
     io.promethium.sigv4.StsAssumeRole.Answer stsPost(URI uri, List<Map.Entry<String, String>> headers, byte[] body)
             throws IOException, InterruptedException {

@@ -1,8 +1,7 @@
 package io.promethium.discovery.aws.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.sigv4.AwsCredentials;
+import io.promethium.sigv4.CredentialSources;
 import io.promethium.sigv4.CredentialsChain;
 import io.promethium.sigv4.StsAssumeRole;
 import java.io.IOException;
@@ -16,19 +15,19 @@ import java.util.function.UnaryOperator;
 
 /**
  * Credentials as the AWS SDK that Prometheus uses finds them: the library tier's
- * {@link CredentialsChain} (the config's keys, the environment, the shared credentials file and
- * profile), else the instance metadata service with IMDSv2 (a session token from
- * {@code PUT /latest/api/token}, then the instance role's keys; the endpoint from
- * {@code AWS_EC2_METADATA_SERVICE_ENDPOINT}, off with {@code AWS_EC2_METADATA_DISABLED=true}).
- * With {@code role_arn} those are the base credentials for STS {@code AssumeRole} (the library
+ * {@link CredentialsChain} (the config's keys, the config's profile, the environment's keys, web
+ * identity, the shared files' profile with its role, {@code credential_process}, the container
+ * endpoint, the instance metadata service with IMDSv2), its requests sent through this job's
+ * transport ({@code http_config}'s proxy and TLS, as Prometheus gives its HTTP client to the
+ * SDK), its temporary credentials held by the job's {@link CredentialSources}. With
+ * {@code role_arn} those are the base credentials for STS {@code AssumeRole} (the library
  * tier's {@link StsAssumeRole}, with {@code external_id}; the STS endpoint from
- * {@code AWS_ENDPOINT_URL_STS}, else the region's).
- * Temporary keys are reused until a minute before they expire. Only the refresh thread calls
- * {@link #credentials()}.
+ * {@code AWS_ENDPOINT_URL_STS}, else the region's). The region, when neither the config nor the
+ * environment gives one, is the instance's from the metadata service, as Prometheus asks it.
+ * The assumed role's keys are reused until a minute before they expire. Only the refresh thread
+ * calls {@link #credentials()}.
  */
 final class AwsCredentialsProvider {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AwsClient client;
     private final CredentialsChain chain;
@@ -43,7 +42,7 @@ final class AwsCredentialsProvider {
     AwsCredentialsProvider(AwsClient client, String accessKey, String secretKey, String profile, String roleArn, String externalId,
                            String region, UnaryOperator<String> env, Path home, Clock clock) {
         this.client = Objects.requireNonNull(client, "client is null");
-        this.chain = new CredentialsChain(accessKey, secretKey, profile, env, home);
+        this.chain = new CredentialsChain(accessKey, secretKey, profile, env, home, new CredentialSources(client.transport(), clock));
         this.env = env;
         this.roleArn = roleArn;
         this.externalId = externalId;
@@ -88,22 +87,14 @@ final class AwsCredentialsProvider {
         if (cached != null && clock.instant().isBefore(expiry.minusSeconds(60))) {
             return cached;
         }
+        AwsCredentials base = chain.resolve(region);
+        if (roleArn.isEmpty()) {
+            return base; // the chain holds temporary credentials itself, and static ones are read again (rotation applies)
+        }
         Instant[] until = {Instant.MAX};
-        AwsCredentials base;
-        try {
-            base = chain.resolve();
-        } catch (IOException e) {
-            if (!e.getMessage().startsWith("no AWS credentials")) {
-                throw e;
-            }
-            base = metadata(until, e);
-        }
-        if (!roleArn.isEmpty()) {
-            base = assumeRole(base, until);
-        }
-        cached = base;
+        cached = assumeRole(base, until);
         expiry = until[0];
-        return base;
+        return cached;
     }
 
     /** The metadata service's endpoint, or null when it is switched off. */
@@ -127,28 +118,6 @@ final class AwsCredentialsProvider {
     String metadata(URI endpoint, String token, String path) throws IOException, InterruptedException {
         URI uri = endpoint.resolve(path);
         return client.plain(HttpRequest.newBuilder(uri).header("X-aws-ec2-metadata-token", token).GET(), "GET", uri);
-    }
-
-    private AwsCredentials metadata(Instant[] until, IOException none) throws IOException, InterruptedException {
-        URI endpoint = metadataEndpoint();
-        if (endpoint == null) {
-            throw none;
-        }
-        try {
-            String token = metadataToken(endpoint);
-            String role = metadata(endpoint, token, "latest/meta-data/iam/security-credentials/").strip().split("\n")[0].strip();
-            JsonNode keys = JSON.readTree(metadata(endpoint, token, "latest/meta-data/iam/security-credentials/" + role));
-            if (!"Success".equals(keys.path("Code").asText("Success"))) {
-                throw new IOException("the instance role's credentials: " + keys.path("Code").asText() + " " + keys.path("Message").asText());
-            }
-            if (keys.hasNonNull("Expiration")) {
-                until[0] = Instant.parse(keys.get("Expiration").asText());
-            }
-            return new AwsCredentials(keys.path("AccessKeyId").asText(), keys.path("SecretAccessKey").asText(),
-                    keys.hasNonNull("Token") ? keys.get("Token").asText() : null);
-        } catch (IOException e) {
-            throw new IOException(none.getMessage() + ", nor from the instance metadata service: " + e.getMessage(), e);
-        }
     }
 
     /** STS AssumeRole through the library tier's {@link StsAssumeRole}, sent with this job's client. */

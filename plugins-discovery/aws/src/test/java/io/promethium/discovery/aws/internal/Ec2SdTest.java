@@ -106,7 +106,9 @@ class Ec2SdTest {
         page2 = resource("describe-instances-page2.xml");
         String authFailure = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>AuthFailure</Code><Message>AWS "
                 + "was not able to validate the provided access credentials</Message></Error></Errors><RequestID>ab12</RequestID></Response>";
-        cloud.authorize(r -> r.uri().getPath().startsWith("/latest/") || signatureValid(r, r.uri().getPath().startsWith("/sts") ? "sts" : "ec2"),
+        // The metadata service and STS AssumeRoleWithWebIdentity take no signature (the token is the proof).
+        cloud.authorize(r -> r.uri().getPath().startsWith("/latest/") || r.body().contains("Action=AssumeRoleWithWebIdentity")
+                        || signatureValid(r, r.uri().getPath().startsWith("/sts") ? "sts" : "ec2"),
                 new FakeCloud.Answer(401, authFailure, Map.of()));
         cloud.route("/", r -> {
             Map<String, String> form = form(r.body());
@@ -253,6 +255,40 @@ class Ec2SdTest {
         assertThat(signed.get(0)).isEqualTo("eu-west-1 ec2 ASIAROLE");
         assertThat(cloud.requests.stream().filter(r -> r.uri().getPath().equals("/")).findFirst().orElseThrow().header("X-Amz-Security-Token"))
                 .isEqualTo("IQoJb3JpZ2luX2VjEB");
+    }
+
+    /**
+     * EKS with IRSA: no keys, {@code AWS_WEB_IDENTITY_TOKEN_FILE} and {@code AWS_ROLE_ARN} in the
+     * environment; the stand-in's STS {@code AssumeRoleWithWebIdentity} checks the token is the
+     * file's and answers the role's temporary keys, which sign {@code DescribeInstances}.
+     */
+    @Test
+    void webIdentityFromTheEnvironmentGivesTheRolesCredentials() throws Exception {
+        onlyTemporaryKeys = true;
+        Path token = Files.writeString(dir.resolve("token"), "eyJhbGciOiJSUzI1NiJ9.sa.sig");
+        List<Map<String, String>> assumed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cloud.route("/sts/", r -> {
+            Map<String, String> form = form(r.body());
+            if (r.authorization() != null || !"AssumeRoleWithWebIdentity".equals(form.get("Action"))
+                    || !"eyJhbGciOiJSUzI1NiJ9.sa.sig".equals(form.get("WebIdentityToken"))) {
+                return new FakeCloud.Answer(400, "<ErrorResponse><Error><Code>InvalidIdentityToken</Code></Error></ErrorResponse>", Map.of());
+            }
+            assumed.add(form);
+            secrets.put("ASIAWEBIDENTITY", "websecret");
+            return FakeCloud.Answer.json("<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                    + "<AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAWEBIDENTITY</AccessKeyId><SecretAccessKey>websecret"
+                    + "</SecretAccessKey><SessionToken>IQoWebToken</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
+                    + "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>");
+        });
+        env.put("AWS_ENDPOINT_URL_STS", cloud.endpoint() + "sts/");
+        env.put("AWS_WEB_IDENTITY_TOKEN_FILE", token.toString());
+        env.put("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/prometheus");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        start(Map.of(), Ec2DiscovererFactory.BODY_LIMIT);
+        harness.await(m -> m.containsKey("eu-west-1") && m.get("eu-west-1").targets().size() == 2);
+        assertThat(assumed).hasSize(1);
+        assertThat(assumed.get(0)).containsEntry("RoleArn", "arn:aws:iam::123456789012:role/prometheus");
+        assertThat(signed).contains("eu-west-1 ec2 ASIAWEBIDENTITY");
     }
 
     @Test

@@ -214,6 +214,17 @@ class TranslatorTest {
         assertLayout(Translator.layout(sparse, 4, 1, true), HistogramSpans.pairs(3, 2, 6, 1), 6, -4, -1);
     }
 
+    @Test
+    void mergedBucketsAfterAnEmptyMergedBucketKeepTheirPlace() {
+        // Pairs merged: (1+1), (0+0), (1+1) are buckets 1, 2, 3 holding 2, 0, 2. Prometheus's
+        // convertBucketsLayout gives 2, 1, 1 here (deltas 2, -1, 0): the third pair's first count
+        // lands in the empty second bucket. OpenTelemetrySdkShapesTest meets this with the SDK's own data.
+        assertLayout(Translator.layout(List.of(1L, 1L, 0L, 0L, 1L, 1L), 0, 1, true), HistogramSpans.pairs(1, 3), 2, -2, 2);
+        assertLayout(Translator.layout(List.of(3L, 1L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 5L, 1L), 0, 1, true),
+                HistogramSpans.pairs(1, 1, 4, 1), 4, 2); // Prometheus: pairs(1, 1, 3, 2), 4, 1, -4
+        assertLayout(Translator.layout(List.of(0L, 0L, 2L, 2L), 1, 1, true), HistogramSpans.pairs(1, 3), 0, 2, 0);
+    }
+
     private static void assertLayout(Translator.Layout got, HistogramSpans spans, long... deltas) {
         assertEquals(spans, got.spans());
         assertArrayEquals(deltas, got.deltas());

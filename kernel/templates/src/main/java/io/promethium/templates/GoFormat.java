@@ -3,7 +3,6 @@ package io.promethium.templates;
 import io.promethium.goformat.GoFloat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Go's {@code fmt} for the values templates handle: {@code %v} printing and the {@code printf}
@@ -44,7 +43,7 @@ public final class GoFormat {
     private static String printMap(Map<?, ?> map) {
         StringBuilder sb = new StringBuilder("map[");
         boolean first = true;
-        for (Map.Entry<?, ?> e : new TreeMap<>(map).entrySet()) {
+        for (Map.Entry<?, ?> e : GoOrder.sorted(map).entrySet()) {
             if (!first) {
                 sb.append(' ');
             }

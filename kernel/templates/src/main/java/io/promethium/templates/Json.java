@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
-import java.util.TreeMap;
 
 /**
  * Go's {@code json.Marshal} for the values templates hold, for {@code toJson} and html/template's
@@ -47,7 +46,7 @@ final class Json {
             case GoDuration d -> sb.append(d.duration().toNanos());
             case QuerySample q -> {
                 Map<String, Object> fields = new LinkedHashMap<>();
-                fields.put("Labels", new TreeMap<>(q.labelMap()));
+                fields.put("Labels", GoOrder.sorted(q.labelMap()));
                 fields.put("Value", q.value());
                 write(sb, fields);
             }
@@ -55,7 +54,9 @@ final class Json {
             case Map<?, ?> m -> {
                 sb.append('{');
                 boolean first = true;
-                Map<?, ?> ordered = m instanceof SequencedMap<?, ?> ? m : new TreeMap<>(m);
+                // A map in its own order keeps it; a sorted map in Java's natural order is sorted as Go sorts.
+                Map<?, ?> ordered = m instanceof SequencedMap<?, ?> && !(m instanceof java.util.SortedMap<?, ?> s && s.comparator() == null)
+                        ? m : GoOrder.sorted(m);
                 for (Map.Entry<?, ?> e : ordered.entrySet()) {
                     if (!first) {
                         sb.append(',');

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * A parsed Go text/template (the subset alert templates use). Immutable; {@link #execute} may
@@ -475,7 +474,7 @@ public final class Template {
                     }
                 }
                 case Map<?, ?> m -> {
-                    for (Map.Entry<?, ?> e : new TreeMap<>(m).entrySet()) {
+                    for (Map.Entry<?, ?> e : GoOrder.sorted(m).entrySet()) {
                         items.add(new Object[] {e.getKey(), e.getValue()});
                     }
                 }

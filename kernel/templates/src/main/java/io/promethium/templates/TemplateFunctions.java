@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -354,7 +353,7 @@ final class TemplateFunctions {
             for (Object o : l) {
                 sorted.add((QuerySample) o);
             }
-            sorted.sort(Comparator.comparing(s -> s.labels().get(name)));
+            sorted.sort((x, y) -> GoOrder.compare(x.labels().get(name), y.labels().get(name))); // stable, as sort.Stable
             return sorted;
         });
         FUNCTIONS.put("args", (env, a) -> {

@@ -331,6 +331,39 @@ class RuleGroupTest {
         assertThat(Math.floorMod(t1 - t2, MIN)).isZero();
     }
 
+    /**
+     * An alert on a series with UTF-8 label names renders {@code index $labels "service.name"} and
+     * {@code $labels} as Prometheus 3 does: {@code $labels} is the sample's label map (with its
+     * {@code __name__}, the comparison keeps it) printed as Go prints a map, keys in Go's string order,
+     * which is UTF-8 byte order: U+FF21 before U+1F600, which UTF-16 order puts the other way round.
+     */
+    @Test
+    void templatesRenderUtf8LabelNamesAsPrometheus() throws Exception {
+        RuleGroup g = group("""
+                groups:
+                  - name: g
+                    rules:
+                      - alert: Utf8
+                        expr: '{"my.metric"} == 0'
+                        labels:
+                          "service.copy": '{{ index $labels "service.name" }}'
+                        annotations:
+                          service: '{{ index $labels "service.name" }} on {{ $labels.instance }}'
+                          all: '{{ $labels }}'
+                          each: '{{ range $k, $v := $labels }}{{ $k }}={{ $v }};{{ end }}'
+                """, false);
+        Appender app = storage.appender();
+        app.append(0, Labels.of("__name__", "my.metric", "service.name", "x", "instance", "a", "\uFF21", "1", "\uD83D\uDE00", "2"), 0, 0);
+        app.commit();
+        evalAt(g, 0);
+        ActiveAlert alert = alerts(g).get(0);
+        assertThat(alert.labels()).isEqualTo(Labels.of("alertname", "Utf8", "service.name", "x", "instance", "a", "\uFF21", "1",
+                "\uD83D\uDE00", "2", "service.copy", "x"));
+        assertThat(alert.annotations().get("service")).isEqualTo("x on a");
+        assertThat(alert.annotations().get("all")).isEqualTo("map[__name__:my.metric instance:a service.name:x \uFF21:1 \uD83D\uDE00:2]");
+        assertThat(alert.annotations().get("each")).isEqualTo("__name__=my.metric;instance=a;service.name=x;\uFF21=1;\uD83D\uDE00=2;");
+    }
+
     private static List<ActiveAlert> alerts(RuleGroup g) {
         return g.status().rules().get(0).alerts();
     }

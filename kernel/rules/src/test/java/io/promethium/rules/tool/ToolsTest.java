@@ -268,6 +268,51 @@ class ToolsTest {
                 .contains("got: {__name__=\"up\", job=\"a\", \"job.name\"=\"a\"} 0");
     }
 
+    /** A rule unit test file on a series with UTF-8 names: the alert's labels and its rendered annotations as Prometheus 3 gives them. */
+    @Test
+    void testRulesRendersAnnotationsOfUtf8LabelNames() throws Exception {
+        Files.writeString(dir.resolve("rules.yml"), """
+                groups:
+                  - name: g
+                    rules:
+                      - alert: Utf8
+                        expr: '{"my.metric"} == 0'
+                        labels:
+                          "service.copy": '{{ index $labels "service.name" }}'
+                        annotations:
+                          service: '{{ index $labels "service.name" }} on {{ $labels.instance }}'
+                          all: '{{ $labels }}'
+                """);
+        String test = """
+                rule_files: [rules.yml]
+                tests:
+                  - interval: 1m
+                    input_series:
+                      - series: '{"my.metric", "service.name"="x", instance="a", "\uFF21"="1", "\uD83D\uDE00"="2"}'
+                        values: '0 0'
+                    alert_rule_test:
+                      - eval_time: 1m
+                        alertname: Utf8
+                        exp_alerts:
+                          - exp_labels:
+                              "service.name": x
+                              "service.copy": x
+                              instance: a
+                              "\uFF21": "1"
+                              "\uD83D\uDE00": "2"
+                            exp_annotations:
+                              service: x on a
+                              all: "map[__name__:my.metric instance:a service.name:x \uFF21:1 \uD83D\uDE00:2]"
+                """;
+        Files.writeString(dir.resolve("test.yml"), test);
+        int code = TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err());
+        assertThat(err.toString()).isEmpty();
+        assertThat(code).isZero();
+        // The same file expecting UTF-16 order fails: the order is checked, not ignored.
+        Files.writeString(dir.resolve("test.yml"), test.replace("\uFF21:1 \uD83D\uDE00:2]", "\uD83D\uDE00:2 \uFF21:1]"));
+        assertThat(TestRules.run(new String[] {dir.resolve("test.yml").toString()}, out(), err())).isEqualTo(1);
+    }
+
     /** Prometheus 3's cmd/promtool/testdata/start-time-test.yml, with its rules.yml, unchanged. */
     @Test
     void testRulesPassesPrometheus3StartTimestampTests() throws Exception {

@@ -392,6 +392,44 @@ class RemoteEndpointsProtobufTest {
         }
     }
 
+    /**
+     * A 2.0 request with UTF-8 metric and label names (symbols as protobuf-java writes them from the
+     * published message definitions) is stored under those names and selected by the matchers of
+     * {@code {"my.metric", "service.name"="x"}}; Prometheus 3 validates names as UTF-8 by default.
+     */
+    @Test
+    void remoteWrite2WithUtf8NamesIsStoredAndSelectedByTheQuotedNames() throws Exception {
+        try (ReceiverServer server = new ReceiverServer(w -> w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20,
+                java.util.Set.of(RemoteWriteReceiver.V1, RemoteWriteReceiver.V2))))) {
+            io.promethium.remote.wire.writev2.WriteV2.Request request = io.promethium.remote.wire.writev2.WriteV2.Request.newBuilder()
+                    .addSymbols("").addSymbols("__name__").addSymbols("my.metric").addSymbols("service.name").addSymbols("x")
+                    .addSymbols("ünï.ключ").addSymbols("værdi ✓").addSymbols("y")
+                    .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 2, 3, 4, 5, 6))
+                            .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(1)))
+                    .addTimeseries(io.promethium.remote.wire.writev2.WriteV2.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 2, 3, 7))
+                            .addSamples(io.promethium.remote.wire.writev2.WriteV2.Sample.newBuilder().setTimestamp(1000).setValue(2)))
+                    .build();
+            HttpResponse<String> written = writeV2(server, request);
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(204);
+            assertThat(written.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written")).hasValue("2");
+            Labels x = Labels.of("__name__", "my.metric", "service.name", "x", "ünï.ключ", "værdi ✓");
+            List<String> selected = new ArrayList<>();
+            try (Querier q = server.tsdb.querier(0, Long.MAX_VALUE)) {
+                SeriesSet set = q.select(true, SelectHints.range(0, Long.MAX_VALUE),
+                        List.of(Matcher.equal("__name__", "my.metric"), Matcher.equal("service.name", "x")));
+                while (set.next()) {
+                    SampleIterator it = set.at().iterator(null);
+                    while (it.next()) {
+                        selected.add(set.at().labels() + " " + it.timestamp() + "=" + it.value());
+                    }
+                }
+            }
+            assertThat(selected).containsExactly(x + " 1000=1.0");
+            assertThat(storedSeries(server)).containsExactlyInAnyOrder(x.toString(),
+                    Labels.of("__name__", "my.metric", "service.name", "y").toString());
+        }
+    }
+
     /** Each stored sample of the series as "t=v@start". */
     static List<String> storedWithStarts(ReceiverServer server, Labels labels) {
         List<String> out = new ArrayList<>();

@@ -189,6 +189,8 @@ final class TestReceiver implements AutoCloseable {
     final ConcurrentLinkedQueue<String> v2Series = new ConcurrentLinkedQueue<>();
     /** Remote write 2.0: the created timestamp of the TimeSeries that carried each sample, by {@code labels + "@" + t}. */
     final java.util.Map<String, Long> createdOf = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Remote write 2.0: each request body as received, unpacked, for decoding by another decoder. */
+    final ConcurrentLinkedQueue<byte[]> v2Bodies = new ConcurrentLinkedQueue<>();
     /** How many samples fewer than received the 2.0 answer claims written (a partial write). */
     volatile int v2Shortfall;
 
@@ -196,6 +198,7 @@ final class TestReceiver implements AutoCloseable {
     private void handleV2(HttpExchange exchange, byte[] body) throws IOException {
         try {
             byte[] raw = Snappy.decode(body, body.length, 64 << 20);
+            v2Bodies.add(raw);
             List<Received> got = new ArrayList<>();
             List<ReceivedHistogram> gotHistograms = new ArrayList<>();
             long[] exemplarCount = new long[1];

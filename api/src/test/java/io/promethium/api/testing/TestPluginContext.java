@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.concurrent.ThreadFactory;
 import java.util.logging.Logger;
 
 /**
- * A plugin context for tests: an in-memory metrics registrar, the HTTP client factory the test
- * passes (the kernel's in a plugin's own tests, or {@link UnsupportedHttpClientFactory}), and a
- * thread factory that remembers every thread it made so a test can check none outlives
+ * A plugin context for tests: an in-memory metrics registrar, an HTTP client factory (the one
+ * the test passes, or the one found on the test class path: the test kit's), and a thread factory that remembers every thread it made so a test can check none outlives
  * {@code close()}.
  */
 public final class TestPluginContext implements DiscoveryContext {
@@ -32,8 +32,16 @@ public final class TestPluginContext implements DiscoveryContext {
         this.logger = Logger.getLogger("io.promethium.plugin.test." + owner);
     }
 
+    /**
+     * A context with the {@link HttpClientFactory} found on the test class path ({@link ServiceLoader}),
+     * as {@link TestNotifierContext} finds it: with the test kit
+     * ({@code io.promethium:promethium-plugin-testkit}) there, its {@code HttpConfigClientFactory},
+     * which sends and applies every {@code http_client_config} setting as the server does. Without
+     * it, an {@link UnsupportedHttpClientFactory}, which refuses every setting, naming the kit.
+     */
     public TestPluginContext(Path configDirectory, String owner) {
-        this(configDirectory, owner, new UnsupportedHttpClientFactory());
+        this(configDirectory, owner, ServiceLoader.load(HttpClientFactory.class, TestPluginContext.class.getClassLoader())
+                .findFirst().orElseGet(UnsupportedHttpClientFactory::new));
     }
 
     @Override

@@ -184,6 +184,13 @@ class CheckConfigTest {
     }
 
     @Test
+    void pluginsDirIsTakenAsTheLaunchersFlag() throws Exception {
+        // The launcher adds that folder's jars to the class path; the tool only accepts the flag.
+        assertThat(check("{}", "--plugins.dir=" + dir.resolve("candidates"))).as(errors()).isZero();
+        assertThat(check("{}", "--plugins.dir", dir.toString())).as(errors()).isZero();
+    }
+
+    @Test
     void agentRefusesWhatAnAgentCannotDoAndNeedsNoRemoteWrite() throws Exception {
         String job = "scrape_configs:\n  - job_name: j\n    static_configs: [{targets: ['a:1']}]\n";
         assertThat(check(job, "--agent")).isZero();

@@ -176,13 +176,15 @@ class KubernetesDiscoveryIT {
         Path examples = server.home.resolve("conf/kubernetes-examples.yml");
         String example = Files.readString(Path.of("src/test/resources/kubernetes/prometheus-kubernetes-like.yml"));
         // Outside a pod the service account's files do not exist: as promtool, --syntax-only accepts the file and
-        // the full check refuses it naming the missing files (promtool names the token file).
+        // the full check refuses it naming the missing token file in promtool's words.
         Files.writeString(examples, example);
         ServerProcess.Result syntax = server.runToCompletion("check", "config", "--syntax-only", examples.toString());
         assertThat(syntax.exitCode()).as(syntax.output()).isZero();
         ServerProcess.Result outside = server.runToCompletion("check", "config", examples.toString());
         assertThat(outside.exitCode()).as(outside.output()).isEqualTo(1);
-        assertThat(outside.output()).contains("error checking credentials file \"/var/run/secrets/kubernetes.io/serviceaccount/token\"");
+        assertThat(outside.output()).contains("error checking authorization credentials or bearer token file "
+                + "\"/var/run/secrets/kubernetes.io/serviceaccount/token\": stat /var/run/secrets/kubernetes.io/serviceaccount/token: "
+                + "no such file or directory");
 
         // In a pod they do.
         Path serviceAccount = Files.createDirectories(server.home.resolve("conf/serviceaccount"));

@@ -33,8 +33,8 @@ public final class ConfigLoader {
 
     /**
      * A loader for agent mode ({@code --agent}) when {@code agentMode}: as Prometheus's agent,
-     * {@code rule_files}, {@code alerting} and {@code remote_read} are refused and at least one
-     * {@code remote_write} is required.
+     * {@code alerting}, {@code rule_files} and {@code remote_read} are refused. No
+     * {@code remote_write} is needed (Prometheus dropped that requirement in 2.41).
      */
     public ConfigLoader(PluginKeys pluginKeys, boolean agentMode) {
         this.pluginKeys = Objects.requireNonNull(pluginKeys, "pluginKeys is null");
@@ -91,18 +91,16 @@ public final class ConfigLoader {
         return config;
     }
 
+    /** Prometheus's {@code config.LoadFile} in agent mode: its order and words. */
     private static void checkAgentMode(Path file, PrometheusConfig config) throws ConfigException {
-        if (!config.ruleFiles().isEmpty()) {
-            throw new ConfigException(file + ": field rule_files is not allowed in agent mode");
-        }
         if (!config.alerting().alertmanagers().isEmpty() || !config.alerting().alertRelabelConfigs().isEmpty()) {
             throw new ConfigException(file + ": field alerting is not allowed in agent mode");
         }
+        if (!config.ruleFiles().isEmpty()) {
+            throw new ConfigException(file + ": field rule_files is not allowed in agent mode");
+        }
         if (!config.sections().entries("remote_read").isEmpty()) {
             throw new ConfigException(file + ": field remote_read is not allowed in agent mode");
-        }
-        if (config.sections().entries("remote_write").isEmpty()) {
-            throw new ConfigException(file + ": at least one remote_write target must be specified in agent mode");
         }
     }
 }

@@ -282,7 +282,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void agentModeRefusesRulesAlertingAndRemoteReadAndNeedsARemoteWrite() throws Exception {
+    void agentModeRefusesRulesAlertingAndRemoteReadButNeedsNoRemoteWrite() throws Exception {
         PluginKeys both = new PluginKeys() {
             @Override
             public Set<String> discoveryTypes() {
@@ -301,8 +301,7 @@ class ConfigLoaderTest {
         ConfigLoader agent = new ConfigLoader(both, true);
         String write = "remote_write:\n  - url: http://vm:8428/api/v1/write\n";
         assertThat(agent.parse(Path.of("a.yml"), write).sections().entries("remote_write")).hasSize(1);
-        assertThatThrownBy(() -> agent.parse(Path.of("a.yml"), "scrape_configs: []\n"))
-                .hasMessage("a.yml: at least one remote_write target must be specified in agent mode");
+        assertThat(agent.parse(Path.of("a.yml"), "scrape_configs: []\n").scrapeConfigs()).isEmpty();
         assertThatThrownBy(() -> agent.parse(Path.of("a.yml"), write + "rule_files: [r.yml]\n"))
                 .hasMessage("a.yml: field rule_files is not allowed in agent mode");
         assertThatThrownBy(() -> agent.parse(Path.of("a.yml"), write + "remote_read:\n  - url: http://x/api/v1/read\n"))

@@ -63,10 +63,36 @@ final class FlatClasspath {
 
     /** @param cacheRoot where embedded jars are extracted and kept between runs */
     static URLClassLoader of(List<Path> folders, PrintStream warnings, JarHeaders headers, Path cacheRoot) throws IOException {
+        return of(folders, List.of(), warnings, headers, cacheRoot);
+    }
+
+    /**
+     * The jars of {@code folders}, then those of {@code candidates} (plugins not installed, a tool
+     * checks a config against them): a candidate replaces the installed jar of the same bundle
+     * (same {@code Bundle-SymbolicName}), as a newer version would, and comes last, so that of two
+     * providers of one service (a discovery type, a notifier) the tools take the candidate's.
+     */
+    static URLClassLoader of(List<Path> folders, List<Path> candidates, PrintStream warnings, JarHeaders headers, Path cacheRoot)
+            throws IOException {
+        Set<String> replaced = new HashSet<>();
+        for (Path folder : candidates) {
+            for (JarHeaders.Jar jar : headers.of(folder)) {
+                String name = symbolicName(jar.path());
+                if (name != null) {
+                    replaced.add(name);
+                }
+            }
+        }
         List<URL> urls = new ArrayList<>();
         Extraction extraction = new Extraction(cacheRoot);
-        for (Path folder : folders) {
+        List<Path> all = new ArrayList<>(folders);
+        all.addAll(candidates);
+        for (Path folder : all) {
+            boolean installed = !candidates.contains(folder);
             for (JarHeaders.Jar jar : headers.of(folder)) {
+                if (installed && !replaced.isEmpty() && replaced.contains(symbolicName(jar.path()))) {
+                    continue;
+                }
                 if (!jar.readable()) {
                     warnings.println("promethium: warning: skipping " + jar.path() + ": not a readable jar (" + jar.error() + ")");
                     continue;
@@ -82,6 +108,17 @@ final class FlatClasspath {
             removeUnused(cacheRoot, extraction.used, Instant.now().minus(UNUSED_FOR));
         }
         return new URLClassLoader(urls.toArray(URL[]::new), FlatClasspath.class.getClassLoader());
+    }
+
+    /** The jar's {@code Bundle-SymbolicName} without its directives, or null (none, or not a readable jar). */
+    static String symbolicName(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            java.util.jar.Manifest manifest = file.getManifest();
+            String name = manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-SymbolicName");
+            return name == null ? null : name.split(";", 2)[0].strip();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Where embedded jars are kept between runs: the system temporary folder, per user. */

@@ -26,8 +26,14 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         Path home = Path.of(System.getProperty("promethium.home", ".")).toAbsolutePath().normalize();
+        // --plugins.dir before the command replaces plugins/; after a tool's command words it names
+        // candidate plugins, added to the installed ones for this run (check config against a plugin
+        // before installing it).
+        int start = commandStart(args, Flags.specs(home));
+        String[] global = Arrays.copyOfRange(args, 0, start);
+        List<Path> candidates = candidates(Arrays.copyOfRange(args, start, args.length));
         List<Path> jarDirs = List.of(Path.of(preScan(args, "bundles.dir", home.resolve("bundles").toString())),
-                Path.of(preScan(args, "plugins.dir", home.resolve("plugins").toString())));
+                Path.of(preScan(global, "plugins.dir", home.resolve("plugins").toString())));
         JarHeaders headers = new JarHeaders(JarHeaders.defaultCacheRoot());
         BundleFlags.Declared declared = BundleFlags.declared(jarDirs, home, err, headers);
         List<Flags.Spec> specs = Flags.merge(Flags.specs(home), declared.flags(), err);
@@ -37,7 +43,7 @@ public final class Main {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
-                out.print(Flags.usage(specs, features, new ToolPath(jarDirs, err, headers).usageLines()));
+                out.print(Flags.usage(specs, features, new ToolPath(jarDirs, List.of(), err, headers).usageLines()));
                 return 0;
             }
             if (arg.equals("--write-documentation")) {
@@ -58,7 +64,7 @@ public final class Main {
             }
         }
         String verb = command.isEmpty() ? "server" : command.get(0);
-        ToolPath tools = new ToolPath(jarDirs, err, headers);
+        ToolPath tools = new ToolPath(jarDirs, candidates, err, headers);
         try {
             if (verb.equals("server")) {
                 if (command.size() > 1) {
@@ -75,6 +81,11 @@ public final class Main {
             }
             Flags flags = Flags.parse(specs, features, flagArgs);
             LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
+            for (Path candidate : candidates) {
+                if (!java.nio.file.Files.isDirectory(candidate)) {
+                    throw new Flags.UsageException("--plugins.dir: '" + candidate + "' is not a folder");
+                }
+            }
             return runTool(tools, command, out, err);
         } catch (Flags.UsageException e) {
             err.println("promethium: error: " + e.getMessage() + ", try --help");
@@ -93,19 +104,21 @@ public final class Main {
      */
     private static final class ToolPath {
         private final List<Path> dirs;
+        private final List<Path> candidates;
         private final PrintStream err;
         private final JarHeaders headers;
         private Tools tools;
 
-        ToolPath(List<Path> dirs, PrintStream err, JarHeaders headers) {
+        ToolPath(List<Path> dirs, List<Path> candidates, PrintStream err, JarHeaders headers) {
             this.dirs = dirs;
+            this.candidates = candidates;
             this.err = err;
             this.headers = headers;
         }
 
         Tools tools() throws java.io.IOException {
             if (tools == null) {
-                URLClassLoader loader = FlatClasspath.of(dirs, err, headers);
+                URLClassLoader loader = FlatClasspath.of(dirs, candidates, err, headers, FlatClasspath.cacheRoot());
                 // Tools find plugins (discovery, notifiers) by ServiceLoader on the context class loader.
                 Thread.currentThread().setContextClassLoader(loader);
                 tools = Tools.load(dirs, headers, loader, err);
@@ -135,6 +148,40 @@ public final class Main {
             }
         }
         return value;
+    }
+
+    /**
+     * Where the command words start: after the launcher's flags (and the values of those that take
+     * one as the next word, by the built-in flags; a bundle's flag given so before a command is rare).
+     */
+    static int commandStart(String[] args, List<Flags.Spec> specs) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                return i;
+            }
+            if (!arg.contains("=") && takesValue(specs, arg.substring(2))) {
+                i++;
+            }
+        }
+        return args.length;
+    }
+
+    /** The folders {@code --plugins.dir} names among a tool's arguments: candidate plugins. */
+    static List<Path> candidates(String[] toolArgs) {
+        List<Path> dirs = new ArrayList<>();
+        for (int i = 1; i < toolArgs.length; i++) {
+            String arg = toolArgs[i];
+            if (arg.equals("--")) {
+                break;
+            }
+            if (arg.equals("--plugins.dir") && i + 1 < toolArgs.length) {
+                dirs.add(Path.of(toolArgs[++i]));
+            } else if (arg.startsWith("--plugins.dir=")) {
+                dirs.add(Path.of(arg.substring("--plugins.dir=".length())));
+            }
+        }
+        return dirs;
     }
 
     private static Flags emptyFlags(List<Flags.Spec> specs) {

@@ -149,4 +149,79 @@ class ToolsTest {
         String help = out.toString(StandardCharsets.UTF_8);
         assertThat(help).contains("  server (default)").contains("  echo deep WORDS...").contains("Print the words deeply.");
     }
+
+    /** A service the plugin jars of {@link #candidatePluginsAreAddedToTheInstalledOnesAndReplaceTheSameBundle} provide. */
+    public interface Probe {
+    }
+
+    public static final class BundledProbe implements Probe {
+    }
+
+    public static final class OtherInstalledProbe implements Probe {
+    }
+
+    public static final class InstalledSdProbe implements Probe {
+    }
+
+    public static final class CandidateSdProbe implements Probe {
+    }
+
+    public static final class NewPluginProbe implements Probe {
+    }
+
+    /** {@code probes}: prints the {@link Probe} providers the tools' class path lists, in its order. */
+    public static final class Probes implements Tool {
+        @Override
+        public String name() {
+            return "probes";
+        }
+
+        @Override
+        public String help() {
+            return "";
+        }
+
+        @Override
+        public int run(List<String> args, PrintStream out, PrintStream err) {
+            List<String> found = new java.util.ArrayList<>();
+            java.util.ServiceLoader.load(Probe.class, Thread.currentThread().getContextClassLoader())
+                    .forEach(p -> found.add(p.getClass().getSimpleName()));
+            out.println(found);
+            return 0;
+        }
+    }
+
+    private static void jar(Path file, String symbolicName, Class<?> service, Class<?>... providers) throws Exception {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Bundle-SymbolicName", symbolicName + ";singleton:=true");
+        try (OutputStream os = Files.newOutputStream(file); JarOutputStream jar = new JarOutputStream(os, manifest)) {
+            jar.putNextEntry(new JarEntry("META-INF/services/" + service.getName()));
+            for (Class<?> provider : providers) {
+                jar.write((provider.getName() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            jar.closeEntry();
+        }
+    }
+
+    @Test
+    void candidatePluginsAreAddedToTheInstalledOnesAndReplaceTheSameBundle() throws Exception {
+        jar(bundles.resolve("probes-tool.jar"), "core.probes", Tool.class, Probes.class);
+        jar(bundles.resolve("probe.jar"), "core.probe", Probe.class, BundledProbe.class);
+        jar(dir.resolve("plugins/other.jar"), "p.other", Probe.class, OtherInstalledProbe.class);
+        jar(dir.resolve("plugins/sd-1.jar"), "p.sd", Probe.class, InstalledSdProbe.class);
+        Path candidates = Files.createDirectories(dir.resolve("candidates"));
+        jar(candidates.resolve("new.jar"), "p.new", Probe.class, NewPluginProbe.class);
+        jar(candidates.resolve("sd-2.jar"), "p.sd", Probe.class, CandidateSdProbe.class);
+
+        assertThat(main("probes")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("[BundledProbe, OtherInstalledProbe, InstalledSdProbe]\n");
+        out.reset();
+        // After the command words: added, the installed p.sd replaced, the candidates last (a tool takes the last provider of a type).
+        assertThat(main("probes", "--plugins.dir=" + candidates)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("[BundledProbe, OtherInstalledProbe, NewPluginProbe, CandidateSdProbe]\n");
+        out.reset();
+        assertThat(main("probes", "--plugins.dir", dir.resolve("absent").toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--plugins.dir: '" + dir.resolve("absent") + "' is not a folder");
+    }
 }

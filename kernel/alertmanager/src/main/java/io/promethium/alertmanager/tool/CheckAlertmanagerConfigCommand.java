@@ -16,7 +16,8 @@ public final class CheckAlertmanagerConfigCommand implements Tool {
 
     @Override
     public String help() {
-        return "FILE...  Check whether alertmanager.yml files are valid (as amtool check-config).";
+        return "[--plugins.dir=DIR] FILE...  Check whether alertmanager.yml files are valid (as amtool check-config); "
+                + "--plugins.dir adds the plugin jars of DIR to the installed ones, to check a config before installing them.";
     }
 
     @Override

@@ -1,54 +1,79 @@
 package io.promethium.config.tool;
 
-import io.promethium.config.yaml.YamlNode;
+import io.promethium.api.config.ConfigException;
+import io.promethium.api.config.PluginConfig;
+import io.promethium.config.model.HttpClientConfig;
+import io.promethium.config.model.PrometheusConfig;
+import io.promethium.config.model.ScrapeConfig;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Locale;
 
 /**
- * The files a config names for a client to read (TLS certificates, keys and CAs, password,
- * credential and token files), found anywhere in the file, plugin sections included, and checked
- * to exist (as promtool's {@code os.Stat}: a folder passes) as {@code promtool check config} does for
- * certificates and credentials. Paths are relative to the config's folder, as Prometheus resolves them.
+ * The files {@code promtool check config} checks exist, and only those (its {@code checkConfig}
+ * and {@code checkTLSConfig}): per scrape config, the authorization credentials file (where
+ * {@code bearer_token_file} ends up), the TLS client certificate and key, and the TLS client
+ * certificate and key of its {@code kubernetes_sd_configs}. Password, username, CA and OAuth2
+ * files are read by the clients at their first request and are not checked, as promtool does
+ * not. As promtool's {@code os.Stat}, whatever exists passes (a folder too); the first problem
+ * fails the config, in promtool's words. A relative path is joined to the config's folder as
+ * given on the command line, as Prometheus's {@code SetDirectory} joins it.
  */
 final class ReferencedFiles {
-
-    /** Keys whose value is a file a client reads, and what the file is, for the message. */
-    private static final Set<String> FILE_KEYS = Set.of("ca_file", "cert_file", "key_file", "password_file",
-            "username_file", "credentials_file", "bearer_token_file", "client_secret_file", "client_id_file");
 
     private ReferencedFiles() {
     }
 
-    /** One problem per file that is missing or unreadable, with the key's location. */
-    static List<String> problems(YamlNode root, Path base) {
-        List<String> problems = new ArrayList<>();
-        walk(root, base, problems);
-        return problems;
-    }
-
-    private static void walk(YamlNode node, Path base, List<String> problems) {
-        switch (node) {
-            case YamlNode.Mapping m -> {
-                for (YamlNode.Entry entry : m.entries().values()) {
-                    if (FILE_KEYS.contains(entry.key()) && entry.value() instanceof YamlNode.Scalar s
-                            && !s.isNull() && !s.text().isEmpty()) {
-                        Path file = base.resolve(s.text());
-                        String what = entry.key().replace('_', ' ');
-                        // As promtool's os.Stat: whatever exists passes (a folder too); reading it is the client's business.
-                        if (!Files.exists(file)) {
-                            problems.add(entry.keyLocation() + ": error checking " + what + " \"" + s.text() + "\": no such file");
-                        }
-                    } else {
-                        walk(entry.value(), base, problems);
+    /** @param dir the config file's folder as given ({@code null} for the working folder) */
+    static void check(PrometheusConfig config, Path dir) throws ConfigException {
+        for (ScrapeConfig scrape : config.scrapeConfigs()) {
+            HttpClientConfig http = scrape.httpClient();
+            if (http != null && http.authorization() != null) {
+                String file = http.authorization().credentialsFile();
+                stat(dir, file, "authorization credentials or bearer token file");
+            }
+            if (http != null && http.tls() != null) {
+                stat(dir, http.tls().certFile(), "client cert file");
+                stat(dir, http.tls().keyFile(), "client key file");
+            }
+            for (PluginConfig sd : scrape.discoveryConfigs()) {
+                if (sd.key().equals("kubernetes_sd_configs")) {
+                    PluginConfig tls = sd.block("tls_config");
+                    if (tls != null) {
+                        stat(dir, tls.string("cert_file", ""), "client cert file");
+                        stat(dir, tls.string("key_file", ""), "client key file");
                     }
                 }
             }
-            case YamlNode.Sequence s -> s.items().forEach(item -> walk(item, base, problems));
-            case YamlNode.Scalar s -> {
-            }
         }
+    }
+
+    /** promtool's {@code checkFileExists}: nothing set is fine; else {@code os.Stat}'s error, worded as Go's. */
+    private static void stat(Path dir, String name, String what) throws ConfigException {
+        if (name == null || name.isEmpty()) {
+            return;
+        }
+        Path path = Path.of(name);
+        String joined = (path.isAbsolute() || dir == null ? path : dir.resolve(path).normalize()).toString();
+        try {
+            Files.readAttributes(Path.of(joined), BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new ConfigException("error checking " + what + " \"" + joined + "\": stat " + joined + ": " + reason(e));
+        }
+    }
+
+    /** The errno text Go prints for a failed stat. */
+    private static String reason(IOException e) {
+        return switch (e) {
+            case NoSuchFileException n -> "no such file or directory";
+            case AccessDeniedException a -> "permission denied";
+            case FileSystemException f when f.getReason() != null -> f.getReason().toLowerCase(Locale.ROOT);
+            default -> e.getMessage();
+        };
     }
 }

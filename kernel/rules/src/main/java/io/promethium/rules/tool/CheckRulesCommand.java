@@ -16,7 +16,8 @@ public final class CheckRulesCommand implements Tool {
 
     @Override
     public String help() {
-        return "FILE...  Check whether rule files are valid (as promtool check rules).";
+        return "[--lint=duplicate-rules] [--lint-fatal] [--ignore-unknown-fields] [FILE...]  Check whether rule files (or standard input) "
+                + "are valid (as promtool check rules; --lint is all, duplicate-rules or none, --lint-fatal exits 3 on lint findings).";
     }
 
     @Override

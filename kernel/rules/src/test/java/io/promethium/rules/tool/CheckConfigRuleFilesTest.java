@@ -48,4 +48,19 @@ class CheckConfigRuleFilesTest {
         Files.writeString(dir.resolve("prometheus.yml"), "rule_files: [bad.yml, absent.yml]\n");
         assertThat(check("--syntax-only", dir.resolve("prometheus.yml").toString())).isZero();
     }
+
+    @Test
+    void duplicateRulesInTheConfigsRuleFilesAreALintFatalOnlyUnderLintFatal() throws Exception {
+        Files.writeString(dir.resolve("dup.yml"), "groups:\n  - name: g\n    rules:\n      - record: a:b\n        expr: sum(up)\n"
+                + "      - record: a:b\n        expr: sum(up) by (job)\n");
+        Files.writeString(dir.resolve("prometheus.yml"), "rule_files: [dup.yml]\n");
+        String config = dir.resolve("prometheus.yml").toString();
+        assertThat(check(config)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("lint error 1 duplicate rule(s) found.\nMetric: a:b\n");
+        assertThat(check("--lint-fatal", config)).isEqualTo(3);
+        err.reset();
+        assertThat(check("--lint=none", "--lint-fatal", config)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("SUCCESS: 2 rules found");
+    }
 }

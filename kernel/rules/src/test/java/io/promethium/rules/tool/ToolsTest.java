@@ -62,28 +62,91 @@ class ToolsTest {
                 .contains("could not parse expression");
     }
 
-    @Test
-    void checkRulesWarnsAboutDuplicateRulesAsPromtool() throws Exception {
-        Files.writeString(dir.resolve("dup.yml"), """
-                groups:
-                  - name: a
-                    rules:
-                      - record: x
-                        expr: vector(1)
-                  - name: b
-                    rules:
-                      - record: x
-                        expr: vector(2)
-                """);
-        int code = CheckRules.run(new String[] {dir.resolve("dup.yml").toString()}, out(), err());
-        assertThat(code).isZero();
-        assertThat(out.toString()).contains("1 duplicate rule(s) found.").contains("Metric: x")
-                .contains("Might cause inconsistency while recording expressions.").contains("SUCCESS: 2 rules found");
+    private static final String DUPLICATES = """
+            groups:
+              - name: a
+                labels: {team: t}
+                rules:
+                  - record: x
+                    expr: vector(1)
+                  - alert: A
+                    expr: vector(1)
+              - name: b
+                rules:
+                  - record: x
+                    expr: vector(2)
+                    labels: {team: t}
+                  - record: x
+                    expr: vector(3)
+                  - alert: A
+                    expr: vector(2)
+                    labels: {team: t}
+            """;
+
+    private int checkRules(String... args) {
+        return CheckRules.run(args, new java.io.ByteArrayInputStream(new byte[0]), out(), err());
     }
 
     @Test
-    void checkRulesWithoutFilesIsAUsageError() {
-        assertThat(CheckRules.run(new String[0], out(), err())).isEqualTo(1);
+    void duplicateRulesFailTheFileWithPromtoolsLintErrorButExitZeroWithoutLintFatal() throws Exception {
+        Files.writeString(dir.resolve("dup.yml"), DUPLICATES);
+        assertThat(checkRules(dir.resolve("dup.yml").toString())).isZero();
+        // Prometheus 3's words, sorted by name then labels; the group's labels count as the rule's.
+        assertThat(err.toString()).isEqualTo("""
+                  FAILED:
+                lint error 2 duplicate rule(s) found.
+                Metric: A
+                Label(s):
+                \tteam: t
+                Metric: x
+                Label(s):
+                \tteam: t
+                Might cause inconsistency while recording expressions
+                """);
+        assertThat(out.toString()).isEqualTo("Checking " + dir.resolve("dup.yml") + "\n\n");
+    }
+
+    @Test
+    void lintFatalExitsThreeOnLintFindingsOnly() throws Exception {
+        Files.writeString(dir.resolve("dup.yml"), DUPLICATES);
+        Files.writeString(dir.resolve("ok.yml"), RULES);
+        Files.writeString(dir.resolve("bad.yml"), RULES.replace("sum by (job) (up)", "sum by (job) (up"));
+        assertThat(checkRules("--lint-fatal", dir.resolve("dup.yml").toString())).isEqualTo(3);
+        assertThat(checkRules("--lint-fatal", dir.resolve("ok.yml").toString())).isZero();
+        // An invalid file outweighs a lint finding, as promtool.
+        assertThat(checkRules("--lint-fatal", dir.resolve("dup.yml").toString(), dir.resolve("bad.yml").toString())).isEqualTo(1);
+    }
+
+    @Test
+    void lintNoneSkipsTheDuplicateCheckAndUnknownOptionsAreWarnings() throws Exception {
+        Files.writeString(dir.resolve("dup.yml"), DUPLICATES);
+        assertThat(checkRules("--lint=none", "--lint-fatal", dir.resolve("dup.yml").toString())).isZero();
+        assertThat(out.toString()).contains("SUCCESS: 5 rules found");
+        out.reset();
+        assertThat(checkRules("--lint=bogus", "--lint-fatal", dir.resolve("dup.yml").toString())).isZero();
+        assertThat(out.toString()).startsWith("WARNING: unknown lint option: \"bogus\"\n").contains("SUCCESS: 5 rules found");
+        assertThat(checkRules("--lint=all", "--lint-fatal", dir.resolve("dup.yml").toString())).isEqualTo(3);
+    }
+
+    @Test
+    void ignoreUnknownFieldsAcceptsCustomMetadata() throws Exception {
+        Files.writeString(dir.resolve("meta.yml"), RULES.replace("  - name: example\n", "  - name: example\n    owner: team-a\n"));
+        assertThat(checkRules(dir.resolve("meta.yml").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("field \"owner\" not found");
+        assertThat(checkRules("--ignore-unknown-fields", dir.resolve("meta.yml").toString())).isZero();
+    }
+
+    @Test
+    void withoutFilesTheRulesAreReadFromStandardInput() {
+        int code = CheckRules.run(new String[0], new java.io.ByteArrayInputStream(RULES.getBytes(StandardCharsets.UTF_8)), out(), err());
+        assertThat(code).isZero();
+        assertThat(out.toString()).isEqualTo("Checking standard input\n  SUCCESS: 2 rules found\n\n");
+    }
+
+    @Test
+    void unknownFlagsAreUsageErrors() {
+        assertThat(checkRules("--frobnicate", "x.yml")).isEqualTo(1);
+        assertThat(err.toString()).contains("unknown long flag '--frobnicate'");
         assertThat(TestRules.run(new String[0], out(), err())).isEqualTo(1);
     }
 

@@ -38,8 +38,8 @@ import org.osgi.service.component.annotations.Component;
  * {@code promethium check service-discovery [--timeout=30s] CONFIG JOB}: as promtool's command,
  * runs the job's discovery once (its {@code static_configs} and every {@code <type>_sd_configs}
  * block, with the discovery plugins found as {@code check config} finds them: those of
- * {@code bundles/} and {@code plugins/}, or of the folder {@code --plugins.dir} names, which the
- * launcher reads wherever it is on the command line), builds each
+ * {@code bundles/} and {@code plugins/}, plus the candidate plugins of the folder a
+ * {@code --plugins.dir} after the command words names, which the launcher adds), builds each
  * discovered target as the scrape pools do (defaults, {@code relabel_configs}, {@code instance})
  * and prints a JSON array of {@code discoveredLabels}, {@code labels} and {@code error}, formatted
  * as Go's {@code json.MarshalIndent} writes it.
@@ -57,8 +57,8 @@ public final class CheckServiceDiscoveryCommand implements Tool {
     private static final String SD_SUFFIX = "_sd_configs";
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * {@code --plugins.dir} and {@code --bundles.dir} are the launcher's: it reads them wherever they
-     * are on the command line to choose the jars of this class path, so they are taken and not read here.
+     * {@code --plugins.dir} and {@code --bundles.dir} are the launcher's: it reads them to choose the
+     * jars of this class path ({@code --plugins.dir} here adds candidate plugins), so they are taken and not read here.
      */
     private static final CommandLine.Reader READER = CommandLine.reader().valued("timeout", "plugins.dir", "bundles.dir");
 

@@ -39,6 +39,7 @@ public final class RuleFileParser {
             "annotations");
     private final YamlReader yaml = new YamlReader();
     private final MetricNameScheme.Validation names;
+    private final boolean ignoreUnknownFields;
 
     /** A parser under UTF-8 name validation, Prometheus 3's default (and promtool's). */
     public RuleFileParser() {
@@ -50,7 +51,16 @@ public final class RuleFileParser {
      * (the global {@code metric_name_validation_scheme}), as Prometheus 3's {@code rulefmt}.
      */
     public RuleFileParser(MetricNameScheme.Validation names) {
+        this(names, false);
+    }
+
+    /**
+     * A parser that, when {@code ignoreUnknownFields}, accepts keys it does not know at every level
+     * (promtool's {@code --ignore-unknown-fields}, for rule files extended with custom metadata).
+     */
+    public RuleFileParser(MetricNameScheme.Validation names, boolean ignoreUnknownFields) {
         this.names = java.util.Objects.requireNonNull(names, "names is null");
+        this.ignoreUnknownFields = ignoreUnknownFields;
     }
 
     /** Reads and validates one file. */
@@ -276,8 +286,11 @@ public final class RuleFileParser {
         }
     }
 
-    private static void unknownKeys(YamlNode.Mapping m, Set<String> known, String where, String type,
-                                    List<String> errors) {
+    private void unknownKeys(YamlNode.Mapping m, Set<String> known, String where, String type,
+                             List<String> errors) {
+        if (ignoreUnknownFields) {
+            return;
+        }
         for (YamlNode.Entry e : m.entries().values()) {
             if (!known.contains(e.key())) {
                 errors.add(e.keyLocation() + ": " + (where.isEmpty() ? "" : where + ": ") + "field \"" + e.key()

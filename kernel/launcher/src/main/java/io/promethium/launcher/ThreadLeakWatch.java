@@ -332,8 +332,6 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
             LOG.info("Plugin " + stop.owner().plugin() + " " + stop.owner().version() + ": its threads ended");
             return;
         }
-        alive.forEach(t -> leaked.put(t, stop.owner()));
-        aliveDumped.values().forEach(t -> leakedDumped.put(t.tid(), new Seen(stop.owner(), t.name(), topFrame(t.stack()))));
         List<String> described = new ArrayList<>();
         alive.forEach(t -> described.add("\"" + t.getName() + "\" at " + topFrame(t)));
         aliveDumped.values().forEach(t -> described.add("\"" + t.name() + "\" (virtual, not interrupted: known from a thread dump "
@@ -342,6 +340,9 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
                 + ") left " + described.size() + " thread(s) running after it stopped, which "
                 + (aliveDumped.isEmpty() ? "ignored an interrupt" : alive.isEmpty() ? "could not be interrupted" : "ignored an interrupt or could not be interrupted")
                 + "; they keep running and keep its classes in memory: " + String.join(", ", described));
+        // Listed after the warning: whoever sees them listed finds the log line written.
+        alive.forEach(t -> leaked.put(t, stop.owner()));
+        aliveDumped.values().forEach(t -> leakedDumped.put(t.tid(), new Seen(stop.owner(), t.name(), topFrame(t.stack()))));
     }
 
     private void schedule(Runnable task) {

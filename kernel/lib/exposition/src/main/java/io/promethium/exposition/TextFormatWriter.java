@@ -50,21 +50,48 @@ public final class TextFormatWriter implements ExpositionWriter {
         this.contentType = Objects.requireNonNull(contentType, "contentType is null");
     }
 
+    /**
+     * The family's metadata waits for its first sample: a counter family named as OpenMetrics
+     * names it ({@code x}) whose samples are {@code x_total} is announced as {@code x_total}, as
+     * this format (and client_golang, client_java) has it, so a text-format reader types the
+     * samples as a counter instead of taking them for an untyped metric of another name.
+     */
+    private String pendingName;
+    private MetricType pendingType;
+    private String pendingHelp;
+
     @Override
     public void family(String name, MetricType type, String help, String unit) {
         Objects.requireNonNull(name, "name is null");
         Objects.requireNonNull(type, "type is null");
+        writePending(null);
+        pendingName = name;
+        pendingType = type;
+        pendingHelp = help;
+    }
+
+    /** Writes the waiting family's {@code # HELP} and {@code # TYPE}, named for {@code firstSample} when that is its counter's {@code _total}. */
+    private void writePending(String firstSample) {
+        String name = pendingName;
+        if (name == null) {
+            return;
+        }
+        pendingName = null;
+        if (pendingType == MetricType.COUNTER && firstSample != null && !name.endsWith("_total")
+                && firstSample.length() == name.length() + 6 && firstSample.startsWith(name) && firstSample.endsWith("_total")) {
+            name = firstSample;
+        }
         line.setLength(0);
-        if (help != null && !help.isEmpty()) {
+        if (pendingHelp != null && !pendingHelp.isEmpty()) {
             line.append("# HELP ");
             Names.appendMetadataName(line, name, escaping);
             line.append(' ');
-            Escapes.escapeHelp(line, help, false);
+            Escapes.escapeHelp(line, pendingHelp, false);
             line.append('\n');
         }
         line.append("# TYPE ");
         Names.appendMetadataName(line, name, escaping);
-        line.append(' ').append(textType(type)).append('\n');
+        line.append(' ').append(textType(pendingType)).append('\n');
         flushLine();
     }
 
@@ -103,6 +130,9 @@ public final class TextFormatWriter implements ExpositionWriter {
             Exemplar exemplar) {
         Objects.requireNonNull(name, "name is null");
         Objects.requireNonNull(labels, "labels is null");
+        if (pendingName != null) {
+            writePending(name);
+        }
         line.setLength(0);
         Names.appendSeries(line, name, labels, escaping);
         line.append(' ');
@@ -116,6 +146,7 @@ public final class TextFormatWriter implements ExpositionWriter {
 
     @Override
     public void finish() {
+        writePending(null);
         try {
             out.flush();
         } catch (IOException e) {

@@ -59,10 +59,12 @@ class TracedRequestsTest {
                 assertThat(answer.statusCode()).isEqualTo(200);
                 assertThat(answer.body()).contains("\"2\"");
                 assertThat(get(server, "/api/v1/nothing-here", null).statusCode()).isEqualTo(404);
-                tracing.apply(Tracing.PROMETHEUS, null, new KernelHttpClientFactory(), null); // flushes
             } finally {
+                // A request's span ends after its answer is written: stopped first, the server has
+                // ended every span before the tracing is turned off (which flushes them).
                 server.stop();
             }
+            tracing.apply(Tracing.PROMETHEUS, null, new KernelHttpClientFactory(), null);
             List<Span> spans = receiver.spans();
             assertThat(spans).extracting(Span::getName)
                     .contains("GET /api/v1/query", "promqlInstantQuery", "promqlExec", "promqlEval", "GET /api/v1/nothing-here")

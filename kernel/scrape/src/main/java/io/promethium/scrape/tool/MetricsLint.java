@@ -97,6 +97,9 @@ public final class MetricsLint {
                 }
             }
         }
+        // As the Go text parser, a family without series is dropped (a "# TYPE x counter" whose
+        // samples are x_total leaves x empty and x_total untyped).
+        byName.values().removeIf(f -> f.metrics.isEmpty());
         return new ArrayList<>(byName.values());
     }
 

@@ -21,6 +21,11 @@ class ThreadDumpTest {
             }
         });
         try {
+            // Dumped once parked: a virtual thread still being scheduled may not be in the dump yet.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (parked.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             var platform = Thread.getAllStackTraces().keySet().stream().map(Thread::threadId).collect(java.util.stream.Collectors.toSet());
             var found = ThreadDump.virtualThreads(platform).stream().filter(t -> t.tid() == parked.threadId()).toList();
             assertThat(found).singleElement().satisfies(t -> {

@@ -79,7 +79,8 @@ public final class YamlReader {
             if (token == null) {
                 return new YamlNode.Mapping(Map.of(), new Location(file, 1, 1));
             }
-            return new Reading(file, parser).value();
+            // The factory makes KeyTagParsers only.
+            return new Reading(file, (KeyTagParser) parser).value();
         } catch (IOException e) {
             throw new ConfigException(describe(file, e));
         }
@@ -88,7 +89,7 @@ public final class YamlReader {
     /** The state of one read: the anchors seen so far and how much the aliases expand the tree. */
     private static final class Reading {
         private final String file;
-        private final JsonParser parser;
+        private final KeyTagParser parser;
         /** Anchored nodes, with the number of nodes each stands for once its own aliases are expanded. */
         private final Map<String, Anchored> anchors = new java.util.HashMap<>();
         /** Anchors whose node is still being read: an alias to one would make the node contain itself. */
@@ -100,18 +101,17 @@ public final class YamlReader {
         private record Anchored(YamlNode node, long size) {
         }
 
-        Reading(String file, JsonParser parser) {
+        Reading(String file, KeyTagParser parser) {
             this.file = file;
             this.parser = parser;
         }
 
         YamlNode value() throws IOException, ConfigException {
-            KeyTagParser events = (KeyTagParser) parser;
-            String alias = events.alias();
+            String alias = parser.alias();
             if (alias != null) {
                 return alias(alias);
             }
-            String name = events.anchor();
+            String name = parser.anchor();
             if (name == null) {
                 return node();
             }
@@ -205,9 +205,9 @@ public final class YamlReader {
             Map<String, YamlNode.Entry> written = new java.util.HashMap<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
-                boolean plain = parser instanceof KeyTagParser kp && kp.keyPlain();
-                boolean merge = "<<".equals(key) && (plain || (parser instanceof KeyTagParser kt && isMergeTag(kt.keyTag())));
-                if (parser instanceof KeyTagParser p && isBinaryTag(p.keyTag())) {
+                boolean plain = parser.keyPlain();
+                boolean merge = "<<".equals(key) && (plain || isMergeTag(parser.keyTag()));
+                if (isBinaryTag(parser.keyTag())) {
                     // A !!binary key: its bytes, as Go's YAML gives them (labelname.bad.yml's "\xff").
                     key = bytesAsText(decodeBase64(file, parser, key));
                 }

@@ -16,7 +16,7 @@ import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.remote.wire.ProtoReader;
-import io.promethium.remote.write.RecordingApiTracer;
+import io.promethium.api.testing.RecordingTracer;
 import io.promethium.remote.wire.ProtoWriter;
 import io.promethium.remote.wire.ReadClientCodec;
 import io.promethium.remote.wire.Snappy;
@@ -272,15 +272,15 @@ class RemoteReadClientTest {
 
     @Test
     void aReadIsARemoteReadSpanUnderTheCallersWhoseHttpSpanSendsTheTraceparent() throws Exception {
-        RecordingApiTracer tracer = new RecordingApiTracer();
+        RecordingTracer tracer = new RecordingTracer();
         RemoteReadComponent c = component(Map.of("read_recent", true));
         c.bindTracer(tracer);
         try (Querier q = c.querier(0, 200_000); var select = tracer.start("querierSelect")) {
             assertThat(read(q, Matcher.equal("__name__", "m"))).hasSize(2);
         }
-        RecordingApiTracer.Recorded select = tracer.named("querierSelect").get(0);
-        RecordingApiTracer.Recorded read = tracer.named("Remote Read").get(0);
-        RecordingApiTracer.Recorded http = tracer.named("HTTP POST").get(0);
+        RecordingTracer.Recorded select = tracer.named("querierSelect").get(0);
+        RecordingTracer.Recorded read = tracer.named("Remote Read").get(0);
+        RecordingTracer.Recorded http = tracer.named("HTTP POST").get(0);
         assertThat(read.client()).isTrue();
         assertThat(read.parentId()).isEqualTo(select.spanId());
         assertThat(http.parentId()).isEqualTo(read.spanId());

@@ -7,6 +7,7 @@ import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.MetadataSource;
+import io.promethium.api.testing.RecordingTracer;
 import io.promethium.api.trace.Tracer;
 import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbOptions;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Remote write's spans, as Prometheus's queue manager and client make them: {@code Remote Send
  * Batch} per try of a batch > {@code Remote Store} > {@code HTTP POST}, whose {@code traceparent}
- * reaches the receiver. The tracer is {@link RecordingApiTracer}, a test implementation of the
+ * reaches the receiver. The tracer is {@link RecordingTracer}, a test implementation of the
  * api interface.
  */
 class RemoteWriteTracingTest {
@@ -33,7 +34,7 @@ class RemoteWriteTracingTest {
     private Tsdb db;
     private TestReceiver receiver;
     private QueueManager queue;
-    private final RecordingApiTracer tracer = new RecordingApiTracer();
+    private final RecordingTracer tracer = new RecordingTracer();
 
     @BeforeEach
     void open() throws Exception {
@@ -82,9 +83,9 @@ class RemoteWriteTracingTest {
         await(() -> q.metrics().samplesSent.sum() == 30);
         await(() -> !tracer.named("Remote Send Batch").isEmpty());
 
-        List<RecordingApiTracer.Recorded> batches = tracer.named("Remote Send Batch");
+        List<RecordingTracer.Recorded> batches = tracer.named("Remote Send Batch");
         assertThat(batches.stream().mapToLong(b -> (Long) b.attributes().get("samples")).sum()).isEqualTo(30);
-        RecordingApiTracer.Recorded batch = batches.get(0);
+        RecordingTracer.Recorded batch = batches.get(0);
         assertThat(batch.parentId()).isNull();
         assertThat(batch.client()).isFalse();
         assertThat(batch.error()).isNull();
@@ -92,17 +93,17 @@ class RemoteWriteTracingTest {
                 .containsEntry("remote_url", receiver.url()).doesNotContainKeys("exemplars", "histograms");
         assertThat((Long) batch.attributes().get("request_size")).isPositive();
 
-        RecordingApiTracer.Recorded store = tracer.named("Remote Store").stream()
+        RecordingTracer.Recorded store = tracer.named("Remote Store").stream()
                 .filter(s -> batch.spanId().equals(s.parentId())).findFirst().orElseThrow();
         assertThat(store.client()).isTrue();
-        RecordingApiTracer.Recorded http = tracer.named("HTTP POST").stream()
+        RecordingTracer.Recorded http = tracer.named("HTTP POST").stream()
                 .filter(s -> store.spanId().equals(s.parentId())).findFirst().orElseThrow();
         assertThat(http.client()).isTrue();
         assertThat(http.attributes()).containsEntry("http.request.method", "POST").containsEntry("url.full", receiver.url())
                 .containsEntry("server.address", "127.0.0.1").containsEntry("http.response.status_code", 204L);
         String arrived = receiver.headers.get("traceparent");
         assertThat(arrived).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
-        assertThat(tracer.named("HTTP POST")).extracting(RecordingApiTracer.Recorded::traceparent).contains(arrived);
+        assertThat(tracer.named("HTTP POST")).extracting(RecordingTracer.Recorded::traceparent).contains(arrived);
     }
 
     @Test
@@ -115,11 +116,11 @@ class RemoteWriteTracingTest {
         await(() -> q.metrics().samplesSent.sum() == 5);
         await(() -> tracer.named("Remote Send Batch").stream().anyMatch(b -> b.error() == null));
 
-        List<RecordingApiTracer.Recorded> batches = tracer.named("Remote Send Batch");
+        List<RecordingTracer.Recorded> batches = tracer.named("Remote Send Batch");
         assertThat(batches.get(0).attributes()).containsEntry("try", 0L).containsEntry("samples", 5L);
         assertThat(batches.get(0).error()).isEqualTo("server returned HTTP status 503: refused on purpose");
         assertThat(batches.get(1).attributes()).containsEntry("try", 1L);
-        RecordingApiTracer.Recorded ok = batches.stream().filter(b -> b.error() == null).findFirst().orElseThrow();
+        RecordingTracer.Recorded ok = batches.stream().filter(b -> b.error() == null).findFirst().orElseThrow();
         assertThat((Long) ok.attributes().get("try")).isPositive();
         assertThat(tracer.named("HTTP POST")).anySatisfy(h -> {
             assertThat(h.attributes()).containsEntry("http.response.status_code", 503L);
@@ -137,7 +138,7 @@ class RemoteWriteTracingTest {
         queue = new QueueManager(s, db.walWatchable(), new HttpSender(s, "test"), () -> families, 1000, () -> tracer);
         queue.start();
         await(() -> !tracer.named("Remote Metadata Send Batch").isEmpty());
-        RecordingApiTracer.Recorded batch = tracer.named("Remote Metadata Send Batch").get(0);
+        RecordingTracer.Recorded batch = tracer.named("Remote Metadata Send Batch").get(0);
         assertThat(batch.attributes()).containsEntry("metadata", 2L).containsEntry("try", 0L)
                 .containsEntry("remote_name", "traced").containsEntry("remote_url", receiver.url())
                 .doesNotContainKey("http.resend_count");

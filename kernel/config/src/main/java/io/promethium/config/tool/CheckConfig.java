@@ -9,6 +9,7 @@ import io.promethium.config.model.PrometheusConfig;
 import io.promethium.config.model.ScrapeConfig;
 import io.promethium.config.yaml.YamlNode;
 import io.promethium.config.yaml.YamlReader;
+import io.promethium.goformat.GoDurations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
@@ -96,9 +97,10 @@ public final class CheckConfig {
             ignoreUnknownFields = line.flag("ignore-unknown-fields");
             Duration delta;
             try {
-                delta = Durations.parse(line.value("query.lookback-delta", "5m"));
+                // promtool's flag is kingpin's Duration: Go's syntax ("1h30m", "1.5h"; no "1d").
+                delta = GoDurations.parse(line.value("query.lookback-delta", "5m"));
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.UsageException("time: invalid duration \"" + line.value("query.lookback-delta", "") + "\"");
+                throw new CommandLine.UsageException(e.getMessage());
             }
             lint = Lint.parse(line.value("lint", "duplicate-rules"), delta);
         } catch (CommandLine.UsageException e) {

@@ -211,6 +211,15 @@ class CheckConfigTest {
         assertThat(check(slow, "--lint=all,none", "--lint-fatal")).isZero();
     }
 
+    @Test
+    void theLookbackDeltaFlagTakesGoDurationsAsPromtoolsKingpinFlagDoes() throws Exception {
+        String slow = "scrape_configs:\n  - job_name: slow\n    scrape_interval: 1h\n    scrape_timeout: 10s\n";
+        assertThat(check(slow, "--lint=all", "--lint-fatal", "--query.lookback-delta=1h30m")).isZero();
+        assertThat(check(slow, "--lint=all", "--lint-fatal", "--query.lookback-delta=1.5h")).isZero();
+        assertThat(check(slow, "--lint=all", "--query.lookback-delta=1d")).isEqualTo(1);
+        assertThat(errors()).isEqualTo("promethium check config: error: time: unknown unit \"d\" in duration \"1d\", try --help\n");
+    }
+
     // promtool's own cases (Prometheus v2.42 cmd/promtool/testdata, TestCheckTargetConfig and
     // TestAuthorizationConfig), which Prometheus 3 still passes.
 

@@ -3,6 +3,7 @@ package io.promethium.rules.tool;
 import io.promethium.api.model.Labels;
 import io.promethium.api.tool.CommandLine;
 import io.promethium.config.model.MetricNameScheme;
+import io.promethium.goformat.GoDurations;
 import io.promethium.rules.internal.file.GroupDef;
 import io.promethium.rules.internal.file.RuleDef;
 import io.promethium.rules.internal.file.RuleFileException;
@@ -111,6 +112,13 @@ public final class CheckRules {
             fatal = line.flag("lint-fatal");
             ignoreUnknownFields = line.flag("ignore-unknown-fields");
             lintValue = line.value("lint", "duplicate-rules");
+            // A flag of promtool's "check" that its rule check does not read; its value is still
+            // parsed (kingpin's Duration, Go's syntax), so a bad one is refused as promtool does.
+            try {
+                GoDurations.parse(line.value("query.lookback-delta", "5m"));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.UsageException(e.getMessage());
+            }
         } catch (CommandLine.UsageException e) {
             err.println("promethium check rules: error: " + e.getMessage() + ", try --help");
             return 1;

@@ -150,6 +150,14 @@ class ToolsTest {
         assertThat(TestRules.run(new String[0], out(), err())).isEqualTo(1);
     }
 
+    @Test
+    void theChecksLookbackDeltaFlagIsParsedAsAGoDurationThoughRulesDoNotUseIt() throws Exception {
+        Files.writeString(dir.resolve("ok.yml"), RULES);
+        assertThat(checkRules("--query.lookback-delta=1h30m", dir.resolve("ok.yml").toString())).isZero();
+        assertThat(checkRules("--query.lookback-delta=7d", dir.resolve("ok.yml").toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("promethium check rules: error: time: unknown unit \"d\" in duration \"7d\", try --help\n");
+    }
+
     private static final String TEST = """
             rule_files:
               - rules.yml

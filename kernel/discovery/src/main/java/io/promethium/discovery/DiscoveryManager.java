@@ -112,8 +112,10 @@ public final class DiscoveryManager implements DiscoveryService, AutoCloseable {
 
     @Override
     public synchronized void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets,
-                                   Path configDirectory, Duration interval, TargetSetListener listener) throws ConfigException {
+                                   Path configDirectory, Map<String, Path> setDirectories, Duration interval,
+                                   TargetSetListener listener) throws ConfigException {
         Objects.requireNonNull(staticTargets, "staticTargets is null");
+        Objects.requireNonNull(setDirectories, "setDirectories is null");
         Objects.requireNonNull(interval, "interval is null");
         Objects.requireNonNull(listener, "listener is null");
         if (closed) {
@@ -125,7 +127,8 @@ public final class DiscoveryManager implements DiscoveryService, AutoCloseable {
         for (Map.Entry<String, List<PluginConfig>> set : sets.entrySet()) {
             List<Provider> list = new ArrayList<>();
             for (PluginConfig block : set.getValue()) {
-                Provider.Key key = new Provider.Key(type(block.key()), block.values(), configDirectory);
+                Provider.Key key = new Provider.Key(type(block.key()), block.values(),
+                        setDirectories.getOrDefault(set.getKey(), configDirectory));
                 Provider provider = providers.get(key);
                 if (provider != null && !provider.running() && !provider.waiting()) {
                     // Refused before: the plugin may accept it now.

@@ -53,8 +53,21 @@ public interface DiscoveryService {
      *
      * @since 1.2
      */
+    default void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets,
+                       Path configDirectory, Duration interval, TargetSetListener listener) throws ConfigException {
+        apply(consumer, sets, staticTargets, configDirectory, Map.of(), interval, listener);
+    }
+
+    /**
+     * As {@link #apply(String, Map, Map, Path, Duration, TargetSetListener)}, the relative paths of
+     * the blocks of each set named in {@code setDirectories} resolving against that folder instead
+     * of {@code configDirectory}: a scrape config read from a {@code scrape_config_files} file
+     * resolves against that file's folder, as Prometheus's.
+     *
+     * @since 1.4
+     */
     void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets, Path configDirectory,
-               Duration interval, TargetSetListener listener) throws ConfigException;
+               Map<String, Path> setDirectories, Duration interval, TargetSetListener listener) throws ConfigException;
 
     /**
      * Per target set of {@code consumer}, the discovery types ({@code cmdb}) whose blocks wait

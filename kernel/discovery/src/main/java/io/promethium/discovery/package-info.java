@@ -6,7 +6,7 @@
  * {@link io.promethium.discovery.DiscoveryManager} is the implementation, usable without OSGi.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.promethium.discovery;
 
 import org.osgi.annotation.bundle.Export;

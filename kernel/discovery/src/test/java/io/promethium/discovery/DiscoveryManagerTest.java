@@ -323,6 +323,15 @@ class DiscoveryManagerTest {
     }
 
     /** A discoverer the test drives by hand. */
+    @Test
+    void aSetWithItsOwnFolderGetsItsBlocksResolvedThereAndTheSameBlockElsewhereIsAnotherDiscoverer() throws Exception {
+        manager.addFactory(fake);
+        Path scrapeFiles = DIR.resolve("scrape.d");
+        manager.apply("scrape", sets("main", block("x"), "included", block("x")), Map.of(), DIR, Map.of("included", scrapeFiles),
+                Duration.ofSeconds(5), scrape::add);
+        assertThat(fake.directories).as("one discoverer per folder the block resolves in").containsExactlyInAnyOrder(DIR, scrapeFiles);
+    }
+
     private static final class FakeDiscoverer implements Discoverer {
         private final TargetGroup initial;
         private volatile Consumer<List<TargetGroup>> updates;
@@ -351,6 +360,7 @@ class DiscoveryManagerTest {
     private static final class FakeFactory implements DiscovererFactory {
         private final String type;
         final List<FakeDiscoverer> created = new CopyOnWriteArrayList<>();
+        final List<Path> directories = new CopyOnWriteArrayList<>();
         volatile boolean refuse;
         volatile TargetGroup initial;
 
@@ -373,6 +383,7 @@ class DiscoveryManagerTest {
                 throw config.error("refused by the plugin");
             }
             FakeDiscoverer discoverer = new FakeDiscoverer(initial);
+            directories.add(context.configDirectory());
             created.add(discoverer);
             return discoverer;
         }

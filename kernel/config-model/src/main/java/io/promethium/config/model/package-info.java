@@ -5,7 +5,7 @@
  * and web bundles.
  */
 @Export
-@Version("2.3.0")
+@Version("2.4.0")
 package io.promethium.config.model;
 
 import org.osgi.annotation.bundle.Export;

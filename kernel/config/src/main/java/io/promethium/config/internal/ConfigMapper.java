@@ -182,7 +182,9 @@ public final class ConfigMapper {
                 Fields f = Fields.of(root, path.getFileName().toString());
                 List<YamlNode> nodes = f.list("scrape_configs");
                 for (int i = 0; i < nodes.size(); i++) {
-                    result.add(scrapeConfig(nodes.get(i), path.getFileName() + ": scrape_configs[" + i + "]", global));
+                    // Its relative paths resolve against its own file's folder, as Prometheus's SetDirectory.
+                    result.add(scrapeConfig(nodes.get(i), path.getFileName() + ": scrape_configs[" + i + "]", global)
+                            .withDirectory(path.toAbsolutePath().getParent()));
                 }
                 f.finish();
             }

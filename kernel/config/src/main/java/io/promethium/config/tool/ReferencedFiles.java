@@ -22,7 +22,8 @@ import java.util.Locale;
  * files are read by the clients at their first request and are not checked, as promtool does
  * not. As promtool's {@code os.Stat}, whatever exists passes (a folder too); the first problem
  * fails the config, in promtool's words. A relative path is joined to the config's folder as
- * given on the command line, as Prometheus's {@code SetDirectory} joins it.
+ * given on the command line (a scrape config of a {@code scrape_config_files} file: to that file's
+ * folder), as Prometheus's {@code SetDirectory} joins it.
  */
 final class ReferencedFiles {
 
@@ -30,8 +31,9 @@ final class ReferencedFiles {
     }
 
     /** @param dir the config file's folder as given ({@code null} for the working folder) */
-    static void check(PrometheusConfig config, Path dir) throws ConfigException {
+    static void check(PrometheusConfig config, Path mainDir) throws ConfigException {
         for (ScrapeConfig scrape : config.scrapeConfigs()) {
+            Path dir = scrapeDirectory(mainDir, scrape);
             HttpClientConfig http = scrape.httpClient();
             if (http != null && http.authorization() != null) {
                 String file = http.authorization().credentialsFile();
@@ -51,6 +53,21 @@ final class ReferencedFiles {
                 }
             }
         }
+    }
+
+    /**
+     * A scrape config from a {@code scrape_config_files} file resolves against that file's folder,
+     * named as Prometheus names it: relative to the working folder when the main file was given so.
+     */
+    private static Path scrapeDirectory(Path mainDir, ScrapeConfig scrape) {
+        if (scrape.directory() == null) {
+            return mainDir;
+        }
+        if (mainDir != null && mainDir.isAbsolute()) {
+            return scrape.directory();
+        }
+        Path relative = Path.of("").toAbsolutePath().relativize(scrape.directory());
+        return relative.toString().isEmpty() ? null : relative;
     }
 
     /** promtool's {@code checkFileExists}: nothing set is fine; else {@code os.Stat}'s error, worded as Go's. */

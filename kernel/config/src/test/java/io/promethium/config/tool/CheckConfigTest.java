@@ -70,6 +70,19 @@ class CheckConfigTest {
     }
 
     @Test
+    void aCredentialsFileOfAScrapeConfigFileIsLookedForBesideThatFile() throws Exception {
+        Files.createDirectories(dir.resolve("scrape.d"));
+        Files.writeString(dir.resolve("scrape.d/b.yml"), "scrape_configs:\n  - job_name: b\n    bearer_token_file: token\n");
+        Files.writeString(dir.resolve("token"), "beside the main file: not the one promtool looks at\n");
+        assertThat(check("scrape_config_files: [scrape.d/*.yml]\n")).isEqualTo(1);
+        Path token = dir.resolve("scrape.d/token");
+        assertThat(errors()).isEqualTo("  FAILED: error checking authorization credentials or bearer token file \"" + token
+                + "\": stat " + token + ": no such file or directory\n");
+        Files.writeString(token, "secret\n");
+        assertThat(check("scrape_config_files: [scrape.d/*.yml]\n")).isZero();
+    }
+
+    @Test
     void passwordUsernameCaOauthAndAlertmanagerFilesAreNotCheckedAsPromtoolDoesNot() throws Exception {
         // The clients read them at their first request; promtool 2.42 and 3 accept the config.
         assertThat(check("""

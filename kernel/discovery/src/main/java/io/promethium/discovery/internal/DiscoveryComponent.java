@@ -75,8 +75,9 @@ public final class DiscoveryComponent implements DiscoveryService {
 
     @Override
     public void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> staticTargets,
-                      Path configDirectory, Duration interval, TargetSetListener listener) throws ConfigException {
-        manager.apply(consumer, sets, staticTargets, configDirectory, interval, listener);
+                      Path configDirectory, Map<String, Path> setDirectories, Duration interval, TargetSetListener listener)
+            throws ConfigException {
+        manager.apply(consumer, sets, staticTargets, configDirectory, setDirectories, interval, listener);
     }
 
     @Override

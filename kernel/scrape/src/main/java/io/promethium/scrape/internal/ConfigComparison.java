@@ -49,6 +49,6 @@ final class ConfigComparison {
                 c.fallbackScrapeProtocol(), c.metricsPath(), c.scheme(), c.params(), c.honorLabels(), c.honorTimestamps(),
                 c.trackTimestampsStaleness(), c.enableCompression(), c.httpClient(),
                 c.limits(), List.of(), List.of(), List.of(), List.of(), c.histograms(), c.extraScrapeMetrics(),
-                c.metricNames());
+                c.metricNames(), c.directory());
     }
 }

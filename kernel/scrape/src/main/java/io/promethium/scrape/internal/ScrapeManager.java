@@ -24,6 +24,7 @@ import io.promethium.scrape.TargetMetadata;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -244,14 +245,18 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
         }
         Map<String, List<PluginConfig>> sets = new LinkedHashMap<>();
         Map<String, Integer> statics = new LinkedHashMap<>();
+        Map<String, Path> directories = new HashMap<>();
         for (ScrapeConfig scrape : newConfig.scrapeConfigs()) {
             if (pools.containsKey(scrape.jobName())) {
                 sets.put(scrape.jobName(), scrape.discoveryConfigs());
                 statics.put(scrape.jobName(), StaticConfig.targetCount(scrape.staticConfigs()));
+                if (scrape.directory() != null) {
+                    directories.put(scrape.jobName(), scrape.directory());
+                }
             }
         }
         try {
-            discovery.apply(CONSUMER, sets, statics, configDirectory, discoveryReloadInterval, this::discovered);
+            discovery.apply(CONSUMER, sets, statics, configDirectory, directories, discoveryReloadInterval, this::discovered);
         } catch (ConfigException e) {
             errors.add(e.getMessage());
         }

@@ -128,7 +128,7 @@ final class ScrapePool {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("scrape_configs " + newConfig.jobName() + ": " + e.getMessage());
         }
-        HttpClientShards newClients = new HttpClientShards(newConfig.httpClient(), configDirectory);
+        HttpClientShards newClients = new HttpClientShards(newConfig.httpClient(), newConfig.directoryOr(configDirectory));
         this.config = newConfig;
         this.targetBuilder = new TargetBuilder(newConfig);
         HttpClientShards old = this.clients;

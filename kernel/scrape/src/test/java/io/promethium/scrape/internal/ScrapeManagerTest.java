@@ -220,6 +220,18 @@ class ScrapeManagerTest {
     }
 
     @Test
+    void aJobReadFromAScrapeConfigFileHasItsDiscoveryBlocksResolvedInThatFilesFolder() throws Exception {
+        FakeDiscovery discovery = new FakeDiscovery();
+        manager.addDiscovererFactory(discovery);
+        java.nio.file.Path folder = java.nio.file.Path.of("/etc/prometheus/scrape.d");
+        PluginConfig block = new PluginConfig("fake_sd_configs", Map.of("name", "x"), "");
+        manager.applyConfig(config(Configs.withTargets(fast("main"), List.of(), List.of(block)),
+                Configs.withTargets(fast("included"), List.of(), List.of(block)).withDirectory(folder)));
+        assertThat(discovery.directories).as("the main file's folder (the working folder here) and the included file's")
+                .containsExactlyInAnyOrder(java.nio.file.Path.of("").toAbsolutePath(), folder);
+    }
+
+    @Test
     void discoveredTargetChangesReachThePoolsAtMostOncePerDiscoveryReloadInterval() throws Exception {
         // A discovery manager updating every 200 ms; the scrape manager throttles to 2 s on top.
         io.promethium.discovery.DiscoveryManager sd = new io.promethium.discovery.DiscoveryManager(Duration.ofMillis(200),
@@ -237,8 +249,9 @@ class ScrapeManagerTest {
 
             @Override
             public void apply(String consumer, Map<String, List<PluginConfig>> sets, Map<String, Integer> statics, java.nio.file.Path dir,
-                              Duration interval, io.promethium.discovery.TargetSetListener listener) throws ConfigException {
-                sd.apply(consumer, sets, statics, dir, interval, u -> {
+                              Map<String, java.nio.file.Path> dirs, Duration interval, io.promethium.discovery.TargetSetListener listener)
+                    throws ConfigException {
+                sd.apply(consumer, sets, statics, dir, dirs, interval, u -> {
                     arrivals.add(System.nanoTime());
                     listener.update(u);
                 });
@@ -365,6 +378,7 @@ class ScrapeManagerTest {
     /** A discovery plugin driven by the test. */
     private static final class FakeDiscovery implements DiscovererFactory {
         final List<Consumer<List<TargetGroup>>> started = new ArrayList<>();
+        final List<java.nio.file.Path> directories = new java.util.concurrent.CopyOnWriteArrayList<>();
         /** What a new discoverer reports first (its whole initial state). */
         private final List<TargetGroup> initial;
 
@@ -383,6 +397,7 @@ class ScrapeManagerTest {
 
         @Override
         public Discoverer create(PluginConfig config, DiscoveryContext context) throws ConfigException {
+            directories.add(context.configDirectory());
             return new Discoverer() {
                 @Override
                 public void start(Consumer<List<TargetGroup>> updates) {

@@ -123,7 +123,7 @@ public final class CheckServiceDiscoveryCommand implements Tool {
             }
             return 1;
         }
-        Path base = file.toAbsolutePath().getParent();
+        Path base = job.directoryOr(file.toAbsolutePath().getParent());
         List<Block> blocks = new ArrayList<>();
         try {
             for (PluginConfig sd : job.discoveryConfigs()) {

@@ -1,14 +1,12 @@
 package io.promethium.tsdb.tool;
 
 import io.promethium.api.config.Durations;
-import io.promethium.api.model.Labels;
-import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
-import io.promethium.api.storage.Querier;
-import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.tool.CommandLine;
 import io.promethium.goformat.GoStrings;
 import io.promethium.tsdb.internal.block.Block;
+import io.promethium.tsdb.internal.block.BlockAnalysis;
+import io.promethium.tsdb.internal.block.BlockMeta;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,17 +15,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * {@code analyze [--resolution=R] [DB] [BLOCK-ID]}: cardinality of one block, as promtool tsdb
- * analyze prints it, plus the block's resolution. By default the newest raw block (promtool's
- * "last block"); {@code --resolution=5m} (any resolution the folder holds, {@code raw} the
- * default) the newest downsampled companion of that resolution; a block id that block.
+ * {@code analyze [--limit=N] [--extended] [--match=SELECTOR] [--resolution=R] [DB] [BLOCK-ID]}:
+ * promtool 3's {@code tsdb analyze} of one block, in its words and order: churn by label pair and
+ * name (the share of the block's span a series' chunks do not cover), the most common label
+ * pairs, cumulative value length and cardinality per label name, series per metric name, and with
+ * {@code --extended} the chunks' samples, bytes and histogram buckets. {@code --match} restricts
+ * it to the series one selector selects. By default the newest raw block (promtool's "last
+ * block"); {@code --resolution=5m} (any resolution the folder holds) the newest downsampled
+ * companion of that resolution, which adds a {@code Resolution:} line; a block id that block.
+ * Chunk sizes are Promethium's encodings, not Prometheus's (docs/operations.md).
  */
 final class Analyze {
     /** The command's arguments: promtool's, plus {@code --resolution}. */
-    record Args(Path db, String blockId, Long resolution) {
-        private static final CommandLine.Reader READER = CommandLine.reader().valued("resolution");
+    record Args(Path db, String blockId, Long resolution, int limit, boolean extended, String match) {
+        private static final CommandLine.Reader READER = CommandLine.reader().valued("resolution", "limit", "match").bool("extended");
 
         static Args parse(List<String> args) throws CommandLine.UsageException {
             CommandLine line = READER.read(args);
@@ -44,8 +48,16 @@ final class Analyze {
                     throw new CommandLine.UsageException("--resolution: negative: " + GoStrings.quote(r));
                 }
             }
+            String limit = line.value("limit", "20");
+            int parsedLimit;
+            try {
+                parsedLimit = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                // kingpin's Int flag, as Go's strconv.ParseInt words it
+                throw new CommandLine.UsageException("strconv.ParseInt: parsing " + GoStrings.quote(limit) + ": invalid syntax");
+            }
             return new Args(Path.of(positional.isEmpty() ? "data/" : positional.get(0)), positional.size() > 1 ? positional.get(1) : null,
-                    resolution);
+                    resolution, parsedLimit, line.flag("extended"), line.value("match", ""));
         }
     }
 
@@ -56,10 +68,17 @@ final class Analyze {
     }
 
     void run(Args args) throws IOException {
+        List<Matcher> selectors = args.match().isEmpty() ? List.of() : SeriesSelector.parse(args.match());
         Path dir = args.db();
         List<Block> blocks = BlockList.open(dir, out);
         try {
-            analyze(choose(blocks, args));
+            Block chosen = choose(blocks, args);
+            chosen.acquire();
+            try {
+                analyze(chosen, args, selectors);
+            } finally {
+                chosen.release();
+            }
         } finally {
             for (Block blk : blocks) {
                 blk.close();
@@ -98,42 +117,176 @@ final class Analyze {
         return chosen;
     }
 
-    private void analyze(Block b) {
-        Map<String, Integer> seriesByMetric = new HashMap<>();
-        Map<String, Set<String>> valuesByName = new HashMap<>();
-        Map<String, Integer> seriesByName = new HashMap<>();
-        Map<String, Integer> seriesByPair = new HashMap<>();
-        long series = 0;
-        b.acquire();
-        try (Querier q = b.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
-            SeriesSet set = q.select(true, null, List.of(Matcher.of(MatchType.REGEX, "__name__", ".+")));
-            while (set.next()) {
-                Labels l = set.at().labels();
-                series++;
-                seriesByMetric.merge(l.metricName(), 1, Integer::sum);
-                for (int i = 0; i < l.size(); i++) {
-                    valuesByName.computeIfAbsent(l.name(i), k -> new HashSet<>()).add(l.value(i));
-                    seriesByName.merge(l.name(i), 1, Integer::sum);
-                    seriesByPair.merge(l.name(i) + "=" + l.value(i), 1, Integer::sum);
-                }
-            }
+    private void analyze(Block b, Args args, List<Matcher> selectors) {
+        BlockMeta meta = b.meta();
+        long span = meta.maxTime() - meta.minTime();
+        out.println("Block ID: " + meta.ulid());
+        if (meta.resolution() != 0) {
+            out.println("Resolution: " + BlockList.resolution(meta));
         }
-        out.printf("Block ID: %s%nResolution: %s%nDuration: %s%nSeries: %d%nLabel names: %d%n", b.meta().ulid(),
-                BlockList.resolution(b.meta()), BlockList.goDuration(b.meta().maxTime() - b.meta().minTime()), series,
-                valuesByName.size());
-        Map<String, Integer> cardinality = new HashMap<>();
-        valuesByName.forEach((k, v) -> cardinality.put(k, v.size()));
-        top("Highest cardinality labels", cardinality);
-        top("Label names most involved in series", seriesByName);
-        top("Most common label pairs", seriesByPair);
-        top("Highest cardinality metric names", seriesByMetric);
+        out.println("Duration: " + BlockList.goDuration(span));
+        out.println("Total Series: " + meta.numSeries());
+        if (!args.match().isEmpty()) {
+            out.println("Matcher: " + args.match());
+        }
+        Map<String, Long> uncoveredByName = new HashMap<>();
+        Map<String, Long> uncoveredByPair = new HashMap<>();
+        Map<String, Long> seriesByPair = new HashMap<>();
+        Map<String, Set<String>> valuesByName = new TreeMap<>();
+        Map<String, Long> seriesByMetric = new HashMap<>();
+        long[] matched = {0, 0};
+        BlockAnalysis.forEachSeries(b, selectors, (labels, first, last) -> {
+            matched[0]++;
+            long uncovered = span - (last - first);
+            for (int i = 0; i < labels.size(); i++) {
+                String pair = labels.name(i) + "=" + labels.value(i);
+                uncoveredByName.merge(labels.name(i), uncovered, Long::sum);
+                uncoveredByPair.merge(pair, uncovered, Long::sum);
+                seriesByPair.merge(pair, 1L, Long::sum);
+                valuesByName.computeIfAbsent(labels.name(i), k -> new HashSet<>()).add(labels.value(i));
+                matched[1]++;
+            }
+            seriesByMetric.merge(labels.metricName(), 1L, Long::sum);
+        });
+        out.println("Label names: " + valuesByName.size());
+        if (!args.match().isEmpty()) {
+            out.println("Matched series: " + matched[0]);
+        }
+        out.println("Postings (unique label pairs): " + uncoveredByPair.size());
+        out.println("Postings entries (total label pairs): " + matched[1]);
+        top("Label pairs most involved in churning", share(uncoveredByPair, span), args.limit());
+        top("Label names most involved in churning", share(uncoveredByName, span), args.limit());
+        top("Most common label pairs", seriesByPair, args.limit());
+        Map<String, Long> valueLength = new HashMap<>();
+        Map<String, Long> cardinality = new HashMap<>();
+        valuesByName.forEach((name, values) -> {
+            long length = 0;
+            for (String v : values) {
+                length += utf8Length(v);
+            }
+            valueLength.put(name, length);
+            cardinality.put(name, (long) values.size());
+        });
+        top("Label names with highest cumulative label value length", valueLength, args.limit());
+        top("Highest cardinality labels", cardinality, args.limit());
+        seriesByMetric.remove("");
+        top("Highest cardinality metric names", seriesByMetric, args.limit());
+        if (args.extended()) {
+            compaction(b, selectors);
+        }
     }
 
-    private void top(String title, Map<String, Integer> counts) {
+    /** promtool's {@code uint64(float64(m) / float64(span))}: the number of block spans the sum stands for, truncated. */
+    private static Map<String, Long> share(Map<String, Long> uncovered, long span) {
+        Map<String, Long> shares = new HashMap<>();
+        uncovered.forEach((k, m) -> shares.put(k, (long) ((double) m / (double) span)));
+        return shares;
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /** Largest first; ties by key (promtool's sort leaves their order unspecified). */
+    private void top(String title, Map<String, Long> counts, int limit) {
+        out.println();
         out.println(title + ":");
         counts.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(20)
-                .forEach(e -> out.printf("%8d %s%n", e.getValue(), e.getKey()));
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(Math.max(0, limit))
+                .forEach(e -> out.println(e.getValue() + " " + e.getKey()));
+    }
+
+    /** promtool's {@code analyzeCompaction}. */
+    private void compaction(Block b, List<Matcher> selectors) {
+        IntList floatSamples = new IntList();
+        IntList floatBytes = new IntList();
+        IntList histogramSamples = new IntList();
+        IntList histogramBytes = new IntList();
+        IntList histogramBuckets = new IntList();
+        int[] total = {0};
+        BlockAnalysis.forEachChunk(b, selectors, (histogram, bytes, samples, buckets) -> {
+            if (histogram) {
+                histogramSamples.add(samples);
+                histogramBytes.add(bytes);
+                histogramBuckets.add(buckets);
+            } else {
+                floatSamples.add(samples);
+                floatBytes.add(bytes);
+            }
+            total[0]++;
+        });
+        out.print("\nCompaction analysis:\n");
+        out.println();
+        histogram("samples per float chunk", floatSamples, total[0]);
+        histogram("bytes per float chunk", floatBytes, total[0]);
+        histogram("samples per histogram chunk", histogramSamples, total[0]);
+        histogram("bytes per histogram chunk", histogramBytes, total[0]);
+        histogram("buckets per histogram chunk", histogramBuckets, total[0]);
+    }
+
+    /** promtool's {@code displayHistogram}: buckets of 10, 100, ... wide, a {@code #} per percent of all chunks. */
+    private void histogram(String what, IntList list, int total) {
+        if (list.size == 0) {
+            out.printf("%s: N/A%n%n", what);
+            return;
+        }
+        int[] data = java.util.Arrays.copyOf(list.values, list.size);
+        java.util.Arrays.sort(data);
+        int min = data[0];
+        int max = data[data.length - 1];
+        int s = (max - min) / 10;
+        int step = 10;
+        while (step < s && step <= 10000) {
+            step *= 10;
+        }
+        int start = min - min % step;
+        int end = max - max % step + step;
+        int[] buckets = new int[(end - start) / step + 1];
+        long sum = 0;
+        int maxCount = 0;
+        for (int c : data) {
+            sum += c;
+            int i = (c - start) / step;
+            buckets[i]++;
+            maxCount = Math.max(maxCount, buckets[i]);
+        }
+        out.printf("%s (min/avg/max): %d/%d/%d%n", what, min, sum / data.length, max);
+        int left = Integer.toString(end).length();
+        int right = Integer.toString(end + step).length();
+        int count = Integer.toString(maxCount).length();
+        for (int bucket = 0; bucket < buckets.length; bucket++) {
+            int percentage = 100 * buckets[bucket] / total;
+            out.printf("[%" + left + "d, %" + right + "d]: %" + count + "d %s%n", bucket * step + start + 1, (bucket + 1) * step + start,
+                    buckets[bucket], "#".repeat(percentage));
+        }
+        out.println();
+    }
+
+    /** A growable list of ints: one per chunk, without a box each. */
+    private static final class IntList {
+        int[] values = new int[64];
+        int size;
+
+        void add(int v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
     }
 }

@@ -13,7 +13,8 @@ import java.util.List;
  *   dump [--min-time=MS] [--max-time=MS] [--match=SELECTOR]... [--sandbox-dir-root=DIR] [--format=prom|seriesjson] [DB]
  *   dump-openmetrics (the same flags but --format)
  *   list [-r] [DB]                            list blocks (and downsampled companions)
- *   analyze [--resolution=R] [DB] [BLOCK-ID]  label cardinality of a block (the newest raw one by default)
+ *   analyze [--limit=N] [--extended] [--match=SELECTOR] [--resolution=R] [DB] [BLOCK-ID]
+ *                                           churn, label cardinality and chunks of a block (the newest raw one by default)
  *   wal-stats DIR                             the WAL's records by type with their bytes
  * </pre>
  * The benchmarks are not shipped: {@code distribution/bench/tsdb write|wal|replay}.
@@ -35,8 +36,11 @@ public final class TsdbTool {
                                                         the same samples as OpenMetrics text (floats only)
               list [-r|--human-readable] [DB]           list the blocks of DB (default data/), as promtool; a last column
                                                           RESOLUTION (raw, 5m, 1h, ...) when it holds downsampled blocks
-              analyze [--resolution=R] [DB] [BLOCK-ID]  label cardinality of a block: BLOCK-ID, else the newest block of
-                                                          resolution R (raw, the default, or a duration such as 5m, 1h)
+              analyze [--limit=N] [--extended] [--match=SELECTOR] [--resolution=R] [DB] [BLOCK-ID]
+                                                        churn and label cardinality of a block, as promtool (--limit entries
+                                                          per list, 20; --extended adds chunk sizes): BLOCK-ID, else the
+                                                          newest block of resolution R (raw, the default, or a duration such
+                                                          as 5m, 1h)
               wal-stats DIR                             the WAL's records by type: count, bytes on disk and inflated
             """;
 

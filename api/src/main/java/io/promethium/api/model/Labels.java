@@ -96,7 +96,7 @@ public final class Labels implements Comparable<Labels> {
         int high = size() - 1;
         while (low <= high) {
             int mid = (low + high) >>> 1;
-            int cmp = pairs[mid * 2].compareTo(name);
+            int cmp = compareStrings(pairs[mid * 2], name);
             if (cmp < 0) {
                 low = mid + 1;
             } else if (cmp > 0) {
@@ -163,12 +163,43 @@ public final class Labels implements Comparable<Labels> {
         return h;
     }
 
-    /** Orders pair by pair, names first; a prefix sorts first (Prometheus's labels.Compare). */
+    /**
+     * Go's order of strings, which Prometheus sorts names and values in: by UTF-8 bytes, that is
+     * by code point. Java's {@link String#compareTo} orders UTF-16 code units, which differs only
+     * where one string has a character U+E000–U+FFFF and the other a surrogate pair (a character
+     * above U+FFFF) at the first difference: the pair sorts last here. Equal strings cost the
+     * intrinsic {@code compareTo} alone; different ones a scan to the first difference.
+     *
+     * @since 1.4
+     */
+    public static int compareStrings(String a, String b) {
+        int c = a.compareTo(b);
+        if (c == 0) {
+            return 0;
+        }
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                if (x >= Character.MIN_SURROGATE && y >= Character.MIN_SURROGATE && Character.isSurrogate(x) != Character.isSurrogate(y)) {
+                    return Character.isSurrogate(x) ? 1 : -1;
+                }
+                return c;
+            }
+        }
+        return c;
+    }
+
+    /** {@link #compareStrings} as a comparator, for sorted sets and lists of names or values. @since 1.4 */
+    public static final java.util.Comparator<String> STRING_ORDER = Labels::compareStrings;
+
+    /** Orders pair by pair, names first; a prefix sorts first (Prometheus's labels.Compare, in {@link #compareStrings Go's string order}). */
     @Override
     public int compareTo(Labels other) {
         int n = Math.min(pairs.length, other.pairs.length);
         for (int i = 0; i < n; i++) {
-            int cmp = pairs[i].compareTo(other.pairs[i]);
+            int cmp = compareStrings(pairs[i], other.pairs[i]);
             if (cmp != 0) {
                 return cmp;
             }
@@ -271,7 +302,7 @@ public final class Labels implements Comparable<Labels> {
                 String name = sorted[i];
                 String value = sorted[i + 1];
                 int j = i - 2;
-                while (j >= 0 && sorted[j].compareTo(name) > 0) {
+                while (j >= 0 && compareStrings(sorted[j], name) > 0) {
                     sorted[j + 2] = sorted[j];
                     sorted[j + 3] = sorted[j + 1];
                     j -= 2;

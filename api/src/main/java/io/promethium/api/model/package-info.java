@@ -13,7 +13,7 @@
  * reusing its object), never someone who received it.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.promethium.api.model;
 
 import org.osgi.annotation.bundle.Export;

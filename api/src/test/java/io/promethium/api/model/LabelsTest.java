@@ -69,4 +69,25 @@ class LabelsTest {
         assertThat(StaleMarker.isStale(StaleMarker.STALE_NAN)).isTrue();
         assertThat(StaleMarker.isStale(Double.NaN)).isFalse();
     }
+
+    @Test
+    void namesAndValuesSortByUtf8BytesAsGoDoesNotByUtf16CodeUnits() {
+        String fullWidth = "\uFF41"; // U+FF41, 3 bytes in UTF-8 (EF BD A1)
+        String emoji = "\uD83D\uDE00"; // U+1F600, 4 bytes (F0 9F 98 80): after it in Go, before it in Java's compareTo
+        assertThat(emoji.compareTo(fullWidth)).as("Java's own order").isNegative();
+        assertThat(Labels.compareStrings(emoji, fullWidth)).isPositive();
+        assertThat(Labels.compareStrings(fullWidth, emoji)).isNegative();
+        assertThat(Labels.compareStrings("a" + emoji, "a" + emoji)).isZero();
+        assertThat(Labels.compareStrings("abc", "abd")).isNegative();
+        assertThat(Labels.compareStrings("ab", "abc")).isNegative();
+        assertThat(Labels.compareStrings("\uE000", "\uD7FF")).isPositive();
+        Labels set = Labels.of(emoji, "1", fullWidth, "2", "a", "3");
+        assertThat(set.names()).containsExactly("a", fullWidth, emoji);
+        assertThat(set.get(emoji)).isEqualTo("1");
+        assertThat(set.get(fullWidth)).isEqualTo("2");
+        assertThat(Labels.of("x", emoji).compareTo(Labels.of("x", fullWidth))).isPositive();
+        java.util.TreeSet<String> values = new java.util.TreeSet<>(Labels.STRING_ORDER);
+        values.addAll(java.util.List.of(emoji, fullWidth, "z"));
+        assertThat(values).containsExactly("z", fullWidth, emoji);
+    }
 }

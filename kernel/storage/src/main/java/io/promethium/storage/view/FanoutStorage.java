@@ -142,7 +142,8 @@ public final class FanoutStorage implements Storage {
 
         /** The sorted union of every source's answer; a secondary's failure is a warning (Prometheus's "not implemented" of remote read). */
         private List<String> labels(Function<Querier, List<String>> call) {
-            TreeSet<String> all = new TreeSet<>(call.apply(primary));
+            TreeSet<String> all = new TreeSet<>(Labels.STRING_ORDER);
+            all.addAll(call.apply(primary));
             for (Querier q : secondaries) {
                 try {
                     all.addAll(call.apply(q));

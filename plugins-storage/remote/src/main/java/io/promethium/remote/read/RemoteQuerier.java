@@ -202,7 +202,7 @@ final class RemoteQuerier implements Querier {
      */
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
-        TreeSet<String> values = new TreeSet<>();
+        TreeSet<String> values = new TreeSet<>(Labels.STRING_ORDER);
         for (Labels l : matching(matchers)) {
             String v = l.get(name);
             if (v != null && !v.isEmpty()) {
@@ -214,7 +214,7 @@ final class RemoteQuerier implements Querier {
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
-        TreeSet<String> names = new TreeSet<>();
+        TreeSet<String> names = new TreeSet<>(Labels.STRING_ORDER);
         for (Labels l : matching(matchers)) {
             for (int i = 0; i < l.size(); i++) {
                 names.add(l.name(i));

@@ -229,7 +229,7 @@ public final class MemoryStorage implements Storage {
 
             @Override
             public List<String> labelValues(String name, List<Matcher> matchers) {
-                TreeSet<String> values = new TreeSet<>();
+                TreeSet<String> values = new TreeSet<>(Labels.STRING_ORDER);
                 synchronized (series) {
                     for (Labels l : series.keySet()) {
                         if (l.has(name) && matches(l, matchers)) {
@@ -242,7 +242,7 @@ public final class MemoryStorage implements Storage {
 
             @Override
             public List<String> labelNames(List<Matcher> matchers) {
-                TreeSet<String> names = new TreeSet<>();
+                TreeSet<String> names = new TreeSet<>(Labels.STRING_ORDER);
                 synchronized (series) {
                     for (Labels l : series.keySet()) {
                         if (matches(l, matchers)) {

@@ -1,5 +1,6 @@
 package io.promethium.tsdb.internal.block;
 
+import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.SelectHints;
@@ -87,7 +88,7 @@ final class BlockQuerier implements Querier {
         if (matchers.isEmpty()) {
             return block.index().labelIndex().values(name);
         }
-        TreeSet<String> values = new TreeSet<>();
+        TreeSet<String> values = new TreeSet<>(Labels.STRING_ORDER);
         SeriesSet set = select(false, null, matchers);
         while (set.next()) {
             String v = set.at().labels().get(name);
@@ -103,7 +104,7 @@ final class BlockQuerier implements Querier {
         if (matchers.isEmpty()) {
             return block.index().labelIndex().names();
         }
-        TreeSet<String> names = new TreeSet<>();
+        TreeSet<String> names = new TreeSet<>(Labels.STRING_ORDER);
         SeriesSet set = select(false, null, matchers);
         while (set.next()) {
             names.addAll(set.at().labels().names());

@@ -102,7 +102,7 @@ public final class HeadQuerier implements Querier {
             // From the index, as Prometheus: the values whose postings meet the matching series.
             return head.postings().valuesIntersecting(name, ids(matchers));
         }
-        TreeSet<String> values = new TreeSet<>();
+        TreeSet<String> values = new TreeSet<>(Labels.STRING_ORDER);
         for (MemSeries s : matching(matchers, m -> m)) {
             String v = s.labels().get(name);
             if (!v.isEmpty()) {
@@ -117,7 +117,7 @@ public final class HeadQuerier implements Querier {
         if (matchers.isEmpty() && coversHead()) {
             return head.postings().names();
         }
-        TreeSet<String> names = new TreeSet<>();
+        TreeSet<String> names = new TreeSet<>(Labels.STRING_ORDER);
         for (MemSeries s : matching(matchers, m -> m)) {
             names.addAll(s.labels().names());
         }

@@ -42,7 +42,7 @@ public final class MergeQuerier implements Querier {
         if (single()) {
             return queriers.get(0).labelValues(name, matchers);
         }
-        TreeSet<String> all = new TreeSet<>();
+        TreeSet<String> all = new TreeSet<>(Labels.STRING_ORDER);
         for (Querier q : queriers) {
             all.addAll(q.labelValues(name, matchers));
         }
@@ -54,7 +54,7 @@ public final class MergeQuerier implements Querier {
         if (single()) {
             return queriers.get(0).labelNames(matchers);
         }
-        TreeSet<String> all = new TreeSet<>();
+        TreeSet<String> all = new TreeSet<>(Labels.STRING_ORDER);
         for (Querier q : queriers) {
             all.addAll(q.labelNames(matchers));
         }

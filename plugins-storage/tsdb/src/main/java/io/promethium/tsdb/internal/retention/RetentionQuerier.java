@@ -114,7 +114,7 @@ public final class RetentionQuerier implements Querier {
 
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
-        TreeSet<String> values = new TreeSet<>();
+        TreeSet<String> values = new TreeSet<>(Labels.STRING_ORDER);
         SeriesSet set = select(false, LIST, matchers.isEmpty() ? ALL : matchers);
         while (set.next()) {
             String v = set.at().labels().get(name);
@@ -127,7 +127,7 @@ public final class RetentionQuerier implements Querier {
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
-        TreeSet<String> names = new TreeSet<>();
+        TreeSet<String> names = new TreeSet<>(Labels.STRING_ORDER);
         SeriesSet set = select(false, LIST, matchers.isEmpty() ? ALL : matchers);
         while (set.next()) {
             names.addAll(set.at().labels().names());

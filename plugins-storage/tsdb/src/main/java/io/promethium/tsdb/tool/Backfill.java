@@ -1,6 +1,9 @@
 package io.promethium.tsdb.tool;
 
 import io.promethium.api.model.Labels;
+import io.promethium.api.tool.CommandLine;
+import io.promethium.goformat.GoDurations;
+import io.promethium.goformat.GoStrings;
 import io.promethium.tsdb.TsdbOptions;
 import io.promethium.tsdb.internal.block.BlockMeta;
 import io.promethium.tsdb.internal.block.BlockWriter;
@@ -23,15 +26,71 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code create-blocks-from openmetrics FILE DIR}: groups samples into block-duration windows
- * (2 h) and writes one block per window into DIR, as promtool does. Samples of a series may come
- * in any order; duplicates keep the last value. Memory stays bounded by one window, not the file:
- * the file is parsed once in pieces, each sample is spilled (series number, time, value) to a
- * temporary file of its window under DIR, and each window is then loaded, sorted and written on
- * its own. Only the series' labels are kept for the whole run.
+ * {@code create-blocks-from [-r] [-q] [--max-block-duration=D] openmetrics [--label=NAME=VALUE]... FILE [DIR]}:
+ * promtool 3's backfill. Groups samples into block-duration windows (2 h; a larger
+ * {@code --max-block-duration} picks the largest of Prometheus's block ranges 2 h × 3^k not above
+ * it) and writes one block per window into DIR ({@code data/} by default), each sample labelled
+ * with the {@code --label}s too; prints each block written as {@code tsdb list} does (times and
+ * sizes as {@code -r} asks), nothing with {@code -q}. Samples of a series may come in any order;
+ * duplicates keep the last value. Memory stays bounded by one window, not the file: the file is
+ * parsed once in pieces, each sample is spilled (series number, time, value) to a temporary file
+ * of its window under DIR, and each window is then loaded, sorted and written on its own. Only the
+ * series' labels are kept for the whole run.
  */
 final class Backfill {
     private static final int SPILL_RECORD = 20;
+
+    /** The command's arguments after {@code create-blocks-from}: promtool's flags, {@code openmetrics}, FILE, DIR. */
+    record Args(Path file, Path dir, boolean humanReadable, boolean quiet, long windowMillis, Labels extraLabels) {
+        private static final CommandLine.Reader READER = CommandLine.reader().bool("human-readable", "quiet")
+                .shortName('r', "human-readable").shortName('q', "quiet").valued("label", "max-block-duration");
+
+        static Args parse(List<String> args) throws CommandLine.UsageException {
+            CommandLine line = READER.read(args);
+            List<String> positional = line.arguments(2, 3, "openmetrics", "input file", "output directory");
+            if (!positional.get(0).equals("openmetrics")) {
+                throw new CommandLine.UsageException("expected command openmetrics, got " + GoStrings.quote(positional.get(0)));
+            }
+            Labels.Builder extra = Labels.builder();
+            for (String label : line.values("label")) {
+                int eq = label.indexOf('=');
+                if (eq < 0) {
+                    // kingpin's StringMap
+                    throw new CommandLine.UsageException("expected KEY=VALUE got '" + label + "'");
+                }
+                extra.set(label.substring(0, eq), label.substring(eq + 1));
+            }
+            long window = TsdbOptions.DEFAULT_BLOCK_DURATION.toMillis();
+            String max = line.value("max-block-duration", null);
+            if (max != null) {
+                try {
+                    window = compatibleBlockDuration(GoDurations.parse(max).toMillis());
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.UsageException(e.getMessage());
+                }
+            }
+            return new Args(Path.of(positional.get(1)), Path.of(positional.size() > 2 ? positional.get(2) : "data/"),
+                    line.flag("human-readable"), line.flag("quiet"), window, extra.build());
+        }
+
+        /** promtool's getCompatibleBlockDuration: 2 h, or the largest of 2 h × 3^k (k &lt; 10) not above {@code max}. */
+        static long compatibleBlockDuration(long max) {
+            long block = TsdbOptions.DEFAULT_BLOCK_DURATION.toMillis();
+            if (max <= block) {
+                return block;
+            }
+            long chosen = block;
+            long range = block;
+            for (int k = 1; k < 10; k++) {
+                range *= 3;
+                if (range > max) {
+                    break;
+                }
+                chosen = range;
+            }
+            return chosen;
+        }
+    }
 
     private final PrintStream out;
 
@@ -158,8 +217,11 @@ final class Backfill {
         }
     }
 
-    void run(Path file, Path dir) throws IOException {
-        long window = TsdbOptions.DEFAULT_BLOCK_DURATION.toMillis();
+    void run(Args args) throws IOException {
+        Path file = args.file();
+        Path dir = args.dir();
+        long window = args.windowMillis();
+        Labels extra = args.extraLabels();
         boolean created = !Files.exists(dir);
         Files.createDirectories(dir);
         // Named *.tmp: opening DIR as a database deletes it if this run dies before cleaning up.
@@ -167,10 +229,10 @@ final class Backfill {
         try {
             Map<Labels, Integer> ids = new HashMap<>();
             List<Labels> labelsById = new ArrayList<>();
-            long samples;
             Spills spills = new Spills(spillDir);
             try (spills) {
-                samples = new OpenMetricsFileReader(file).read((labels, t, v) -> {
+                new OpenMetricsFileReader(file).read((read, t, v) -> {
+                    Labels labels = extra.isEmpty() ? read : withExtra(read, extra);
                     Integer id = ids.get(labels);
                     if (id == null) {
                         id = labelsById.size();
@@ -181,14 +243,15 @@ final class Backfill {
                 });
             }
             ids.clear();
-            List<BlockMeta> written = new ArrayList<>();
+            boolean header = true;
             for (Map.Entry<Long, Spill> e : spills.byWindow.entrySet()) {
-                written.add(writeWindow(e.getKey() * window, window, e.getValue(), labelsById, dir));
+                BlockMeta written = writeWindow(e.getKey() * window, window, e.getValue(), labelsById, dir);
                 Files.delete(e.getValue().path);
-            }
-            out.printf("read %d samples from %s; wrote %d blocks to %s%n", samples, file, written.size(), dir);
-            for (BlockMeta m : written) {
-                out.printf("  %s  %d..%d  series=%d samples=%d%n", m.ulid(), m.minTime(), m.maxTime(), m.numSeries(), m.numSamples());
+                if (!args.quiet()) {
+                    // As promtool: a table per block, the header with the first.
+                    BlockList.printBlock(out, dir.resolve(written.ulid()), header, args.humanReadable());
+                    header = false;
+                }
             }
         } catch (IOException | RuntimeException e) {
             Fsync.deleteRecursively(spillDir);
@@ -202,6 +265,15 @@ final class Backfill {
             throw e;
         }
         Fsync.deleteRecursively(spillDir);
+    }
+
+    /** The sample's labels with the {@code --label}s set over them (promtool's labels.Builder). */
+    private static Labels withExtra(Labels read, Labels extra) {
+        Labels.Builder b = read.toBuilder();
+        for (int i = 0; i < extra.size(); i++) {
+            b.set(extra.name(i), extra.value(i));
+        }
+        return b.build();
     }
 
     private static BlockMeta writeWindow(long mint, long window, Spill spill, List<Labels> labelsById, Path dir) throws IOException {

@@ -100,7 +100,28 @@ final class BlockList {
             rows.add(row);
             b.close();
         }
-        printTable(rows);
+        printTable(out, rows);
+    }
+
+    /**
+     * The row {@code tsdb list} prints for the block in {@code blockDir}, as a table of its own
+     * (with the header when {@code header}): what promtool's backfill prints after each block.
+     */
+    static void printBlock(PrintStream out, Path blockDir, boolean header, boolean humanReadable) throws IOException {
+        Block b = Block.open(blockDir);
+        try {
+            BlockMeta m = b.meta();
+            List<List<String>> rows = new ArrayList<>();
+            if (header) {
+                rows.add(List.of("BLOCK ULID", "MIN TIME", "MAX TIME", "DURATION", "NUM SAMPLES", "NUM CHUNKS", "NUM SERIES", "SIZE"));
+            }
+            rows.add(List.of(m.ulid(), time(m.minTime(), humanReadable), time(m.maxTime(), humanReadable),
+                    goDuration(m.maxTime() - m.minTime()), Long.toString(m.numSamples()), Long.toString(m.numChunks()),
+                    Long.toString(m.numSeries()), bytes(b.sizeBytes(), humanReadable)));
+            printTable(out, rows);
+        } finally {
+            b.close();
+        }
     }
 
     /**
@@ -109,7 +130,7 @@ final class BlockList {
      * column's width. Written here, not taken from a library, because the point is promtool's
      * exact bytes.
      */
-    private void printTable(List<List<String>> rows) {
+    private static void printTable(PrintStream out, List<List<String>> rows) {
         int columns = rows.get(0).size();
         int[] width = new int[columns - 1];
         for (List<String> row : rows) {

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * {@code promethium tsdb ...}: offline tools over a data directory.
  * <pre>
- *   create-blocks-from openmetrics FILE DIR   backfill blocks from an OpenMetrics text file
+ *   create-blocks-from [-r] [-q] openmetrics [--label=N=V]... FILE [DIR]  backfill blocks from an OpenMetrics text file
  *   create-blocks-from rules --start=T [--end=T] [--url=U] [--output-dir=DIR] [--eval-interval=D] FILE...
  *   dump [--min-time=MS] [--max-time=MS] [--match=SELECTOR]... [--sandbox-dir-root=DIR] [--format=prom|seriesjson] [DB]
  *   dump-openmetrics (the same flags but --format)
@@ -23,12 +23,14 @@ import java.util.List;
 public final class TsdbTool {
     static final String USAGE = """
             usage: promethium tsdb <command> [args]
-              create-blocks-from openmetrics FILE DIR   import an OpenMetrics text file into blocks in DIR
               create-blocks-from rules --start=TIME [--end=TIME] [--url=URL] [--output-dir=DIR] [--eval-interval=DURATION]
                   [-q|--quiet] [-r] RULE-FILE...          backfill recording rules by querying a Prometheus API (--url,
                                                           default http://localhost:9090) over [start, end] into blocks
                                                           (--output-dir, default data/); TIME: RFC 3339 or Unix seconds;
                                                           --end defaults to 3 hours ago, --eval-interval to 60s
+              create-blocks-from [-r] [-q] [--max-block-duration=D] openmetrics [--label=NAME=VALUE]... FILE [DIR]
+                                                        blocks of DIR (default data/) from an OpenMetrics file, each
+                                                          printed as list prints it (-q: nothing)
               dump [--min-time=MS] [--max-time=MS] [--match=SELECTOR]... [--sandbox-dir-root=DIR] [--format=prom|seriesjson] [DB]
                                                         print every sample of DB (default data/), blocks and WAL:
                                                           {labels} value timestamp (seriesjson: each series' labels)
@@ -51,11 +53,32 @@ public final class TsdbTool {
         System.exit(run(Arrays.asList(args), System.out, System.err));
     }
 
+    /** The first word after {@code create-blocks-from} that is no flag nor a flag's value: {@code openmetrics} or {@code rules}. */
+    private static String subcommand(List<String> args) {
+        for (int i = 1; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--max-block-duration") || a.equals("--label")) {
+                i++; // its value follows
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** Runs a command; returns the exit code. */
     static int run(List<String> args, PrintStream out, PrintStream err) {
         try {
-            if (args.size() == 4 && args.get(0).equals("create-blocks-from") && args.get(1).equals("openmetrics")) {
-                new Backfill(out).run(java.nio.file.Path.of(args.get(2)), java.nio.file.Path.of(args.get(3)));
+            if (!args.isEmpty() && args.get(0).equals("create-blocks-from") && "openmetrics".equals(subcommand(args))) {
+                Backfill.Args parsed;
+                try {
+                    parsed = Backfill.Args.parse(args.subList(1, args.size()));
+                } catch (CommandLine.UsageException e) {
+                    err.println("tsdb create-blocks-from openmetrics: " + e.getMessage());
+                    err.print(USAGE);
+                    return 1;
+                }
+                new Backfill(out).run(parsed);
                 return 0;
             }
             if (!args.isEmpty() && (args.get(0).equals("dump") || args.get(0).equals("dump-openmetrics"))) {

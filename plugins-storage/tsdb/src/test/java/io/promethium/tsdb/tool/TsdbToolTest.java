@@ -59,7 +59,8 @@ class TsdbToolTest {
     void backfilledBlocksAreServedByTheDatabaseWithExactSamples() throws IOException {
         Path data = dir.resolve("data");
         assertThat(run("create-blocks-from", "openmetrics", backfillFile().toString(), data.toString())).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("read 600 samples").contains("wrote 3 blocks");
+        assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.matches("^[0-9A-Z]{26} .*")))
+                .as("a row per block written, as promtool prints them").hasSize(3);
         try (Tsdb db = Tsdb.open(TsdbOptions.defaults(data).withCompactionInterval(Duration.ZERO))) {
             try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
                 SeriesSet set = q.select(true, null, List.of(Matcher.equal("__name__", "http_requests_total")));
@@ -256,7 +257,7 @@ class TsdbToolTest {
         Files.writeString(file, sb + "# EOF\n");
         Path data = dir.resolve("data");
         assertThat(run("create-blocks-from", "openmetrics", file.toString(), data.toString())).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("wrote " + windows + " blocks");
+        assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.matches("^[0-9A-Z]{26} .*"))).hasSize(windows);
         try (var left = Files.list(data)) {
             assertThat(left.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
         }
@@ -324,6 +325,63 @@ class TsdbToolTest {
             assertThat(masked(out.toString(StandardCharsets.UTF_8))).as("list " + String.join(" ", flags))
                     .containsExactlyElementsOf(masked(expected));
         }
+    }
+
+    /**
+     * {@code create-blocks-from openmetrics} prints what promtool 2.42 prints for the same file,
+     * block by block ({@code tsdb list}'s columns; the ULIDs and sizes differ), in both time
+     * formats, nothing with {@code -q}; {@code --label} (promtool 3) labels every sample and
+     * {@code --max-block-duration} widens the windows as promtool's does.
+     */
+    @Test
+    void createBlocksFromOpenMetricsTakesPromtoolsFlagsAndPrintsItsTable() throws Exception {
+        Path promtool = io.promethium.testsupport.Peers.require("promtool");
+        StringBuilder om = new StringBuilder("# TYPE jobs_total counter\n");
+        for (int w = 0; w < 3; w++) {
+            long start = 1_700_006_400L + w * 7200L;
+            for (int k = 0; k < 119; k++) {
+                om.append("jobs_total{q=\"a\"} ").append(w * 200 + k).append(' ').append(start + k * 60L).append('\n');
+            }
+            om.append("jobs_total{q=\"a\"} ").append(w * 200 + 120).append(' ').append(start + 7199).append(".999\n");
+        }
+        Path file = dir.resolve("windows.om");
+        Files.writeString(file, om.append("# EOF\n").toString());
+        for (String[] flags : List.of(new String[0], new String[] {"-r"})) {
+            Path theirs = dir.resolve("promtool" + flags.length);
+            List<String> cmd = new ArrayList<>(List.of(promtool.toString(), "tsdb", "create-blocks-from"));
+            cmd.addAll(List.of(flags));
+            cmd.addAll(List.of("openmetrics", file.toString(), theirs.toString()));
+            String expected = TsdbDumpTest.exec(cmd.toArray(String[]::new));
+            out.reset();
+            List<String> args = new ArrayList<>(List.of("create-blocks-from"));
+            args.addAll(List.of(flags));
+            args.addAll(List.of("openmetrics", file.toString(), dir.resolve("ours" + flags.length).toString()));
+            assertThat(run(args.toArray(String[]::new))).isZero();
+            assertThat(expected.lines()).as("promtool's table").hasSize(4);
+            assertThat(masked(out.toString(StandardCharsets.UTF_8))).as("create-blocks-from " + String.join(" ", flags))
+                    .containsExactlyElementsOf(masked(expected));
+        }
+        out.reset();
+        Path labelled = dir.resolve("labelled");
+        assertThat(run("create-blocks-from", "-q", "--max-block-duration=6h", "openmetrics", "--label=env=prod", "--label=q=b",
+                file.toString(), labelled.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).as("-q").isEmpty();
+        try (Tsdb db = Tsdb.open(TsdbOptions.defaults(labelled).withCompactionInterval(Duration.ZERO))) {
+            try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                SeriesSet set = q.select(true, null, List.of(Matcher.equal("__name__", "jobs_total")));
+                assertThat(set.next()).isTrue();
+                assertThat(set.at().labels()).isEqualTo(Labels.of("__name__", "jobs_total", "env", "prod", "q", "b"));
+                assertThat(set.next()).isFalse();
+            }
+        }
+        try (var blocks = Files.list(labelled)) {
+            assertThat(blocks.filter(p -> p.getFileName().toString().matches("[0-9A-Z]{26}"))).as("one 6 h window holds the three 2 h ones")
+                    .hasSize(1);
+        }
+        assertThat(run("create-blocks-from", "openmetrics", "--label=nolabel", file.toString(), labelled.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("expected KEY=VALUE got 'nolabel'");
+        assertThat(Backfill.Args.compatibleBlockDuration(Duration.ofHours(1).toMillis())).isEqualTo(Duration.ofHours(2).toMillis());
+        assertThat(Backfill.Args.compatibleBlockDuration(Duration.ofHours(20).toMillis())).isEqualTo(Duration.ofHours(18).toMillis());
     }
 
     /**

@@ -9,9 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * behaviour is covered at unit level by the TSDB's {@code DiskFullTest}). Full: the failure is
  * logged once with "no space left on device" and counted, the server stays ready and answers
  * queries; space back: ingestion resumes by itself; a restart finds every sample acknowledged.
+ * The second test fills the disk under a head cut and under the WAL checkpoint that follows it.
  */
 class DiskFullIT {
 
@@ -32,11 +36,18 @@ class DiskFullIT {
                 static_configs:
                   - targets: ["127.0.0.1:%d"]
             """;
+    /** Small blocks: the head is cut once it spans one and a half (6 s), as in {@code CompactionCrashIT}. */
+    private static final String BLOCKS = "--storage.tsdb.min-block-duration=4s";
+    /** A background compaction check every second rather than every minute, so the cut comes and is retried at once. */
+    private static final String CHECK_OFTEN = "--storage.tsdb.fault.compaction-interval=1s";
+    /** For the restart: no head cut nor merge for hours, so the blocks on disk stay as the test counts them. */
+    private static final String NO_HEAD_CUT = "--storage.tsdb.min-block-duration=2h";
+    private static final String NO_SPACE = "failed: no space left on device";
 
     @Test
     void aFullDataFolderIsLoggedAndCountedWhileTheServerStaysReadyAndIngestionResumesWhenSpaceReturns() throws Exception {
         Path mount = Files.createTempDirectory("promethium-full-");
-        Assumptions.assumeTrue(mountTmpfs(mount), "cannot mount a tmpfs here (needs root): skipped, see DiskFullTest");
+        Assumptions.assumeTrue(mountTmpfs(mount, "size=256m"), "cannot mount a tmpfs here (needs root): skipped, see DiskFullTest");
         try (ServerProcess server = ServerProcess.prepare()) {
             Path data = mount.resolve("data");
             server.config(CONFIG.formatted(server.port));
@@ -72,8 +83,131 @@ class DiskFullIT {
         }
     }
 
-    private static boolean mountTmpfs(Path at) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", at.toString())
+    /**
+     * A full disk under a head cut and under the WAL checkpoint after it. The blocks and the WAL
+     * lie on two tmpfs ({@code <data>/wal} a symbolic link to the second, as when the WAL is put on
+     * a disk of its own), so each fills alone: were the WAL's disk full too, scrapes would be
+     * refused, the head would stop growing and no cut would come. The blocks' tmpfs is filled with
+     * bytes; the WAL's is filled with files, up to its inode limit ({@code nr_inodes}, the other
+     * way a disk is full: ENOSPC too), which leaves the WAL appending to its open segment and
+     * fails every new file, and one inode is given back: the segment the truncation starts takes
+     * it, so the checkpoint after it, and nothing else, finds the disk full.
+     *
+     * <p>Full: the head cut fails, logged once and counted at each retry, no block is loaded, the
+     * server stays ready, scrapes go on (the head keeps them). The blocks' space back: the cut
+     * writes its blocks and the checkpoint fails in turn (logged, counted, no folder left). The
+     * WAL's space back: a later compaction and checkpoint succeed by themselves. Stopped and started
+     * again: no {@code .tmp} folder left, every block folder loaded and none corrupt, every sample
+     * acknowledged served.
+     */
+    @Test
+    void aCompactionAndACheckpointOnAFullDiskFailLoggedLeaveNoHalfWrittenFolderAndSucceedByThemselvesWhenSpaceReturns() throws Exception {
+        Path blocksDisk = Files.createTempDirectory("promethium-full-blocks-");
+        Path walDisk = Files.createTempDirectory("promethium-full-wal-");
+        try {
+            Assumptions.assumeTrue(mountTmpfs(blocksDisk, "size=16m") && mountTmpfs(walDisk, "size=64m,nr_inodes=256"),
+                    "cannot mount a tmpfs here (needs root): skipped, see DiskFullTest");
+            try (ServerProcess server = ServerProcess.prepare()) {
+                Path data = Files.createDirectories(blocksDisk.resolve("data"));
+                Path wal = Files.createSymbolicLink(data.resolve("wal"), Files.createDirectories(walDisk.resolve("wal")));
+                server.config(CONFIG.formatted(server.port));
+                server.start("--storage.tsdb.path=" + data, BLOCKS, CHECK_OFTEN).awaitReady();
+
+                // 1. Both disks full before the head spans the 6 s that cut it.
+                List<Path> inodes = fillInodes(walDisk.resolve("inodes"));
+                Files.delete(inodes.remove(inodes.size() - 1));
+                Path filler = blocksDisk.resolve("filler");
+                fill(filler);
+                assertThat(blocks(data)).as("no head cut before the disks were full").isEmpty();
+                server.await(Duration.ofSeconds(60), () -> logged(server, "compaction in " + data + " " + NO_SPACE),
+                        "the failed head cut logged");
+                long whileFull = stored(server);
+                server.await(Duration.ofSeconds(30), () -> metric(server, "prometheus_tsdb_compactions_failed_total") >= 2
+                        && stored(server) >= whileFull + 2, "the cut retried and counted while scrapes are stored");
+                assertThat(server.output()).as("logged once, however often retried").containsOnlyOnce("compaction in " + data + " failed");
+                assertThat(metric(server, "promethium_tsdb_out_of_space")).isEqualTo(1);
+                assertThat(metric(server, "promethium_tsdb_writes_failing{area=\"compaction\"}")).isEqualTo(1);
+                assertThat(metric(server, "prometheus_tsdb_wal_writes_failed_total")).as("the WAL's disk has room").isZero();
+                assertThat(metric(server, "prometheus_tsdb_blocks_loaded")).isZero();
+                assertThat(blocks(data)).as("no block in place").isEmpty();
+                assertThat(server.get("/-/ready").statusCode()).isEqualTo(200);
+
+                // 2. The blocks' space back: the cut writes its blocks, then its checkpoint finds the WAL's disk full.
+                Files.delete(filler);
+                server.await(Duration.ofSeconds(30), () -> logged(server, "WAL checkpoint to " + wal.resolve("checkpoint."), NO_SPACE),
+                        "the failed checkpoint logged");
+                assertThat(metric(server, "prometheus_tsdb_checkpoint_creations_failed_total")).isGreaterThanOrEqualTo(1);
+                assertThat(blocks(data)).as("the head cut written").isNotEmpty();
+                assertThat(leftovers(wal)).as("the failed checkpoint's folder").isEmpty();
+                assertThat(server.get("/-/ready").statusCode()).isEqualTo(200);
+                assertThat(stored(server)).as("queries answer").isGreaterThan(whileFull);
+
+                // 3. The WAL's space back: a later compaction and checkpoint succeed, without a restart.
+                for (Path p : inodes) {
+                    Files.delete(p);
+                }
+                server.await(Duration.ofSeconds(30), () -> logged(server, "compaction in " + data + " succeeded again after"),
+                        "a later compaction succeeded");
+                server.await(Duration.ofSeconds(30), () -> logged(server, "WAL checkpoint to " + wal.resolve("checkpoint."),
+                        "succeeded again after"), "a later checkpoint succeeded");
+                assertThat(metric(server, "promethium_tsdb_out_of_space")).isZero();
+                long before = stored(server);
+
+                server.signal("TERM");
+                assertThat(server.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(leftovers(data)).as("half-written blocks left").isEmpty();
+                assertThat(leftovers(wal)).as("half-written checkpoints left").isEmpty();
+                List<Path> written = blocks(data);
+                server.start("--storage.tsdb.path=" + data, NO_HEAD_CUT).awaitReady();
+                assertThat(metric(server, "prometheus_tsdb_blocks_loaded")).as("every block folder loaded").isEqualTo(written.size());
+                assertThat(server.get("/api/v1/status/tsdb").body()).doesNotContain("corruptBlocks");
+                assertThat(server.output()).doesNotContain("is corrupt").doesNotContain("left by an interrupted write");
+                assertThat(stored(server)).as("every acknowledged sample after a restart").isGreaterThanOrEqualTo(before);
+            }
+        } finally {
+            for (Path mount : List.of(blocksDisk, walDisk)) {
+                new ProcessBuilder("umount", "-l", mount.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+                Files.deleteIfExists(mount);
+            }
+        }
+    }
+
+    /** Whether one line of the server's log holds every part. */
+    private static boolean logged(ServerProcess server, String... parts) {
+        return server.output().lines().anyMatch(line -> Stream.of(parts).allMatch(line::contains));
+    }
+
+    /** Creates empty files until the file system has no inode left (ENOSPC); returns them. */
+    private static List<Path> fillInodes(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        List<Path> made = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100_000; i++) {
+                made.add(Files.createFile(folder.resolve("f" + i)));
+            }
+            throw new AssertionError("a tmpfs of 256 inodes took 100,000 files");
+        } catch (IOException e) {
+            assertThat(e).hasMessageContaining("No space left on device");
+        }
+        return made;
+    }
+
+    /** Folders an interrupted or failed write leaves: names ending in .tmp. */
+    private static List<String> leftovers(Path in) throws IOException {
+        try (Stream<Path> s = Files.list(in)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp")).toList();
+        }
+    }
+
+    /** Block folders (a ULID: 26 characters). */
+    private static List<Path> blocks(Path data) throws IOException {
+        try (Stream<Path> s = Files.list(data)) {
+            return s.filter(p -> p.getFileName().toString().matches("[0-9A-HJKMNP-TV-Z]{26}")).sorted().toList();
+        }
+    }
+
+    private static boolean mountTmpfs(Path at, String options) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", at.toString())
                 .redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
@@ -86,7 +220,7 @@ class DiskFullIT {
             for (int i = 0; i < 1024; i++) {
                 out.write(mib);
             }
-            throw new AssertionError("a 256 MiB tmpfs took 1 GiB");
+            throw new AssertionError("a tmpfs of at most 256 MiB took 1 GiB");
         } catch (IOException e) {
             assertThat(e).hasMessageContaining("No space left on device");
         }

@@ -1,11 +1,14 @@
 package io.promethium.api.tool;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A {@link Tool}'s arguments read as Prometheus's promtool (Go's kingpin parser) reads them, so a
@@ -15,7 +18,9 @@ import java.util.Objects;
  * {@code -nvalue} for its short form; a flag given several times keeps every value in order;</li>
  * <li>{@code --name} and {@code --no-name} for a boolean flag, {@code -n} for its short form, short
  * booleans combined as {@code -qr};</li>
- * <li>{@code --} ends the flags; {@code -} and every other word is a positional argument.</li>
+ * <li>{@code --} ends the flags; {@code -} and every other word is a positional argument;</li>
+ * <li>{@code --enable-feature=NAME,...}, promtool's global flag, is taken by every reader, as
+ * every promtool command takes it ({@link #features(PrintStream)}, since 1.2.0).</li>
  * </ul>
  * Usage errors are {@link UsageException}s worded as kingpin's: {@code unknown long flag '--x'},
  * {@code unknown short flag '-x'}, {@code expected argument for flag '--x'},
@@ -39,6 +44,17 @@ import java.util.Objects;
  */
 public final class CommandLine {
 
+    /** promtool's global flag of feature names, taken by every reader (since 1.2.0). */
+    public static final String ENABLE_FEATURE = "enable-feature";
+
+    /**
+     * The names Prometheus 3's promtool knows for {@code --enable-feature} (its {@code main.go});
+     * {@code promql-duration-expr} is one it accepts and ignores, duration expressions being
+     * always on (since 1.2.0).
+     */
+    public static final Set<String> PROMTOOL_FEATURES = Set.of("promql-experimental-functions", "promql-delayed-name-removal",
+            "promql-duration-expr", "promql-extended-range-selectors", "promql-binop-fill-modifiers");
+
     private final Map<String, List<String>> values;
     private final List<String> positional;
 
@@ -47,9 +63,9 @@ public final class CommandLine {
         this.positional = positional;
     }
 
-    /** A reader that knows no flag yet. */
+    /** A reader that knows no flag yet but promtool's global {@code --enable-feature}. */
     public static Reader reader() {
-        return new Reader(Map.of(), Map.of());
+        return new Reader(Map.of(ENABLE_FEATURE, new Reader.Valued(List.of())), Map.of());
     }
 
     /** The positional arguments, in order. */
@@ -113,6 +129,40 @@ public final class CommandLine {
     /** A boolean flag: true after {@code --name}, false after {@code --no-name} or when not given. */
     public boolean flag(String name) {
         return Boolean.parseBoolean(value(name, "false"));
+    }
+
+    /**
+     * The feature names given to {@code --enable-feature} (each value a comma-separated list, as
+     * promtool's), in order, each once, empty names left out (since 1.2.0).
+     */
+    public Set<String> features() {
+        Set<String> names = new LinkedHashSet<>();
+        for (String value : values(ENABLE_FEATURE)) {
+            for (String name : value.split(",", -1)) {
+                if (!name.isEmpty()) {
+                    names.add(name);
+                }
+            }
+        }
+        return java.util.Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * {@link #features()}, after printing on {@code out} promtool's warning for each name it does
+     * not know ({@link #PROMTOOL_FEATURES}), each time it is given:
+     * {@code   WARNING: Unknown feature passed to --enable-feature: NAME}, without a line break
+     * (promtool prints it with {@code Printf} and no newline, so what it prints next follows on
+     * that line). promtool prints these before anything else, so a tool calls this first (since 1.2.0).
+     */
+    public Set<String> features(PrintStream out) {
+        for (String value : values(ENABLE_FEATURE)) {
+            for (String name : value.split(",", -1)) {
+                if (!name.isEmpty() && !PROMTOOL_FEATURES.contains(name)) {
+                    out.print("  WARNING: Unknown feature passed to --enable-feature: " + name);
+                }
+            }
+        }
+        return features();
     }
 
     /** A command line that is not what the tool takes; the message is what follows promtool's {@code error: }. */

@@ -7,10 +7,10 @@
  * jar, as {@link java.util.ServiceLoader} would. The launcher names no tool: {@code promethium --help} lists
  * what the installed bundles and plugins provide. A tool reads its arguments with
  * {@link io.promethium.api.tool.CommandLine} (since 1.1.0), which parses and words usage errors as
- * promtool does.
+ * promtool does, and (since 1.2.0) promtool's global {@code --enable-feature} on every command.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.api.tool;
 
 import org.osgi.annotation.bundle.Export;

@@ -143,4 +143,22 @@ class CommandLineTest {
         assertThatThrownBy(() -> line.values("match").add("b")).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> line.positional().add("q")).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    /**
+     * promtool's {@code --enable-feature} is a flag of the application, so every command takes it,
+     * repeated and comma-separated; an unknown name is a warning promtool prints with
+     * {@code Printf} and no line break (Prometheus 3's {@code cmd/promtool/main.go}).
+     */
+    @Test
+    void everyReaderTakesPromtoolsEnableFeatureAndWarnsOfUnknownNamesAsPromtool() throws Exception {
+        CommandLine line = CommandLine.reader().read(List.of("--enable-feature=promql-experimental-functions,,x",
+                "--enable-feature", "promql-delayed-name-removal", "--enable-feature=x"));
+        assertThat(line.features()).containsExactly("promql-experimental-functions", "x", "promql-delayed-name-removal");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(line.features(out)).containsExactly("promql-experimental-functions", "x", "promql-delayed-name-removal");
+        assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(
+                "  WARNING: Unknown feature passed to --enable-feature: x  WARNING: Unknown feature passed to --enable-feature: x");
+        assertThat(CommandLine.reader().read(List.of()).features()).isEmpty();
+    }
 }

@@ -79,14 +79,16 @@ public final class Main {
                 LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
                 return new Server(flags, home).run();
             }
-            Flags flags = Flags.parse(specs, features, flagArgs);
+            // promtool's --enable-feature before the command words is the tool's (promtool's global flag), not the server's.
+            List<String> toolFeatures = new ArrayList<>();
+            Flags flags = Flags.parse(specs, features, withoutFeatures(flagArgs, toolFeatures));
             LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
             for (Path candidate : candidates) {
                 if (!java.nio.file.Files.isDirectory(candidate)) {
                     throw new Flags.UsageException("--plugins.dir: '" + candidate + "' is not a folder");
                 }
             }
-            return runTool(tools, command, out, err);
+            return runTool(tools, command, toolFeatures, out, err);
         } catch (Flags.UsageException e) {
             err.println("promethium: error: " + e.getMessage() + ", try --help");
             err.print(Flags.usage(specs, features, tools.usageLines()));
@@ -201,8 +203,28 @@ public final class Main {
         return false;
     }
 
-    /** Runs the installed tool the command words name, returning its exit code. */
-    private static int runTool(ToolPath path, List<String> command, PrintStream out, PrintStream err) throws Exception {
+    /**
+     * {@code flagArgs} without its {@code --enable-feature} flags, whose values are added to
+     * {@code features}: before a tool's command words they are promtool's global flag, which the
+     * tool reads.
+     */
+    static List<String> withoutFeatures(List<String> flagArgs, List<String> features) {
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < flagArgs.size(); i++) {
+            String arg = flagArgs.get(i);
+            if (arg.startsWith("--enable-feature=")) {
+                features.add(arg.substring("--enable-feature=".length()));
+            } else if (arg.equals("--enable-feature") && i + 1 < flagArgs.size()) {
+                features.add(flagArgs.get(++i));
+            } else {
+                rest.add(arg);
+            }
+        }
+        return rest;
+    }
+
+    /** Runs the installed tool the command words name, with {@code --enable-feature=F} first for each of {@code features}; returns its exit code. */
+    private static int runTool(ToolPath path, List<String> command, List<String> features, PrintStream out, PrintStream err) throws Exception {
         Tools tools = path.tools();
         Tools.Match match = tools.match(command);
         if (match == null) {
@@ -211,7 +233,10 @@ public final class Main {
                     + (near.isEmpty() ? "" : " (installed: " + String.join(", ", near) + ")"));
         }
         try {
-            return match.tool().run(match.args(), out, err);
+            List<String> args = new ArrayList<>();
+            features.forEach(f -> args.add("--enable-feature=" + f));
+            args.addAll(match.args());
+            return match.tool().run(args, out, err);
         } catch (Error e) {
             // A class missing from the flat class path or a failed static initializer: name what failed and where.
             StackTraceElement[] at = e.getStackTrace();

@@ -143,6 +143,17 @@ class ToolsTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown long flag '--bogus'");
     }
 
+    /**
+     * {@code promtool --enable-feature=X check rules}: promtool's global flag before the command
+     * words is the tool's, handed to it first; the server's feature check does not see it.
+     */
+    @Test
+    void enableFeatureBeforeAToolCommandGoesToTheTool() {
+        assertThat(main("--enable-feature=promql-experimental-functions,nope", "--enable-feature", "x", "echo", "a")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .isEqualTo("echo [--enable-feature=promql-experimental-functions,nope, --enable-feature=x, a]\n");
+    }
+
     @Test
     void helpListsTheInstalledTools() {
         assertThat(main("--help")).isZero();

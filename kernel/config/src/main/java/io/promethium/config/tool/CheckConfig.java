@@ -23,13 +23,13 @@ import java.util.List;
 
 /**
  * {@code promethium check config [--syntax-only] [--lint=duplicate-rules] [--lint-fatal] [--agent]
- * [--ignore-unknown-fields] [--query.lookback-delta=5m] [--plugins.dir=DIR] FILE...}: Prometheus 3's
+ * [--ignore-unknown-fields] [--query.lookback-delta=5m] [--enable-feature=NAME,...] [--plugins.dir=DIR] FILE...}: Prometheus 3's
  * {@code promtool check config}. Validates config files on a flat class path, with the discovery
  * plugins found by ServiceLoader, and then does what promtool does beyond parsing: rule files
  * named without a {@code *} must exist, the credentials and TLS client files it checks must exist
  * ({@link ReferencedFiles}), file_sd target files must hold valid target groups, and the rule files
- * are checked as {@code check rules} checks them. {@code --syntax-only} skips everything that reads
- * other files.
+ * are checked as {@code check rules} checks them (with the experimental PromQL syntax
+ * {@code --enable-feature} allows). {@code --syntax-only} skips everything that reads other files.
  *
  * <p>{@code --lint} takes a comma-separated list of {@code all}, {@code duplicate-rules} (the
  * default), {@code too-long-scrape-interval} (a scrape interval of at least
@@ -88,6 +88,7 @@ public final class CheckConfig {
         boolean ignoreUnknownFields;
         Lint lint;
         List<String> files;
+        List<String> features = new ArrayList<>();
         try {
             CommandLine line = READER.read(List.of(args));
             files = line.arguments(1, Integer.MAX_VALUE, "config-files");
@@ -103,6 +104,12 @@ public final class CheckConfig {
                 throw new CommandLine.UsageException(e.getMessage());
             }
             lint = Lint.parse(line.value("lint", "duplicate-rules"), delta);
+            // promtool's global flag: warned about first; what promtool knows goes on to the rule files' check.
+            for (String name : line.features(out)) {
+                if (CommandLine.PROMTOOL_FEATURES.contains(name)) {
+                    features.add(name);
+                }
+            }
         } catch (CommandLine.UsageException e) {
             err.println("promethium check config: error: " + e.getMessage() + ", try --help");
             return 1;
@@ -153,7 +160,7 @@ public final class CheckConfig {
                 failed = true;
             }
             if (!ruleFiles.isEmpty()) {
-                int code = checkRules(ruleFiles, knownRuleLint, ignoreUnknownFields, out, err);
+                int code = checkRules(ruleFiles, knownRuleLint, ignoreUnknownFields, features, out, err);
                 failed |= code != 0;
                 hasErrors |= code != 0 && code != LINT_EXIT;
             }
@@ -219,7 +226,8 @@ public final class CheckConfig {
 
     /** Runs the rules bundle's checker on the rule files, as promtool runs check rules after the config. */
     /** Returns check rules' exit code: 0, 1 for invalid files, 3 for lint findings only. */
-    private static int checkRules(List<Path> ruleFiles, List<String> lint, boolean ignoreUnknownFields, PrintStream out, PrintStream err) {
+    private static int checkRules(List<Path> ruleFiles, List<String> lint, boolean ignoreUnknownFields, List<String> features,
+            PrintStream out, PrintStream err) {
         Method run;
         try {
             // The launcher's loader (the context loader) holds the bundles kept off the JVM's class
@@ -235,6 +243,9 @@ public final class CheckConfig {
         List<String> args = new ArrayList<>(List.of("--lint=" + String.join(",", lint), "--lint-fatal"));
         if (ignoreUnknownFields) {
             args.add("--ignore-unknown-fields");
+        }
+        if (!features.isEmpty()) {
+            args.add("--enable-feature=" + String.join(",", features));
         }
         args.add("--");
         ruleFiles.forEach(f -> args.add(f.toString()));

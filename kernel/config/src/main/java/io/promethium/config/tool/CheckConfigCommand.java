@@ -16,7 +16,7 @@ public final class CheckConfigCommand implements Tool {
 
     @Override
     public String help() {
-        return "[--syntax-only] [--lint=duplicate-rules] [--lint-fatal] [--agent] [--ignore-unknown-fields] [--plugins.dir=DIR] FILE...  "
+        return "[--syntax-only] [--lint=duplicate-rules] [--lint-fatal] [--agent] [--ignore-unknown-fields] [--enable-feature=NAME,...] [--plugins.dir=DIR] FILE...  "
                 + "Check whether config files are valid (as promtool check config; --lint is all, duplicate-rules, "
                 + "too-long-scrape-interval or none, --lint-fatal exits 3 on lint findings); --plugins.dir adds the plugin jars "
                 + "of DIR to the installed ones, to check a config before installing them.";

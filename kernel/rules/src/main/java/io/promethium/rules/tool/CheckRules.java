@@ -20,8 +20,10 @@ import java.util.TreeMap;
 
 /**
  * {@code promethium check rules [--lint=duplicate-rules] [--lint-fatal] [--ignore-unknown-fields]
- * [FILE...]}: validates rule files as Prometheus 3's {@code promtool check rules} does, standard
- * input when no file is named, and reports each file's result with promtool's words.
+ * [--enable-feature=NAME,...] [FILE...]}: validates rule files as Prometheus 3's
+ * {@code promtool check rules} does, standard input when no file is named, and reports each
+ * file's result with promtool's words. Experimental PromQL syntax (functions, {@code anchored} and
+ * {@code smoothed}, fill modifiers) is refused unless {@code --enable-feature} names it, as promtool.
  *
  * <p>{@code --lint} takes a comma-separated list of {@code all}, {@code duplicate-rules} (the
  * default) and {@code none}; an unknown option is a warning, as promtool. The one lint there is,
@@ -106,6 +108,7 @@ public final class CheckRules {
         boolean fatal;
         boolean ignoreUnknownFields;
         String lintValue;
+        java.util.Set<String> features;
         try {
             CommandLine line = READER.read(List.of(args));
             files = line.arguments(0, Integer.MAX_VALUE, "rule-files");
@@ -119,12 +122,15 @@ public final class CheckRules {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.UsageException(e.getMessage());
             }
+            features = line.features(out);
         } catch (CommandLine.UsageException e) {
             err.println("promethium check rules: error: " + e.getMessage() + ", try --help");
             return 1;
         }
         Lint lint = Lint.parse(lintValue, out);
-        RuleFileParser parser = new RuleFileParser(MetricNameScheme.Validation.UTF8, ignoreUnknownFields);
+        // promtool parses with the parser its --enable-feature sets up: experimental syntax only when enabled.
+        RuleFileParser parser = new RuleFileParser(MetricNameScheme.Validation.UTF8, ignoreUnknownFields,
+                PromtoolFeatures.of(features).parser());
         boolean failed = false;
         boolean hasErrors = false;
         if (files.isEmpty()) {

@@ -16,8 +16,9 @@ public final class CheckRulesCommand implements Tool {
 
     @Override
     public String help() {
-        return "[--lint=duplicate-rules] [--lint-fatal] [--ignore-unknown-fields] [FILE...]  Check whether rule files (or standard input) "
-                + "are valid (as promtool check rules; --lint is all, duplicate-rules or none, --lint-fatal exits 3 on lint findings).";
+        return "[--lint=duplicate-rules] [--lint-fatal] [--ignore-unknown-fields] [--enable-feature=NAME,...] [FILE...]  Check whether rule "
+                + "files (or standard input) are valid (as promtool check rules; --lint is all, duplicate-rules or none, --lint-fatal exits 3 "
+                + "on lint findings, --enable-feature allows experimental PromQL).";
     }
 
     @Override

@@ -3,15 +3,23 @@ package io.promethium.rules.tool;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.Durations;
 import io.promethium.api.model.FloatHistogram;
+import io.promethium.api.model.HistogramBounds;
+import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Appender;
+import io.promethium.api.tool.CommandLine;
+import io.promethium.config.model.MetricNameScheme;
 import io.promethium.config.yaml.YamlNode;
 import io.promethium.config.yaml.YamlReader;
+import io.promethium.goformat.GoDurations;
+import io.promethium.goformat.GoFloat;
 import io.promethium.promql.engine.EngineOptions;
 import io.promethium.promql.engine.QueryEngine;
+import io.promethium.promql.engine.RangeMatrix;
 import io.promethium.promql.engine.Sample;
+import io.promethium.promql.engine.SeriesData;
 import io.promethium.promql.engine.notation.SeriesNotation;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.rules.ActiveAlert;
@@ -28,7 +36,9 @@ import io.promethium.rules.internal.manager.RuleFileGlobs;
 import io.promethium.rules.internal.storage.MemoryStorage;
 import io.promethium.templates.GoFormat;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,18 +49,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
- * {@code promethium test rules FILE...}: runs rule unit tests in promtool's test file format
- * ({@code rule_files}, {@code evaluation_interval}, {@code tests} with {@code input_series},
- * {@code alert_rule_test} and {@code promql_expr_test}) on an in-memory storage and reports
- * failures as promtool does. Exit code 0 when all pass, 1 when one fails or on a usage error.
+ * {@code promethium test rules [--run=REGEX]... [--debug] [--diff] [--ignore-unknown-fields]
+ * [--junit=FILE] [--enable-feature=NAME,...] FILE...}: runs rule unit tests in promtool's test
+ * file format ({@code rule_files}, {@code evaluation_interval}, {@code tests} with
+ * {@code input_series}, {@code alert_rule_test} and {@code promql_expr_test}) on an in-memory
+ * storage and reports failures as Prometheus 3's promtool does. Exit code 0 when all pass, 1 when
+ * one fails or on a usage error.
+ *
+ * <p>The flags are promtool 3's: {@code --run} (repeatable, joined with {@code |}) runs only the
+ * test groups whose name the regular expression finds; {@code --debug} says on standard error
+ * when each group starts and ends and dumps every series (input and rules' output) up to the last
+ * evaluation time; {@code --diff} prints an alert test's mismatch as jsondiff's coloured
+ * difference of the expected and got alerts as JSON; {@code --ignore-unknown-fields} accepts
+ * unknown keys in the rule files; {@code --junit} (a flag of promtool's {@code test}, given after
+ * the command words here) writes a JUnit XML report; {@code --enable-feature} allows the
+ * experimental PromQL syntax it names in the rule files and the tests' expressions, and
+ * {@code promql-delayed-name-removal} in the evaluation.
  */
 public final class TestRules {
 
     private static final Set<String> FILE_KEYS = Set.of("rule_files", "evaluation_interval", "group_eval_order", "tests");
     private static final Set<String> TEST_KEYS = Set.of("name", "interval", "input_series", "alert_rule_test",
             "promql_expr_test", "external_labels", "external_url", "start_timestamp");
+    private static final String ALERT_INDENT = "            ";
+
+    private static final CommandLine.Reader READER = CommandLine.reader().valued("run", "junit")
+            .bool("debug", "diff", "ignore-unknown-fields");
+
+    /**
+     * What the flags ask for.
+     *
+     * @param run the test groups to run, by name (found anywhere in it, as Go's {@code MatchString}); null: all
+     */
+    record Options(Pattern run, boolean debug, boolean diff, boolean ignoreUnknownFields, PromtoolFeatures features) {
+
+        boolean runs(String testName) {
+            return run == null || run.matcher(testName).find();
+        }
+    }
 
     private TestRules() {
     }
@@ -60,19 +100,49 @@ public final class TestRules {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.println("usage: promethium test rules FILE...");
+        List<String> files;
+        Options options;
+        OutputStream junitOut = null;
+        try {
+            CommandLine line = READER.read(List.of(args));
+            files = line.arguments(1, Integer.MAX_VALUE, "test-rule-file");
+            Pattern run = null;
+            if (line.has("run")) {
+                String regex = String.join("|", line.values("run"));
+                try {
+                    run = Pattern.compile(regex);
+                } catch (PatternSyntaxException e) {
+                    // promtool's regexp.MustCompile panics here; a usage error says the same.
+                    throw new CommandLine.UsageException("--run: error parsing regexp " + GoFormat.quote(regex) + ": "
+                            + e.getDescription());
+                }
+            }
+            if (line.has("junit")) {
+                // As promtool's kingpin OpenFile flag: created (or emptied) when the command line is read.
+                String junit = line.value("junit", "");
+                try {
+                    junitOut = Files.newOutputStream(Path.of(junit));
+                } catch (IOException | java.nio.file.InvalidPathException e) {
+                    throw new CommandLine.UsageException("open " + junit + ": " + goOpenError(e));
+                }
+            }
+            options = new Options(run, line.flag("debug"), line.flag("diff"), line.flag("ignore-unknown-fields"),
+                    PromtoolFeatures.of(line.features(out)));
+        } catch (CommandLine.UsageException e) {
+            err.println("promethium test rules: error: " + e.getMessage() + ", try --help");
             return 1;
         }
+        JUnitXml junit = new JUnitXml();
         boolean failed = false;
-        for (String arg : args) {
-            // promtool prints with Println("Unit Testing: ", file): two spaces.
-            out.println("Unit Testing:  " + arg);
+        for (String arg : files) {
+            JUnitXml.Suite suite = junit.suite(arg);
             List<String> errors;
             try {
-                errors = runFile(Path.of(arg));
+                errors = runFile(Path.of(arg), options, suite, err);
             } catch (Exception e) {
-                errors = List.of(e.getMessage() == null ? e.toString() : e.getMessage());
+                String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                suite.abort(message);
+                errors = List.of(message);
             }
             if (errors.isEmpty()) {
                 out.println("  SUCCESS");
@@ -81,15 +151,38 @@ public final class TestRules {
                 err.println("  FAILED:");
                 for (String e : errors) {
                     err.println(e);
+                    // promtool prints a blank line on standard output after each error.
+                    out.println();
                 }
             }
             out.println();
         }
+        if (junitOut != null) {
+            try (OutputStream o = junitOut) {
+                o.write(junit.xml().getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                err.println("failed to write JUnit XML: " + e.getMessage());
+            }
+        }
         return failed ? 1 : 0;
     }
 
-    /** Runs every test of one file; returns the failures (empty when all pass). */
-    static List<String> runFile(Path file) throws IOException, ConfigException, RuleFileException {
+    /** Go's words for why a file could not be opened for writing. */
+    private static String goOpenError(Exception e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException n -> "no such file or directory";
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason().toLowerCase(java.util.Locale.ROOT);
+            default -> e.getMessage();
+        };
+    }
+
+    /**
+     * Runs the tests of one file that {@code options} selects, recording each in {@code suite};
+     * returns the failures (empty when all pass). Throws when the file cannot be run at all.
+     */
+    static List<String> runFile(Path file, Options options, JUnitXml.Suite suite, PrintStream err)
+            throws IOException, ConfigException {
         YamlNode root = new YamlReader().read(file.toString(), Files.readString(file));
         if (!(root instanceof YamlNode.Mapping top)) {
             throw new ConfigException(root.location() + ": a test file must be a mapping");
@@ -98,9 +191,29 @@ public final class TestRules {
         Duration evalInterval = duration(top.get("evaluation_interval"), Duration.ofMinutes(1));
         List<String> ruleFiles = strings(top.get("rule_files"));
         Path base = file.toAbsolutePath().getParent();
-        List<GroupDef> groups = new RuleFileParser().parseFiles(RuleFileGlobs.expand(base, ruleFiles));
+        List<YamlNode.Mapping> tests = new ArrayList<>();
+        if (top.get("tests") instanceof YamlNode.Sequence seq) {
+            // Checked before any test runs, as promtool's strict YAML decoding checks the whole file.
+            for (YamlNode t : seq.items()) {
+                if (!(t instanceof YamlNode.Mapping test)) {
+                    throw new ConfigException(t.location() + ": a test must be a mapping");
+                }
+                strict(test, TEST_KEYS, "test");
+                tests.add(test);
+            }
+        }
+        suite.timestamp(java.time.LocalDateTime.now());
+        List<GroupDef> groups = List.of();
+        List<String> ruleErrors = null;
+        try {
+            groups = new RuleFileParser(MetricNameScheme.Validation.UTF8, options.ignoreUnknownFields(), options.features().parser())
+                    .parseFiles(RuleFileGlobs.expand(base, ruleFiles));
+        } catch (RuleFileException e) {
+            // promtool loads the rule files for each test group: each one run fails with their errors.
+            ruleErrors = e.errors();
+        }
         List<String> order = strings(top.get("group_eval_order"));
-        if (!order.isEmpty()) {
+        if (ruleErrors == null && !order.isEmpty()) {
             Map<String, GroupDef> byName = new LinkedHashMap<>();
             groups.forEach(g -> byName.put(g.name(), g));
             List<GroupDef> ordered = new ArrayList<>();
@@ -115,21 +228,39 @@ public final class TestRules {
             groups = ordered;
         }
         List<String> failures = new ArrayList<>();
-        YamlNode tests = top.get("tests");
-        if (tests instanceof YamlNode.Sequence seq) {
-            for (YamlNode t : seq.items()) {
-                failures.addAll(runTest(t, groups, evalInterval));
+        for (int i = 0; i < tests.size(); i++) {
+            YamlNode.Mapping test = tests.get(i);
+            String testName = scalar(test.get("name"), "");
+            if (!options.runs(testName)) {
+                continue;
             }
+            String caseName = testName.isEmpty() ? "unnamed#" + i : testName;
+            suite.testCase(caseName);
+            List<String> errors = ruleErrors != null ? ruleErrors : runTest(test, caseName, groups, evalInterval, options, err);
+            errors.forEach(suite::fail);
+            failures.addAll(errors);
         }
         return failures;
     }
 
-    private static List<String> runTest(YamlNode node, List<GroupDef> groupDefs, Duration evalInterval)
-            throws ConfigException {
-        if (!(node instanceof YamlNode.Mapping test)) {
-            throw new ConfigException(node.location() + ": a test must be a mapping");
+    /** One test group, with {@code --debug}'s lines around it. */
+    private static List<String> runTest(YamlNode.Mapping test, String caseName, List<GroupDef> groupDefs, Duration evalInterval,
+            Options options, PrintStream err) throws ConfigException {
+        long began = System.nanoTime();
+        if (options.debug()) {
+            err.println("DEBUG: Starting test " + caseName);
         }
-        strict(test, TEST_KEYS, "test");
+        try {
+            return evaluate(test, groupDefs, evalInterval, options, err);
+        } finally {
+            if (options.debug()) {
+                err.println("DEBUG: Test " + caseName + " finished, took " + GoDurations.format(Duration.ofNanos(System.nanoTime() - began)));
+            }
+        }
+    }
+
+    private static List<String> evaluate(YamlNode.Mapping test, List<GroupDef> groupDefs, Duration evalInterval, Options options,
+            PrintStream err) throws ConfigException {
         String testName = scalar(test.get("name"), "");
         Duration interval = duration(test.get("interval"), evalInterval);
         // Prometheus 3's start_timestamp: samples, evaluations and eval_time count from it, not from 0.
@@ -138,7 +269,7 @@ public final class TestRules {
         loadSeries(storage, test.get("input_series"), interval.toMillis(), start);
         Labels external = labels(test.get("external_labels"));
         String externalUrl = scalar(test.get("external_url"), "");
-        QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS);
+        QueryEngine engine = QueryEngine.create(EngineOptions.DEFAULTS.withFeatures(options.features().engine()));
         EngineQueryRunner runner = new EngineQueryRunner(() -> engine, () -> storage);
         long[] now = {0};
         RuleEnvironment env = new RuleEnvironment(runner, () -> storage, alerts -> { }, () -> now[0], external,
@@ -200,7 +331,7 @@ public final class TestRules {
             long to = ts - start + step;
             for (Map.Entry<Long, List<YamlNode.Mapping>> e : alertTests.subMap(from, true, to, false).entrySet()) {
                 for (YamlNode.Mapping m : e.getValue()) {
-                    String failure = checkAlerts(m, groups, e.getKey());
+                    String failure = checkAlerts(m, groups, e.getKey(), options.diff());
                     if (failure != null) {
                         failures.add(prefix + failure);
                     }
@@ -214,12 +345,142 @@ public final class TestRules {
                 failures.add(failure);
             }
         }
+        if (options.debug()) {
+            dump(engine, storage, start, maxTime, err);
+        }
         return failures;
     }
 
-    private static String checkAlerts(YamlNode.Mapping m, List<RuleGroup> groups, long evalTime) throws ConfigException {
+    /**
+     * {@code --debug}'s dump: every series of the test's storage (input series and what the rules
+     * wrote) from the start to the last evaluation time rounded up to the next whole second, as
+     * promtool queries and prints it ({@code promql.Matrix}'s {@code String()}).
+     */
+    private static void dump(QueryEngine engine, MemoryStorage storage, long start, long maxTime, PrintStream err) {
+        long ts = (maxTime + 1000) / 1000 * 1000;
+        String range = GoDurations.format(Duration.ofMillis(ts));
+        String expr = "{__name__=~\".+\"}[" + range + "]";
+        io.promethium.promql.engine.Value value;
+        try {
+            value = engine.instantQuery(storage, expr, start + ts).value();
+        } catch (RuntimeException e) {
+            err.println("DEBUG: Failed query exec, expr: " + GoFormat.quote(expr) + ", err: " + e.getMessage());
+            return;
+        }
+        if (!(value instanceof RangeMatrix matrix)) {
+            err.println("DEBUG: Got unexpected type " + value.typeName());
+            return;
+        }
+        err.println("DEBUG: Dump of all data (input_series and rules) at " + range + ":");
+        err.println(matrixString(matrix));
+    }
+
+    /** Go's {@code promql.Matrix.String()}: each series' labels, then its float points, then its histogram points. */
+    static String matrixString(RangeMatrix matrix) {
+        List<SeriesData> series = new ArrayList<>(matrix.series());
+        series.sort(Comparator.comparing(SeriesData::labels));
+        StringBuilder sb = new StringBuilder();
+        for (SeriesData s : series) {
+            if (!sb.isEmpty()) {
+                sb.append('\n');
+            }
+            sb.append(labelsString(s.labels())).append(" =>");
+            for (int i = 0; i < s.length(); i++) {
+                if (s.histogram(i) == null) {
+                    sb.append('\n').append(GoFloat.formatF(s.values()[i])).append(" @[").append(s.timestamps()[i]).append(']');
+                }
+            }
+            for (int i = 0; i < s.length(); i++) {
+                if (s.histogram(i) != null) {
+                    sb.append('\n').append(histogramString(s.histogram(i))).append(" @[").append(s.timestamps()[i]).append(']');
+                }
+            }
+            if (s.length() == 0) {
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Go's {@code FloatHistogram.String()}: count and sum, then the non-empty buckets from the most
+     * negative to the most positive, the zero bucket between ({@code (lower,upper]:count}, %g).
+     */
+    static String histogramString(FloatHistogram h) {
+        StringBuilder sb = new StringBuilder("{count:");
+        GoFloat.appendG(sb, h.count());
+        sb.append(", sum:");
+        GoFloat.appendG(sb, h.sum());
+        double[] cv = h.customValues();
+        int schema = h.schema();
+        HistogramSpans neg = h.negativeSpans();
+        int[] negIdx = neg.indexes(new int[neg.bucketCount()]);
+        double[] negCounts = h.negativeBuckets();
+        for (int i = negIdx.length - 1; i >= 0; i--) {
+            if (negCounts[i] != 0) {
+                double upper = -HistogramBounds.lower(schema, negIdx[i], cv);
+                double lower = -HistogramBounds.upper(schema, negIdx[i], cv);
+                bucket(sb, lower, upper, true, upper > 0, negCounts[i]);
+            }
+        }
+        if (h.zeroCount() != 0) {
+            bucket(sb, -h.zeroThreshold(), h.zeroThreshold(), true, true, h.zeroCount());
+        }
+        HistogramSpans pos = h.positiveSpans();
+        int[] posIdx = pos.indexes(new int[pos.bucketCount()]);
+        double[] posCounts = h.positiveBuckets();
+        boolean custom = schema == io.promethium.api.model.Histogram.CUSTOM_BUCKETS_SCHEMA;
+        for (int i = 0; i < posIdx.length; i++) {
+            if (posCounts[i] != 0) {
+                double lower = HistogramBounds.lower(schema, posIdx[i], cv);
+                double upper = HistogramBounds.upper(schema, posIdx[i], cv);
+                bucket(sb, lower, upper, custom ? posIdx[i] == 0 : lower < 0, custom || upper > 0, posCounts[i]);
+            }
+        }
+        return sb.append('}').toString();
+    }
+
+    private static void bucket(StringBuilder sb, double lower, double upper, boolean lowerIncl, boolean upperIncl, double count) {
+        sb.append(", ").append(lowerIncl ? '[' : '(');
+        GoFloat.appendG(sb, lower);
+        sb.append(',');
+        GoFloat.appendG(sb, upper);
+        sb.append(upperIncl ? ']' : ')').append(':');
+        GoFloat.appendG(sb, count);
+    }
+
+    /** An alert as promtool compares them: labels, then annotations. */
+    private record Alert(Labels labels, Labels annotations) implements Comparable<Alert> {
+        @Override
+        public int compareTo(Alert o) {
+            int c = labels.compareTo(o.labels);
+            return c != 0 ? c : annotations.compareTo(o.annotations);
+        }
+
+        /** promtool's {@code labelAndAnnotation.String()}. */
+        @Override
+        public String toString() {
+            return "Labels:" + labelsString(labels) + "\nAnnotations:" + labelsString(annotations);
+        }
+
+        /** As Go's {@code json.Marshal} of it, read back: {@code {"Labels":{...},"Annotations":{...}}}. */
+        Map<String, Object> json() {
+            Map<String, Object> m = JsonDiff.object();
+            m.put("Labels", jsonLabels(labels));
+            m.put("Annotations", jsonLabels(annotations));
+            return m;
+        }
+
+        private static Map<String, Object> jsonLabels(Labels labels) {
+            Map<String, Object> m = JsonDiff.object();
+            labels.forEach(m::put);
+            return m;
+        }
+    }
+
+    private static String checkAlerts(YamlNode.Mapping m, List<RuleGroup> groups, long evalTime, boolean diff) throws ConfigException {
         String alertname = scalar(m.get("alertname"), "");
-        List<String> expected = new ArrayList<>();
+        List<Alert> expected = new ArrayList<>();
         if (m.get("exp_alerts") instanceof YamlNode.Sequence s) {
             for (YamlNode a : s.items()) {
                 if (!(a instanceof YamlNode.Mapping am)) {
@@ -227,16 +488,16 @@ public final class TestRules {
                 }
                 strict(am, Set.of("exp_labels", "exp_annotations"), "exp_alerts");
                 Labels l = labels(am.get("exp_labels")).toBuilder().set("alertname", alertname).build();
-                expected.add(describe(l, labels(am.get("exp_annotations"))));
+                expected.add(new Alert(l, labels(am.get("exp_annotations"))));
             }
         }
-        List<String> got = new ArrayList<>();
+        List<Alert> got = new ArrayList<>();
         for (RuleGroup g : groups) {
             for (BaseRule r : g.rules()) {
                 if (r instanceof AlertingRule a && a.def().name().equals(alertname)) {
                     for (ActiveAlert alert : a.activeAlerts()) {
                         if (alert.state() == AlertState.FIRING) {
-                            got.add(describe(alert.labels(), alert.annotations()));
+                            got.add(new Alert(alert.labels(), alert.annotations()));
                         }
                     }
                 }
@@ -247,12 +508,38 @@ public final class TestRules {
         if (expected.equals(got)) {
             return null;
         }
-        return "    alertname: " + alertname + ", time: " + Durations.format(Duration.ofMillis(evalTime)) + ", \n"
-                + "        exp:" + list(expected) + ", \n        got:" + list(got);
+        String head = "    alertname: " + alertname + ", time: " + Durations.format(Duration.ofMillis(evalTime)) + ", \n";
+        if (diff) {
+            // As promtool: an empty side is compared as one alert without labels or annotations.
+            Alert none = new Alert(Labels.EMPTY, Labels.EMPTY);
+            String text = JsonDiff.compare(json(expected.isEmpty() ? List.of(none) : expected), json(got.isEmpty() ? List.of(none) : got));
+            return text == null ? null : head + "        diff: " + indentLines(text, ALERT_INDENT);
+        }
+        return head + "        exp:" + indentLines(alertsString(expected), ALERT_INDENT) + ", \n        got:"
+                + indentLines(alertsString(got), ALERT_INDENT);
     }
 
-    private static String describe(Labels labels, Labels annotations) {
-        return "Labels:" + labelsString(labels) + "\n              Annotations:" + labelsString(annotations);
+    private static List<Object> json(List<Alert> alerts) {
+        List<Object> out = new ArrayList<>();
+        alerts.forEach(a -> out.add(a.json()));
+        return out;
+    }
+
+    /** promtool's {@code labelsAndAnnotations.String()}. */
+    private static String alertsString(List<Alert> alerts) {
+        if (alerts.isEmpty()) {
+            return "[]";
+        }
+        StringBuilder sb = new StringBuilder("[\n0:").append(indentLines("\n" + alerts.get(0), "  "));
+        for (int i = 1; i < alerts.size(); i++) {
+            sb.append(",\n").append(i).append(':').append(indentLines("\n" + alerts.get(i), "  "));
+        }
+        return sb.append("\n]").toString();
+    }
+
+    /** promtool's {@code indentLines}: every line but the first prefixed with {@code indent}. */
+    static String indentLines(String lines, String indent) {
+        return lines.replace("\n", "\n" + indent);
     }
 
     /**
@@ -283,17 +570,6 @@ public final class TestRules {
             }
         }
         return true;
-    }
-
-    private static String list(List<String> items) {
-        if (items.isEmpty()) {
-            return "[]";
-        }
-        StringBuilder sb = new StringBuilder("[\n");
-        for (int i = 0; i < items.size(); i++) {
-            sb.append("            ").append(i).append(":\n              ").append(items.get(i)).append('\n');
-        }
-        return sb.append("            ]").toString();
     }
 
     private static String checkExpr(YamlNode.Mapping m, EngineQueryRunner runner, long start) throws ConfigException {

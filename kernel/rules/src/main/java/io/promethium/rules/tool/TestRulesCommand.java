@@ -16,7 +16,8 @@ public final class TestRulesCommand implements Tool {
 
     @Override
     public String help() {
-        return "FILE...  Run rule unit tests (promtool's test file format).";
+        return "[--run=REGEX]... [--debug] [--diff] [--ignore-unknown-fields] [--junit=FILE] [--enable-feature=NAME,...] FILE...  "
+                + "Run rule unit tests (as promtool test rules: promtool's test file format and flags).";
     }
 
     @Override

@@ -13,15 +13,18 @@ import java.util.Locale;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * {@code promethium check metrics}: lints a text-format page read from standard input as
- * {@code promtool check metrics} does. Each problem goes to standard error as
- * {@code <metric> <text>}; exit code 3 when there are problems, 1 when the page does not parse,
- * 0 otherwise. {@code --extended} then prints each family's cardinality.
+ * {@code promethium check metrics [--extended] [--lint=all|none]}: lints a text-format page read
+ * from standard input as Prometheus 3's {@code promtool check metrics} does. Each problem goes to
+ * standard error as {@code <metric> <text>}; {@code --extended} then prints each family's
+ * cardinality (problems or not); exit code 3 when there were problems, 1 when the page does not
+ * parse, 0 otherwise. {@code --lint=none} skips the lint (and needs {@code --extended}, as
+ * promtool: alone it would do nothing); any other value lints, as promtool only tests for
+ * {@code none}.
  */
 @Component(service = Tool.class)
 public final class CheckMetricsCommand implements Tool {
 
-    private static final CommandLine.Reader READER = CommandLine.reader().bool("extended");
+    private static final CommandLine.Reader READER = CommandLine.reader().bool("extended").valued("lint");
 
     private final InputStream in;
 
@@ -42,18 +45,27 @@ public final class CheckMetricsCommand implements Tool {
 
     @Override
     public String help() {
-        return "[--extended] < PAGE  Lint a text-format metrics page from stdin (as promtool check metrics).";
+        return "[--extended] [--lint=all|none] < PAGE  Lint a text-format metrics page from stdin (as promtool check metrics; "
+                + "--extended adds each family's cardinality, --lint=none only parses).";
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
         boolean extended;
+        boolean lint;
         try {
             CommandLine line = READER.read(args);
             line.arguments();
             extended = line.flag("extended");
+            lint = !line.value("lint", "all").equals("none");
+            line.features(out);
         } catch (CommandLine.UsageException e) {
             err.println("promethium check metrics: error: " + e.getMessage() + ", try --help");
+            return 1;
+        }
+        if (!extended && !lint) {
+            err.println("error: at least one of --extended or linting must be enabled");
+            err.println("Use --extended for cardinality analysis, or remove --lint=none to enable linting");
             return 1;
         }
         byte[] page = in.readAllBytes();
@@ -61,20 +73,19 @@ public final class CheckMetricsCommand implements Tool {
         try {
             families = MetricsLint.families(page);
         } catch (ExpositionException e) {
-            err.println("error while linting: text format parsing error in " + e.getMessage());
+            // promtool's words: the lint's parse fails first; without the lint, the cardinality's parse.
+            err.println((lint ? "error while linting: " : "error while parsing text to metric families: ")
+                    + "text format parsing error in " + e.getMessage());
             return 1;
         }
-        List<MetricsLint.Problem> problems = MetricsLint.lint(families);
+        List<MetricsLint.Problem> problems = lint ? MetricsLint.lint(families) : List.of();
         for (MetricsLint.Problem p : problems) {
             err.println(p.metric() + " " + p.text());
-        }
-        if (!problems.isEmpty()) {
-            return 3;
         }
         if (extended) {
             printCardinality(families, out);
         }
-        return 0;
+        return problems.isEmpty() ? 0 : 3;
     }
 
     /** The table of {@code --extended}, laid out as Go's tabwriter (min width 4, padding 4) lays it. */

@@ -89,8 +89,9 @@ public final class CheckServiceDiscoveryCommand implements Tool {
     public int run(List<String> args, PrintStream out, PrintStream err) throws InterruptedException {
         Duration timeout;
         List<String> positional;
+        CommandLine line;
         try {
-            CommandLine line = READER.read(args);
+            line = READER.read(args);
             timeout = line.has("timeout") ? GoDurations.parse(line.value("timeout", null)) : DEFAULT_TIMEOUT;
             positional = line.arguments("config-file", "job");
         } catch (CommandLine.UsageException | IllegalArgumentException e) {
@@ -101,6 +102,8 @@ public final class CheckServiceDiscoveryCommand implements Tool {
         if (!Files.exists(file)) {
             return usage(err, "path '" + file + "' does not exist");
         }
+        // promtool's global --enable-feature: none changes discovery; unknown names are warned about, as promtool.
+        line.features(out);
         InstalledPlugins installed = plugins.get();
         PrometheusConfig config;
         try {

@@ -37,6 +37,16 @@ class CheckServiceDiscoveryCommandTest {
         return run(new CheckServiceDiscoveryCommand(), args);
     }
 
+    /** promtool's global --enable-feature: an unknown name is its warning, printed without a line break before the targets. */
+    @Test
+    void anUnknownFeatureIsPromtoolsWarningBeforeTheTargets(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("prometheus.yml"), "scrape_configs:\n  - job_name: node\n"
+                + "    static_configs: [{targets: ['localhost:9100']}]\n");
+        Result plain = run("--timeout=10s", config.toString(), "node");
+        Result warned = run("--enable-feature=promql-experimental-functions,nope", "--timeout=10s", config.toString(), "node");
+        assertEquals(new Result(0, "  WARNING: Unknown feature passed to --enable-feature: nope" + plain.out(), ""), warned);
+    }
+
     @Test
     void staticAndFileTargetsAreRelabelledAndPrintedAsPromtoolFormatsThem(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("targets.json"), """

@@ -9,6 +9,7 @@ import io.promethium.config.yaml.YamlNode;
 import io.promethium.config.yaml.YamlReader;
 import io.promethium.promql.ast.Expr;
 import io.promethium.promql.parser.ParseException;
+import io.promethium.promql.parser.ParserOptions;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.rules.RuleType;
 import io.promethium.rules.internal.template.Expander;
@@ -40,6 +41,7 @@ public final class RuleFileParser {
     private final YamlReader yaml = new YamlReader();
     private final MetricNameScheme.Validation names;
     private final boolean ignoreUnknownFields;
+    private final PromQLParser promql;
 
     /** A parser under UTF-8 name validation, Prometheus 3's default (and promtool's). */
     public RuleFileParser() {
@@ -59,8 +61,18 @@ public final class RuleFileParser {
      * (promtool's {@code --ignore-unknown-fields}, for rule files extended with custom metadata).
      */
     public RuleFileParser(MetricNameScheme.Validation names, boolean ignoreUnknownFields) {
+        this(names, ignoreUnknownFields, ParserOptions.ALL);
+    }
+
+    /**
+     * A parser whose expressions may use only the experimental PromQL syntax {@code promql}
+     * allows: promtool parses rule files with the parser its {@code --enable-feature} sets up, so
+     * an experimental function is refused without {@code promql-experimental-functions}.
+     */
+    public RuleFileParser(MetricNameScheme.Validation names, boolean ignoreUnknownFields, ParserOptions promql) {
         this.names = java.util.Objects.requireNonNull(names, "names is null");
         this.ignoreUnknownFields = ignoreUnknownFields;
+        this.promql = new PromQLParser(java.util.Objects.requireNonNull(promql, "promql is null"));
     }
 
     /** Reads and validates one file. */
@@ -214,7 +226,7 @@ public final class RuleFileParser {
             errors.add(m.location() + ": " + where + ": field 'expr' must be set in rule");
         } else {
             try {
-                parsed = PromQLParser.parseExpr(expr);
+                parsed = promql.parse(expr);
             } catch (ParseException e) {
                 errors.add(exprLocation(m.get("expr"), e) + ": " + where + ": could not parse expression: " + e.getMessage());
             } catch (RuntimeException e) {

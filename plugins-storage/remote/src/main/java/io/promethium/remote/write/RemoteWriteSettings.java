@@ -35,11 +35,14 @@ public record RemoteWriteSettings(URI url, String queueName, Duration remoteTime
                                   boolean sendExemplars, boolean sendNativeHistograms, String protobufMessage, RemoteHttp http,
                                   String fingerprint) {
 
-    /** {@code queue_config:}. */
+    /**
+     * {@code queue_config:}. {@code retry_on_http_429} is off unless set, as in every Prometheus
+     * release: a 429 then drops the batch and counts it failed, as another 4xx.
+     */
     public record Queue(int capacity, int minShards, int maxShards, int maxSamplesPerSend, Duration batchSendDeadline,
                         Duration minBackoff, Duration maxBackoff, boolean retryOnHttp429, Duration sampleAgeLimit) {
         static final Queue DEFAULT = new Queue(10_000, 1, 50, 2_000, Duration.ofSeconds(5), Duration.ofMillis(30),
-                Duration.ofSeconds(5), true, Duration.ZERO);
+                Duration.ofSeconds(5), false, Duration.ZERO);
     }
 
     /** {@code metadata_config:}. */

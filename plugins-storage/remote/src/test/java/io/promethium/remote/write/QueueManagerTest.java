@@ -290,20 +290,21 @@ class QueueManagerTest {
         assertThat(warnings).anyMatch(w -> w.contains("HTTP status 400") && w.contains("not recoverable"));
     }
 
+    /** Without {@code retry_on_http_429} (off by default, as Prometheus) a 429 is dropped and counted as another 4xx. */
     @Test
     void tooManyRequestsIsRetriedOnlyWhenConfigured() throws Exception {
         receiver.mode.set(TestReceiver.Mode.STATUS);
         receiver.status = 429;
-        QueueManager q = start(settings(receiver.url(), Map.of("name", "no429", "queue_config", Map.of("retry_on_http_429", false,
-                "batch_send_deadline", "50ms"))), null);
+        QueueManager q = start(settings(receiver.url(), Map.of("name", "no429", "queue_config", Map.of("batch_send_deadline", "50ms"))),
+                null);
         append(10, 1000L, 1);
         await(() -> q.metrics().samplesFailed.sum() == 10, Duration.ofSeconds(10));
         assertThat(q.metrics().samplesRetried.sum()).isZero();
     }
 
     /**
-     * A stand-in receiver ({@link TestReceiver}) answers 429 (or 503) with {@code Retry-After: 1}
-     * to the first requests: each retry waits the second the receiver asked for (not the 200 ms
+     * A stand-in receiver ({@link TestReceiver}) answers 429 (with {@code retry_on_http_429}) or 503
+     * with {@code Retry-After: 1} to the first requests: each retry waits the second the receiver asked for (not the 200 ms
      * {@code max_backoff}), as Prometheus honours it for both, then every sample arrives, counted
      * retried and never failed.
      */
@@ -313,7 +314,9 @@ class QueueManagerTest {
         receiver.mode.set(TestReceiver.Mode.STATUS);
         receiver.status = status;
         receiver.retryAfter = "1";
-        QueueManager q = start(settings(receiver.url(), Map.of()), null);
+        QueueManager q = start(settings(receiver.url(), Map.of("queue_config", Map.of("batch_send_deadline", "50ms",
+                "min_backoff", "10ms", "max_backoff", "200ms", "capacity", 500L, "max_samples_per_send", 100L,
+                "retry_on_http_429", true))), null);
         append(10, 1000L, 1);
         await(() -> receiver.requests.get() >= 3, Duration.ofSeconds(10));
         receiver.mode.set(TestReceiver.Mode.OK);

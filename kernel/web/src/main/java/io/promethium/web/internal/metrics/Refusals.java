@@ -74,12 +74,12 @@ public final class Refusals {
 
     /** The refusals counted for a limit so far. */
     public long count(String limit) {
-        LongAdder adder = byLimit.get(limit);
+        LongAdder adder = limit == null ? null : byLimit.get(limit);
         return adder == null ? 0 : adder.sum();
     }
 
     private LongAdder counter(String limit) {
-        LongAdder adder = byLimit.get(limit);
+        LongAdder adder = limit == null ? null : byLimit.get(limit);
         if (adder != null) {
             return adder;
         }

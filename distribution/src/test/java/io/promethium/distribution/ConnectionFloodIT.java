@@ -177,6 +177,20 @@ class ConnectionFloodIT {
                 System.out.printf(Locale.ROOT, "connection flood: the range query over %d series refused in %.1f s%n", SERIES, took.toNanos() / 1e9);
                 // As Prometheus, the limit counts the points as they are made: it stops at 50,000,000, not at 10^9.
                 assertThat(took).as("refused at the limit, not after building the whole answer").isLessThan(Duration.ofSeconds(60));
+
+                // What an operator alerts on: the limit reached (counted, and a warning at most every 10 s) and the refused query.
+                String metrics = server.get("/metrics").body();
+                assertThat(metrics).containsPattern("(?m)^promethium_http_connections_limited_total [1-9][0-9]*$")
+                        .contains("promethium_http_connections_max " + MAX_CONNECTIONS + "\n")
+                        .containsPattern("(?m)^promethium_http_connections_open ([0-9]|[1-4][0-9])$")
+                        .contains("promethium_http_requests_refused_total{limit=\"query_samples\"} 1\n");
+                String log = server.output();
+                long floodSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - floodStart);
+                int limitWarnings = occurrences(log, "all " + MAX_CONNECTIONS + " connections of --web.max-connections are open");
+                System.out.printf(Locale.ROOT, "connection flood: %d warnings of the connection limit in %d s; %s%n", limitWarnings, floodSeconds,
+                        metrics.lines().filter(l -> l.startsWith("promethium_http_connections_limited_total")).findFirst().orElse(""));
+                assertThat(limitWarnings).as("connection limit warnings in %d s", floodSeconds).isBetween(1, (int) (floodSeconds / 10) + 1);
+                assertThat(log).contains(" to /api/v1/query_range by the limit query_samples: query processing would load too many samples");
                 monitor.close();
                 assertThat(monitor.failures).as("health or small-query failures during the run").isEmpty();
                 assertThat(monitor.checks.get()).as("monitor checks").isGreaterThanOrEqualTo(10);
@@ -222,6 +236,14 @@ class ConnectionFloodIT {
         } catch (IOException e) {
             return "failed: " + e;
         }
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            n++;
+        }
+        return n;
     }
 
     /** The kernel's cap on a listen backlog, which the server (as Go) asks for whole; 128 where it cannot be read. */

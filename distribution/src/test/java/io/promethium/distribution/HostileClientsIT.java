@@ -25,21 +25,26 @@ import org.junit.jupiter.api.Test;
 /**
  * Hostile clients against the assembled server, bounded to fit a CI run: 200 slowloris sockets
  * trickling a header byte at a time (closed at {@code --web.read-timeout}, 12 s here: several times what the other clients take), 200 concurrent fresh connections, a 1 GiB streamed push body,
- * a snappy body that would decode to 300 MiB, a query nested 10,000 deep and a regex whose
+ * a snappy body declaring 4 GiB decoded, a query nested 10,000 deep and a regex whose
  * backtracking is cubic in a 5,000-character label value. Each is refused or limited with an error
- * naming the limit, while a monitor checks throughout that {@code /-/healthy} and
- * {@code query=vector(1)} answer within 1 s; the server is alive at the end with no
- * {@code OutOfMemoryError} in its log.
+ * naming the limit, counted by that limit in {@code promethium_http_requests_refused_total} (the
+ * slowloris sockets in {@code promethium_http_read_deadline_exceeded_total}) and logged once as a
+ * warning an operator can alert on, while a monitor checks throughout that {@code /-/healthy} and
+ * {@code query=vector(1)} answer within 1 s. The server runs with a 512 MiB heap
+ * ({@code PROMETHIUM_JAVA_OPTS=-Xmx512m}; the launcher exits on an {@code OutOfMemoryError}): it is
+ * alive at the end, with no {@code OutOfMemoryError} in its log, and its heap, as its JVM exporter
+ * reports it, well within the limit.
  */
 class HostileClientsIT {
 
     private static final long GIB = 1L << 30;
+    private static final long HEAP_LIMIT = 512L << 20;
     private static final long READ_TIMEOUT_SECONDS = 12;
 
     @Test
     void hostileClientsAreRefusedWhileHealthAndSmallQueriesAnswerWithinASecond() throws Exception {
         try (ServerProcess server = ServerProcess.prepare()) {
-            server.start("--web.enable-remote-write-receiver", "--push.storage.interval=1s", "--web.read-timeout=" + READ_TIMEOUT_SECONDS + "s")
+            server.environment("PROMETHIUM_JAVA_OPTS", "-Xmx" + (HEAP_LIMIT >> 20) + "m").start("--web.enable-remote-write-receiver", "--push.storage.interval=1s", "--web.read-timeout=" + READ_TIMEOUT_SECONDS + "s")
                     .awaitReady();
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
             ResponsivenessMonitor monitor = new ResponsivenessMonitor(server).start();
@@ -83,14 +88,17 @@ class HostileClientsIT {
                 assertThat(push.response()).startsWith("HTTP/1.1 413").contains("--push.max-body-size");
                 assertThat(push.sent()).isLessThan(GIB / 4);
 
-                // A remote-write snappy body that would decode to 300 MiB: refused by its declared length.
+                // A remote-write snappy body declaring 4 GiB decoded, eight times the heap: refused by its declared length.
+                long bombStart = System.nanoTime();
                 HttpResponse<String> bomb = client.send(HttpRequest.newBuilder(server.uri("/api/v1/write")).timeout(Duration.ofSeconds(60))
                         .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
                         .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(snappyBomb(300 << 20))).build(), HttpResponse.BodyHandlers.ofString());
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(snappyBomb(4 * GIB, 300 << 20))).build(), HttpResponse.BodyHandlers.ofString());
                 // 400, as Prometheus answers a snappy body it will not decode.
                 assertThat(bomb.statusCode()).as(bomb.body()).isEqualTo(400);
-                assertThat(bomb.body()).contains("snappy: decoded length").contains("exceeds the limit of " + (256 << 20) + " bytes");
+                assertThat(bomb.body()).contains("snappy: decoded length " + 4 * GIB + " exceeds the limit of " + (256 << 20) + " bytes");
+                System.out.printf(java.util.Locale.ROOT, "hostile clients: the snappy body declaring 4 GiB refused in %.2f s%n",
+                        (System.nanoTime() - bombStart) / 1e9);
 
                 // A query nested 10,000 deep: refused by the parser, not by a stack overflow.
                 String nested = "(".repeat(10_000) + "1" + ")".repeat(10_000);
@@ -125,7 +133,12 @@ class HostileClientsIT {
                 for (Socket s : slowloris) {
                     assertThat(closedByServer(s)).as("a slowloris socket closed by the server after --web.read-timeout").isTrue();
                 }
-                assertThat(server.get("/metrics").body()).containsPattern("(?m)^promethium_http_read_deadline_exceeded_total (2[0-9][0-9]|[3-9][0-9][0-9])$");
+                String metrics = server.get("/metrics").body();
+                assertThat(metrics).containsPattern("(?m)^promethium_http_read_deadline_exceeded_total (2[0-9][0-9]|[3-9][0-9][0-9])$");
+                // Each refusal counted by its limit, for an operator to alert on.
+                for (String limit : List.of("push_body_size", "remote_write_decoded_size", "query_nesting", "regex_cost")) {
+                    assertThat(metrics).as("refusals by %s", limit).contains("promethium_http_requests_refused_total{limit=\"" + limit + "\"} 1\n");
+                }
             } finally {
                 monitor.close();
                 for (Socket s : slowloris) {
@@ -138,8 +151,46 @@ class HostileClientsIT {
             assertThat(monitor.checks.get()).as("monitor checks").isGreaterThanOrEqualTo(10);
             assertThat(Duration.ofNanos(monitor.slowestNanos.get())).as("slowest health or vector(1) answer; the slow ones: %s", monitor.slow).isLessThan(Duration.ofSeconds(1));
             assertThat(server.process().isAlive()).isTrue();
-            assertThat(server.output()).doesNotContain("OutOfMemoryError").doesNotContain("StackOverflowError");
+            String log = server.output();
+            assertThat(log).doesNotContain("OutOfMemoryError").doesNotContain("StackOverflowError");
+            // One warning per refusal (each limit refused once here), naming the limit, the client and the path.
+            assertThat(log).contains(" to /metrics/job/huge by the limit push_body_size: push body exceeds the limit of " + (32 << 20)
+                    + " bytes (--push.max-body-size)")
+                    .contains(" to /api/v1/write by the limit remote_write_decoded_size: snappy: decoded length " + 4 * GIB)
+                    .contains(" to /api/v1/query by the limit query_nesting: ")
+                    .contains(" to /api/v1/query by the limit regex_cost: ");
+            assertThat(occurrences(log, "refused a request from 127.0.0.1:")).isEqualTo(4);
+            // The 200 slowloris sockets, cut off within a second or two of each other: one warning (at most one every 10 s).
+            assertThat(occurrences(log, "its request was not read within --web.read-timeout " + READ_TIMEOUT_SECONDS * 1000 + "ms"))
+                    .as("slowloris warnings").isBetween(1, 2);
+
+            // The heap limit held: the JVM ran with it and, after all this, uses a fraction of it.
+            String jvm = server.get("/exporters/jvm/metrics").body();
+            double heapMax = sample(jvm, "jvm_memory_max_bytes{area=\"heap\"}");
+            double heapUsed = sample(jvm, "jvm_memory_used_bytes{area=\"heap\"}");
+            System.out.printf(java.util.Locale.ROOT, "hostile clients: heap used %.0f MiB of %.0f MiB after the hostile requests%n",
+                    heapUsed / (1 << 20), heapMax / (1 << 20));
+            assertThat(heapMax).isEqualTo((double) HEAP_LIMIT);
+            assertThat(heapUsed).as("heap used after the hostile requests").isLessThan(HEAP_LIMIT * 3 / 4.0);
         }
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The value of one series (name and labels as exposed) on a metrics page. */
+    private static double sample(String page, String series) {
+        for (String line : page.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).strip().split(" ")[0]);
+            }
+        }
+        throw new AssertionError("no " + series + " on the page:\n" + page);
     }
 
     private static String query(ServerProcess server, String promql) {
@@ -205,11 +256,17 @@ class HostileClientsIT {
         }
     }
 
-    /** A snappy body whose content really decodes to {@code decoded} bytes: one literal, then 64-byte copies of it. */
-    private static byte[] snappyBomb(int decoded) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(decoded / 64 * 3 + 16);
-        int copies = (decoded - 1) / 64;
-        long v = 1 + 64L * copies;
+    /**
+     * A snappy body declaring {@code declared} bytes decoded, whose content is the first
+     * {@code content} of them: one literal, then 64-byte copies of it. A decoder that trusts the
+     * declared length allocates it up front (Go's {@code snappy.Decode} does); a stream that really
+     * decoded to gigabytes would be ~200 MB compressed at snappy's best ratio (3 bytes per 64),
+     * past the receiver's 32 MiB body limit, and refused by that limit instead.
+     */
+    private static byte[] snappyBomb(long declared, int content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(content / 64 * 3 + 16);
+        int copies = (content - 1) / 64;
+        long v = declared;
         while (v >= 0x80) {
             out.write((int) ((v & 0x7f) | 0x80));
             v >>>= 7;

@@ -32,6 +32,8 @@ final class ServerProcess implements AutoCloseable {
     final int port;
     final Path log;
     private Process process;
+    /** Variables set for the server's process on top of the test's own ({@link #environment}). */
+    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
 
     private ServerProcess(Path home, int port) {
         this.home = home;
@@ -57,6 +59,12 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Sets a variable of the server's environment for the next start, such as {@code PROMETHIUM_JAVA_OPTS}. */
+    ServerProcess environment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     /** Writes the config file the server will read. */
     ServerProcess config(String yaml) throws IOException {
         Files.writeString(home.resolve("conf/prometheus.yml"), yaml);
@@ -77,6 +85,7 @@ final class ServerProcess implements AutoCloseable {
     Process run(List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
         return builder.start();
     }
 

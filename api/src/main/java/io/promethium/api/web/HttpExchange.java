@@ -85,4 +85,22 @@ public interface HttpExchange {
 
     /** Writes a whole small response: status, {@code Content-Type}, and the body as UTF-8. */
     void respond(int code, String contentType, String body) throws IOException;
+
+    /**
+     * Tells the server that this request is refused by a limit that protects it from a broken or
+     * hostile client (a body over its size limit, a decompression bomb, a query too expensive to
+     * run), as the route answers it with the error. The web bundle counts it in
+     * {@code promethium_http_requests_refused_total{limit="..."}} and logs a warning naming the
+     * limit, the client's address and the path, at most one per limit every 10 s (a flood of
+     * refusals cannot fill the log), so an operator can alert on either. Call it once per refused
+     * request; other errors (a malformed body, a bad parameter) are not refusals. By default it
+     * does nothing (an exchange outside the web bundle, such as a test's).
+     *
+     * @param limit  the limit's name in Prometheus's label style, a fixed name per limit such as
+     *               {@code push_body_size}: lower-case letters, digits and underscores
+     * @param reason the error the client is answered
+     * @since 1.2
+     */
+    default void refused(String limit, String reason) {
+    }
 }

@@ -7,7 +7,7 @@
  * Alertmanager API.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.api.web;
 
 import org.osgi.annotation.bundle.Export;

@@ -28,6 +28,7 @@ public final class RoutesServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final List<HttpRoutes> routes;
+    private final List<String> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RoutesServer(List<? extends HttpRoutes> routes) throws IOException {
         this.routes = new ArrayList<>(routes);
@@ -47,6 +48,11 @@ public final class RoutesServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The limits the routes reported refusing requests by ({@link HttpExchange#refused}), in order. */
+    public List<String> refusals() {
+        return List.copyOf(refusals);
+    }
+
     /** A URI under this server. */
     public URI uri(String pathAndQuery) {
         return URI.create(url() + pathAndQuery);
@@ -58,7 +64,7 @@ public final class RoutesServer implements AutoCloseable {
             for (HttpRoutes r : routes) {
                 String p = r.pathPrefix();
                 if (path.equals(p) || (!r.exactPath() && path.startsWith(p + "/"))) {
-                    Exchange exchange = new Exchange(ex, path.substring(p.length()));
+                    Exchange exchange = new Exchange(ex, path.substring(p.length()), refusals);
                     try {
                         r.handle(exchange);
                     } catch (RuntimeException e) {
@@ -82,12 +88,19 @@ public final class RoutesServer implements AutoCloseable {
     private static final class Exchange implements HttpExchange {
         private final com.sun.net.httpserver.HttpExchange ex;
         private final String subPath;
+        private final List<String> refusals;
         private int status = 200;
         private boolean sent;
 
-        Exchange(com.sun.net.httpserver.HttpExchange ex, String subPath) {
+        Exchange(com.sun.net.httpserver.HttpExchange ex, String subPath, List<String> refusals) {
             this.ex = ex;
             this.subPath = subPath;
+            this.refusals = refusals;
+        }
+
+        @Override
+        public void refused(String limit, String reason) {
+            refusals.add(limit);
         }
 
         @Override

@@ -58,7 +58,7 @@ final class GroupStore {
         MetricGroup existing = groups.get(key);
         if (existing == null && groups.size() >= limits.maxGroups()) {
             throw PushException.status(503, "the push endpoint holds " + groups.size()
-                    + " groups, its limit (--push.max-groups); group " + key + " is not created");
+                    + " groups, its limit (--push.max-groups); group " + key + " is not created").byLimit(PushException.GROUPS);
         }
         try {
             Map<String, MetricFamily> sanitized = new LinkedHashMap<>();
@@ -96,7 +96,8 @@ final class GroupStore {
             MetricGroup next = new MetricGroup(key, after, now, existing == null ? 0 : existing.failureTimeNanos(), ttlMillis);
             if (next.sampleCount() > limits.maxSeriesPerGroup()) {
                 throw PushException.rejected("group " + key + " would hold " + next.sampleCount()
-                        + " series, more than the limit of " + limits.maxSeriesPerGroup() + " (--push.max-series-per-group)");
+                        + " series, more than the limit of " + limits.maxSeriesPerGroup() + " (--push.max-series-per-group)")
+                        .byLimit(PushException.GROUP_SERIES);
             }
             put(next);
         } catch (PushException e) {

@@ -112,6 +112,10 @@ final class PushEndpoint {
 
     private void refused(HttpExchange ex, GroupingKey key, PushException e) throws IOException {
         metrics.refused.increment();
+        if (e.limit() != null) {
+            // Counted and logged (rate-limited) by the web bundle, naming the limit, the client and the path.
+            ex.refused(e.limit(), e.getMessage());
+        }
         LOG.log(Level.FINE, () -> "push to " + key + " from " + ex.remoteAddress() + " refused: " + e.getMessage());
         answer(ex, e);
     }
@@ -139,7 +143,8 @@ final class PushEndpoint {
         long declared = ex.requestContentLength();
         if (declared > limit) {
             drain(ex, limit);
-            throw PushException.status(413, "push body of " + declared + " bytes exceeds the limit of " + limit + " bytes (--push.max-body-size)");
+            throw PushException.status(413, "push body of " + declared + " bytes exceeds the limit of " + limit + " bytes (--push.max-body-size)")
+                    .byLimit(PushException.BODY_SIZE);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(256, Math.min(declared, 1 << 20)));
         byte[] buf = new byte[16384];
@@ -148,7 +153,8 @@ final class PushEndpoint {
             for (int n; (n = in.read(buf)) > 0; ) {
                 total += n;
                 if (total > limit) {
-                    throw PushException.status(413, "push body exceeds the limit of " + limit + " bytes (--push.max-body-size)");
+                    throw PushException.status(413, "push body exceeds the limit of " + limit + " bytes (--push.max-body-size)")
+                            .byLimit(PushException.BODY_SIZE);
                 }
                 out.write(buf, 0, n);
             }

@@ -8,13 +8,34 @@ package io.promethium.push.internal;
  */
 final class PushException extends Exception {
 
+    /** The push endpoint's limits, as {@code promethium_http_requests_refused_total} names them. */
+    static final String BODY_SIZE = "push_body_size";
+    static final String GROUPS = "push_groups";
+    static final String GROUP_SERIES = "push_group_series";
+
     private final int status;
     private final boolean recordsFailure;
+    private final String limit;
 
-    private PushException(int status, String message, boolean recordsFailure) {
+    private PushException(int status, String message, boolean recordsFailure, String limit) {
         super(message, null, false, false);
         this.status = status;
         this.recordsFailure = recordsFailure;
+        this.limit = limit;
+    }
+
+    private PushException(int status, String message, boolean recordsFailure) {
+        this(status, message, recordsFailure, null);
+    }
+
+    /** This refusal as one by a limit that protects the server (one of the names above), which the web bundle counts and logs. */
+    PushException byLimit(String limitName) {
+        return new PushException(status, getMessage(), recordsFailure, limitName);
+    }
+
+    /** The limit that refused the push, or null when the push was refused for another reason. */
+    String limit() {
+        return limit;
     }
 
     /** A malformed request: 400, the group is untouched. */

@@ -168,6 +168,9 @@ class TestPushEndpoint {
             // Existing groups still take pushes; the page still serves.
             assertThat(s.send("PUT", "/metrics/job/a", "x 2\n").status()).isEqualTo(200);
             assertThat(s.page()).contains("x{instance=\"\",job=\"a\"} 2");
+            // Each refusal reported to the server (counted and logged there) by its limit; a malformed push is no refusal.
+            assertThat(s.send("PUT", "/metrics/job/a", "x{ 1\n").status()).isEqualTo(400);
+            assertThat(s.server.refusals()).containsExactly("push_body_size", "push_group_series", "push_groups");
         }
     }
 

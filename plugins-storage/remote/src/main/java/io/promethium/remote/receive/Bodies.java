@@ -47,6 +47,18 @@ final class Bodies {
         return buf;
     }
 
+    /**
+     * Whether a snappy body announces more decoded bytes than {@code limit} (a decompression bomb,
+     * refused by that limit), as opposed to one that is corrupt; false when its preamble is unreadable.
+     */
+    static boolean declaresMoreThan(byte[] compressed, int length, long limit) {
+        try {
+            return io.promethium.remote.wire.Snappy.decodedLength(compressed, length) > limit;
+        } catch (io.promethium.remote.wire.Snappy.SnappyException e) {
+            return false;
+        }
+    }
+
     private static TooLarge tooLarge(InputStream in, long limit) {
         drain(in);
         return new TooLarge("request body larger than " + limit + " bytes");

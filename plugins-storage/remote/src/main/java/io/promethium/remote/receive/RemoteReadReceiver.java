@@ -91,6 +91,9 @@ public final class RemoteReadReceiver implements HttpRoutes {
     }
 
     static final String PATH = "/api/v1/read";
+    /** The receiver's limits, as {@code promethium_http_requests_refused_total} names them. */
+    static final String BODY_SIZE_LIMIT = "remote_read_body_size";
+    static final String DECODED_SIZE_LIMIT = "remote_read_decoded_size";
 
     @Override
     public String pathPrefix() {
@@ -105,13 +108,19 @@ public final class RemoteReadReceiver implements HttpRoutes {
     Reply read(InputStream body) throws IOException {
         ReadRequest request;
         int[] length = new int[1];
+        byte[] compressed;
         try {
-            byte[] compressed = Bodies.read(body, maxBodyBytes, length);
+            compressed = Bodies.read(body, maxBodyBytes, length);
+        } catch (Bodies.TooLarge e) {
+            return RemoteWriteReceiver.text(413, e.getMessage()).refusedBy(BODY_SIZE_LIMIT);
+        }
+        try {
             byte[] decoded = Snappy.decode(compressed, length[0], maxBodyBytes * 8);
             request = decode(decoded);
-        } catch (Bodies.TooLarge e) {
-            return RemoteWriteReceiver.text(413, e.getMessage());
-        } catch (Snappy.SnappyException | ProtoException e) {
+        } catch (Snappy.SnappyException e) {
+            Reply refused = RemoteWriteReceiver.text(400, e.getMessage());
+            return Bodies.declaresMoreThan(compressed, length[0], maxBodyBytes * 8) ? refused.refusedBy(DECODED_SIZE_LIMIT) : refused;
+        } catch (ProtoException e) {
             return RemoteWriteReceiver.text(400, e.getMessage());
         }
         int type = SAMPLES;
@@ -153,8 +162,8 @@ public final class RemoteReadReceiver implements HttpRoutes {
                 return Reply.streamed(STREAMED_CONTENT_TYPE, out);
             }
             byte[] response = sampled(s, external, request);
-            byte[] compressed = Snappy.encode(response, response.length);
-            return Reply.ok("application/x-protobuf", compressed).header("Content-Encoding", "snappy");
+            byte[] encoded = Snappy.encode(response, response.length);
+            return Reply.ok("application/x-protobuf", encoded).header("Content-Encoding", "snappy");
         } catch (HttpError e) {
             return RemoteWriteReceiver.text(e.status, e.getMessage());
         } finally {

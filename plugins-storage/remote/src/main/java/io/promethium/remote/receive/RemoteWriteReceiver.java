@@ -129,6 +129,9 @@ public final class RemoteWriteReceiver implements HttpRoutes {
     }
 
     static final String PATH = "/api/v1/write";
+    /** The receiver's limits, as {@code promethium_http_requests_refused_total} names them. */
+    static final String BODY_SIZE_LIMIT = "remote_write_body_size";
+    static final String DECODED_SIZE_LIMIT = "remote_write_decoded_size";
 
     @Override
     public String pathPrefix() {
@@ -153,16 +156,20 @@ public final class RemoteWriteReceiver implements HttpRoutes {
         }
         byte[] decoded;
         int[] length = new int[1];
+        byte[] compressed;
         try {
-            byte[] compressed = Bodies.read(body, maxBodyBytes, length);
-            if (length[0] == 0) {
-                return text(400, "snappy: corrupt input (empty body)");
-            }
-            decoded = Snappy.decode(compressed, length[0], maxDecodedBytes);
+            compressed = Bodies.read(body, maxBodyBytes, length);
         } catch (Bodies.TooLarge e) {
-            return text(413, e.getMessage());
+            return text(413, e.getMessage()).refusedBy(BODY_SIZE_LIMIT);
+        }
+        if (length[0] == 0) {
+            return text(400, "snappy: corrupt input (empty body)");
+        }
+        try {
+            decoded = Snappy.decode(compressed, length[0], maxDecodedBytes);
         } catch (Snappy.SnappyException e) {
-            return text(400, e.getMessage());
+            Reply refused = text(400, e.getMessage());
+            return Bodies.declaresMoreThan(compressed, length[0], maxDecodedBytes) ? refused.refusedBy(DECODED_SIZE_LIMIT) : refused;
         }
         Storage s = storage.get();
         if (message.equals(V2)) {

@@ -50,6 +50,11 @@ final class ReceiverServer implements AutoCloseable {
         server = new RoutesServer(mounted);
     }
 
+    /** The limits the receivers reported refusing requests by, in order. */
+    List<String> refusals() {
+        return server.refusals();
+    }
+
     URI uri(String pathAndQuery) {
         return server.uri(pathAndQuery);
     }

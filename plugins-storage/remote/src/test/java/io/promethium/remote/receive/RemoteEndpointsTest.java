@@ -127,6 +127,24 @@ class RemoteEndpointsTest {
         assertThat(writeWorks()).isTrue();
     }
 
+    @Test
+    void bodiesOverALimitAreReportedAsRefusalsByThatLimitButCorruptBodiesAreNot() {
+        int before = server.refusals().size();
+        assertThat(post(server, "/api/v1/write", "hello, not snappy".getBytes()).statusCode()).isEqualTo(400);
+        assertThat(post(server, "/api/v1/write", snappy(new byte[] {0x0a, 0x7f, 0x01})).statusCode()).isEqualTo(400);
+        assertThat(post(server, "/api/v1/write", new byte[(1 << 20) + 10]).statusCode()).isEqualTo(413);
+        // Declares 4 GiB - 1 decoded, past the 4 MiB limit: refused by that length, before anything is decoded.
+        HttpResponse<String> bomb = post(server, "/api/v1/write", new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0});
+        assertThat(bomb.statusCode()).isEqualTo(400);
+        assertThat(bomb.body()).contains("snappy: decoded length 4294967295 exceeds the limit of " + (4 << 20) + " bytes");
+        assertThat(post(server, "/api/v1/read", new byte[(1 << 20) + 10]).statusCode()).isEqualTo(413);
+        assertThat(post(server, "/api/v1/read", new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0}).statusCode())
+                .isEqualTo(400);
+        List<String> refusals = server.refusals();
+        assertThat(refusals.subList(before, refusals.size())).containsExactly("remote_write_body_size", "remote_write_decoded_size",
+                "remote_read_body_size", "remote_read_decoded_size");
+    }
+
     private static boolean writeWorks() {
         Labels d = Labels.of("__name__", "rw_after", "job", "d");
         return post(server, "/api/v1/write", snappy(writeRequest(List.of(d), new double[][] {{1000, 3}}))).statusCode() == 204;

@@ -47,14 +47,29 @@ public final class ApiError extends RuntimeException {
     }
 
     private final Type type;
+    private final String limit;
 
     public ApiError(Type type, String message) {
+        this(type, message, null);
+    }
+
+    /**
+     * @param limit the protective limit that refuses the request ({@code query_samples}; see
+     *              {@link io.promethium.web.internal.metrics.Refusals}), or null for another error
+     */
+    public ApiError(Type type, String message, String limit) {
         super(message);
         this.type = type;
+        this.limit = limit;
     }
 
     public Type type() {
         return type;
+    }
+
+    /** The protective limit that refuses the request, or null when the error is another. */
+    public String limit() {
+        return limit;
     }
 
     /** The error object's fields. */

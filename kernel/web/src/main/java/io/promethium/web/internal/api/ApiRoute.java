@@ -104,12 +104,16 @@ public final class ApiRoute implements HttpRoutes {
             Params params = method.equals("POST") ? post(exchange) : new Params(query(exchange), null);
             body = endpoint.answer(params, segment);
         } catch (ApiError e) {
+            if (e.limit() != null) {
+                exchange.refused(e.limit(), e.getMessage());
+            }
             write(exchange, e.type().status(), e.fields());
             return;
         } catch (RuntimeException e) {
             io.promethium.api.model.RegexTooExpensiveException regex = io.promethium.api.model.RegexTooExpensiveException.in(e);
             if (regex != null) {
                 // A match[] regex that backtracks too long (series, labels, label values): the request's fault.
+                exchange.refused(io.promethium.web.internal.metrics.Refusals.REGEX_COST, regex.getMessage());
                 write(exchange, ApiError.Type.EXECUTION.status(), new ApiError(ApiError.Type.EXECUTION, regex.getMessage()).fields());
                 return;
             }

@@ -58,7 +58,8 @@ public final class FormValues {
 
     /** Prometheus's answer to a form body over the limit. */
     public static ApiError tooLarge() {
-        return new ApiError(ApiError.Type.BAD_DATA, "error parsing form values: http: POST too large");
+        return new ApiError(ApiError.Type.BAD_DATA, "error parsing form values: http: POST too large",
+                io.promethium.web.internal.metrics.Refusals.FORM_BODY_SIZE);
     }
 
     /** A form body's parameters; a bad percent escape throws {@link IllegalArgumentException}. */

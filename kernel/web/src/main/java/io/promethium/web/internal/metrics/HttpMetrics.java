@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Prometheus's HTTP self-metrics: {@code prometheus_http_requests_total{code,handler}} and the
- * {@code prometheus_http_request_duration_seconds{handler}} histogram, with Prometheus's buckets.
+ * {@code prometheus_http_request_duration_seconds{handler}} histogram, with Prometheus's buckets;
+ * and the server's protections at work: connections cut off at {@code --web.read-timeout},
+ * requests refused by a limit ({@link Refusals}), the listeners' connections ({@link ConnectionMetrics}).
  */
 public final class HttpMetrics implements Collector {
 
@@ -22,6 +24,20 @@ public final class HttpMetrics implements Collector {
 
     /** Connections closed because their request was not read within {@code --web.read-timeout} (slow clients). */
     private final java.util.concurrent.atomic.AtomicLong readDeadlineExceeded = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The web bundle's own limits are counted from 0; the routes of other bundles add theirs at their first refusal. */
+    private final Refusals refusals = new Refusals(Refusals.FORM_BODY_SIZE, Refusals.QUERY_NESTING, Refusals.QUERY_SAMPLES, Refusals.REGEX_COST);
+    private final ConnectionMetrics connections = new ConnectionMetrics();
+
+    /** Requests refused by a protective limit, reported by the routes. */
+    public Refusals refusals() {
+        return refusals;
+    }
+
+    /** The listeners' connections. */
+    public ConnectionMetrics connections() {
+        return connections;
+    }
 
     /** The counter the server's connections add to when they close a request not read within {@code --web.read-timeout}. */
     public java.util.concurrent.atomic.AtomicLong readDeadlineExceeded() {
@@ -119,5 +135,7 @@ public final class HttpMetrics implements Collector {
         writer.family("promethium_http_read_deadline_exceeded_total", MetricType.COUNTER,
                 "Connections closed because a request (line, headers and body) was not read within --web.read-timeout.", "");
         writer.sample("promethium_http_read_deadline_exceeded_total", Labels.EMPTY, readDeadlineExceeded.get());
+        refusals.collect(writer);
+        connections.collect(writer);
     }
 }

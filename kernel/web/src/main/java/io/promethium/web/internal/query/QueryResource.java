@@ -196,10 +196,12 @@ public final class QueryResource {
         if (!e.parameter().isEmpty()) {
             return Params.invalidParam(e.parameter(), message);
         }
+        String limit = QueryLimits.limitOf(e);
         if (type == ApiError.Type.BAD_DATA && instant) {
-            return Params.invalidParam("query", message);
+            ApiError invalid = Params.invalidParam("query", message);
+            return new ApiError(invalid.type(), invalid.getMessage(), limit);
         }
-        return new ApiError(type, message);
+        return new ApiError(type, message, limit);
     }
 
     /** The whole response object's fields. */

@@ -1,6 +1,7 @@
 package io.promethium.web.internal.routes;
 
 import io.promethium.api.web.HttpExchange;
+import io.promethium.web.internal.metrics.Refusals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,13 +40,16 @@ final class CoreExchange implements HttpExchange {
     private Body body;
     private String handlerLabel;
     private int chunkPast = -1;
+    private final Refusals refusals;
+    private boolean refused;
 
-    CoreExchange(Request request, Response response, String rawPath, String path, String prefix) {
+    CoreExchange(Request request, Response response, String rawPath, String path, String prefix, Refusals refusals) {
         this.request = request;
         this.response = response;
         this.rawPath = rawPath;
         this.path = path;
         this.prefix = prefix;
+        this.refusals = refusals;
     }
 
     /** Percent-decoding only: {@code +} is a literal in a path. */
@@ -176,6 +180,15 @@ final class CoreExchange implements HttpExchange {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         OutputStream out = responseBody();
         out.write(bytes);
+    }
+
+    /** Counted and logged by the server's {@link Refusals}, once per request. */
+    @Override
+    public void refused(String limit, String reason) {
+        if (!refused) {
+            refused = true;
+            refusals.refused(limit, remoteAddress(), path, reason);
+        }
     }
 
     /** Makes {@link #reset()} keep the headers set so far (a copy: only for routes that answer errors so). */

@@ -136,6 +136,9 @@ public final class Router implements HttpRoutes {
                 throw e;
             }
             reset(core);
+            if (e.limit() != null) {
+                exchange.refused(e.limit(), e.getMessage());
+            }
             json(exchange, e.type().status(), e.fields());
         } catch (IOException | RuntimeException e) {
             if (core == null || core.committed()) {

@@ -99,7 +99,7 @@ public final class RoutesHandler extends Handler.Abstract {
 
     private boolean handle(Request request, Response response, Callback callback, String raw, TraceSpan span) throws Exception {
         if (raw == null || !raw.startsWith(prefix) || (raw.length() > prefix.length() && raw.charAt(prefix.length()) != '/')) {
-            serve(NOT_FOUND, new CoreExchange(request, response, "/", "/", "/"), callback, span);
+            serve(NOT_FOUND, new CoreExchange(request, response, "/", "/", "/", metrics.refusals()), callback, span);
             return true;
         }
         String rawPath = raw.length() == prefix.length() ? "/" : raw.substring(prefix.length());
@@ -137,7 +137,7 @@ public final class RoutesHandler extends Handler.Abstract {
                     return true;
                 }
             }
-            serve(routes, new CoreExchange(request, response, rawPath, path, routes.pathPrefix()), callback, span);
+            serve(routes, new CoreExchange(request, response, rawPath, path, routes.pathPrefix(), metrics.refusals()), callback, span);
         } finally {
             if (previous != loader) {
                 thread.setContextClassLoader(previous);

@@ -188,7 +188,10 @@ public final class SeriesResource {
                     found.add(ss.at().labels());
                 }
                 if (ss.error() != null) {
-                    throw new ApiError(ApiError.Type.EXECUTION, String.valueOf(ss.error().getMessage()));
+                    // A regex too expensive for a label value is the request's fault, refused by that limit.
+                    throw new ApiError(ApiError.Type.EXECUTION, String.valueOf(ss.error().getMessage()),
+                            io.promethium.api.model.RegexTooExpensiveException.in(ss.error()) != null
+                                    ? io.promethium.web.internal.metrics.Refusals.REGEX_COST : null);
                 }
                 storageWarnings.addAll(ss.warnings());
             }

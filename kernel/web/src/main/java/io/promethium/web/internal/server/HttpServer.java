@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import io.promethium.web.internal.metrics.HttpMetrics;
+import io.promethium.web.internal.metrics.ThrottledLog;
 import io.promethium.web.internal.routes.RouteTable;
 import io.promethium.web.internal.routes.RoutesHandler;
 import org.eclipse.jetty.server.Handler;
@@ -79,11 +80,15 @@ public final class HttpServer {
         LiveWebConfig live = new LiveWebConfig(webConfig.source(), webConfig, ssl);
         // Across all listeners, as Prometheus 3's --web.max-connections (one semaphore shared by its listen addresses).
         java.util.concurrent.Semaphore slots = maxConnections > 0 ? new java.util.concurrent.Semaphore(maxConnections) : null;
+        routes.metrics().connections().maxConnections(Math.max(0, maxConnections));
+        // One throttle for all listeners: a flood of slow clients writes one warning every 10 s.
+        ThrottledLog readDeadlineWarnings = new ThrottledLog(ReadDeadlineConnectionFactory.LOG, java.util.logging.Level.WARNING);
         int backlog = listenBacklog();
         for (String listen : listenAddresses(listenAddress)) {
             // --web.read-timeout as Go's ReadTimeout: the whole request read within it (slow
             // clients cut off), and, as Go's IdleTimeout defaulting to it, idle connections closed after it.
-            HttpConnectionFactory http1 = new ReadDeadlineConnectionFactory(http, readTimeoutMillis, routes.metrics().readDeadlineExceeded());
+            HttpConnectionFactory http1 = new ReadDeadlineConnectionFactory(http, readTimeoutMillis, routes.metrics().readDeadlineExceeded(),
+                    readDeadlineWarnings);
             org.eclipse.jetty.server.ConnectionFactory[] factories;
             if (ssl == null) {
                 // No h2c (HTTP/2 without TLS), as Go's server and so Prometheus.
@@ -93,7 +98,8 @@ public final class HttpServer {
             } else {
                 factories = new org.eclipse.jetty.server.ConnectionFactory[] {new ReloadingSslConnectionFactory(ssl, live, HTTP_1_1), http1};
             }
-            ServerConnector connector = slots != null ? new LimitedServerConnector(server, slots, factories) : new ServerConnector(server, factories);
+            // With or without a limit, so the connections are counted.
+            ServerConnector connector = new LimitedServerConnector(server, slots, maxConnections, routes.metrics().connections(), factories);
             InetSocketAddress address = parseAddress(listen);
             connector.setHost(address.getHostString().isEmpty() ? null : address.getHostString());
             connector.setPort(address.getPort());

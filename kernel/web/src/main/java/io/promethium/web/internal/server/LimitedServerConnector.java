@@ -12,6 +12,7 @@ import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import io.promethium.web.internal.metrics.ConnectionMetrics;
 
 /**
  * A listener whose connections are served only with a slot, as behind Prometheus's
@@ -26,27 +27,39 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@code SharedLimitListener} does: with several listeners, Go's idle accept loops each hold a slot
  * while they wait on a listener nobody connects to, so a freed slot can sit there while
  * connections wait on another listener. Here a slot only ever goes to a connection that exists.
+ *
+ * <p>Without a limit the listener works the same way without slots, so its connections are
+ * counted either way ({@link ConnectionMetrics}: as Prometheus's conntrack listener counts them, and
+ * those that found the limit reached, with a warning).
  */
 final class LimitedServerConnector extends ServerConnector {
 
+    /** The limit's slots, or null for no limit (the connections are still counted). */
     private final Semaphore slots;
+    private final int limit;
+    private final ConnectionMetrics metrics;
     /** The accepted connections holding a slot, until their end point closes or their set-up fails. */
     private final Set<SelectableChannel> holding = ConcurrentHashMap.newKeySet();
     /** Whether the acceptor's last accepted channel reached the selector; written and read by the acceptor thread only. */
     private boolean handedOver;
 
     /**
-     * @param slots the limit's slots, shared by the listeners it spans
+     * @param slots   the limit's slots, shared by the listeners it spans; null for no limit
+     * @param limit   the limit, {@code --web.max-connections} (named in the warning when it is reached)
+     * @param metrics counts the connections accepted and closed, and those that waited for a slot
      */
-    LimitedServerConnector(Server server, Semaphore slots, ConnectionFactory... factories) {
+    LimitedServerConnector(Server server, Semaphore slots, int limit, ConnectionMetrics metrics, ConnectionFactory... factories) {
         // One acceptor per listener, as Go's single accept loop: it holds at most one waiting connection.
         super(server, 1, -1, factories);
         this.slots = slots;
+        this.limit = limit;
+        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics is null");
         getSelectorManager().addEventListener(new SelectorManager.AcceptListener() {
             @Override
             public void onAccepting(SelectableChannel channel) {
                 holding.add(channel);
                 handedOver = true;
+                metrics.accepted();
             }
 
             @Override
@@ -62,12 +75,16 @@ final class LimitedServerConnector extends ServerConnector {
             return;
         }
         SocketChannel channel = listener.accept();
-        try {
-            slots.acquire();
-        } catch (InterruptedException e) {
-            // Jetty interrupts its acceptors to stop them: its accept loop then sees the connector stopped.
-            channel.close();
-            return;
+        if (slots != null && !slots.tryAcquire()) {
+            // Every slot held: this connection, and those behind it in the backlog, wait for one to close.
+            metrics.limitReached(limit);
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                // Jetty interrupts its acceptors to stop them: its accept loop then sees the connector stopped.
+                channel.close();
+                return;
+            }
         }
         handedOver = false;
         try {
@@ -78,7 +95,9 @@ final class LimitedServerConnector extends ServerConnector {
         } finally {
             if (!handedOver) {
                 // Not handed to the selector (its set-up failed): the slot was not used.
-                slots.release();
+                if (slots != null) {
+                    slots.release();
+                }
                 channel.close();
             }
         }
@@ -95,7 +114,10 @@ final class LimitedServerConnector extends ServerConnector {
     private void release(SelectableChannel channel) {
         // Once per connection, whichever of its close or its failed set-up comes first.
         if (holding.remove(channel)) {
-            slots.release();
+            if (slots != null) {
+                slots.release();
+            }
+            metrics.closed();
         }
     }
 }

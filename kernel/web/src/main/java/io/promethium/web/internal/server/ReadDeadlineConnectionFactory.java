@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.thread.Scheduler;
+import io.promethium.web.internal.metrics.ThrottledLog;
 
 /**
  * HTTP/1.1 connections with {@code --web.read-timeout} as Prometheus (Go's
@@ -26,19 +27,23 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * {@code messageComplete} (the body read to its end) or a bad message disarms it.
  */
 final class ReadDeadlineConnectionFactory extends HttpConnectionFactory {
-    private static final Logger LOG = Logger.getLogger(ReadDeadlineConnectionFactory.class.getName());
+    static final Logger LOG = Logger.getLogger(ReadDeadlineConnectionFactory.class.getName());
 
     private final long deadlineMillis;
     private final AtomicLong expired;
+    private final ThrottledLog warnings;
 
     /**
      * @param deadlineMillis the whole request's read deadline; 0 for none (as Go's zero ReadTimeout)
      * @param expired        counts the connections closed at the deadline
+     * @param warnings       the warning of a connection closed at the deadline, at most one line every
+     *                       10 s with the count of the others (which are logged at {@code FINE})
      */
-    ReadDeadlineConnectionFactory(HttpConfiguration config, long deadlineMillis, AtomicLong expired) {
+    ReadDeadlineConnectionFactory(HttpConfiguration config, long deadlineMillis, AtomicLong expired, ThrottledLog warnings) {
         super(config);
         this.deadlineMillis = deadlineMillis;
         this.expired = expired;
+        this.warnings = warnings;
     }
 
     @Override
@@ -47,7 +52,7 @@ final class ReadDeadlineConnectionFactory extends HttpConnectionFactory {
             return super.newConnection(connector, endPoint);
         }
         DeadlineConnection connection = new DeadlineConnection(getHttpConfiguration(), connector, endPoint, isRecordHttpComplianceViolations(),
-                connector.getScheduler(), deadlineMillis, expired);
+                connector.getScheduler(), deadlineMillis, expired, warnings);
         connection.setUseInputDirectByteBuffers(isUseInputDirectByteBuffers());
         connection.setUseOutputDirectByteBuffers(isUseOutputDirectByteBuffers());
         return configure(connection, connector, endPoint);
@@ -57,15 +62,17 @@ final class ReadDeadlineConnectionFactory extends HttpConnectionFactory {
         private final Scheduler scheduler;
         private final long deadlineMillis;
         private final AtomicLong expired;
+        private final ThrottledLog warnings;
         /** The armed deadline of the request being read, or null between requests. */
         private volatile Scheduler.Task armed;
 
         DeadlineConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, boolean recordViolations, Scheduler scheduler,
-                           long deadlineMillis, AtomicLong expired) {
+                           long deadlineMillis, AtomicLong expired, ThrottledLog warnings) {
             super(config, connector, endPoint, recordViolations);
             this.scheduler = scheduler;
             this.deadlineMillis = deadlineMillis;
             this.expired = expired;
+            this.warnings = warnings;
         }
 
         @Override
@@ -95,9 +102,14 @@ final class ReadDeadlineConnectionFactory extends HttpConnectionFactory {
                 return;
             }
             armed = null;
-            expired.incrementAndGet();
-            LOG.fine(() -> "closing " + getEndPoint().getRemoteSocketAddress() + ": its request was not read within --web.read-timeout "
-                    + deadlineMillis + "ms");
+            long count = expired.incrementAndGet();
+            java.util.function.Supplier<String> line = () -> "closing " + getEndPoint().getRemoteSocketAddress()
+                    + ": its request was not read within --web.read-timeout " + deadlineMillis + "ms (a slow or stalled client; "
+                    + count + " cut off so far)";
+            // The first of every 10 s as a warning (slow clients cannot fill the log), the others at FINE.
+            if (!warnings.log("read_deadline", line)) {
+                LOG.fine(line);
+            }
             getEndPoint().close(new TimeoutException("request not read within --web.read-timeout (" + deadlineMillis + "ms)"));
         }
 

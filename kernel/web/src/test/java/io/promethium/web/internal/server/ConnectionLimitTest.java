@@ -2,7 +2,10 @@ package io.promethium.web.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promethium.web.internal.metrics.ConnectionMetrics;
 import io.promethium.web.internal.metrics.HttpMetrics;
+import io.promethium.web.internal.metrics.LogCapture;
+import java.util.logging.Level;
 import io.promethium.web.internal.routes.RouteTable;
 import io.promethium.web.internal.routes.Router;
 import io.promethium.web.internal.routes.RoutesHandler;
@@ -30,12 +33,95 @@ class ConnectionLimitTest {
     private static final int LIMIT = 4;
 
     private static HttpServer start(String listen, int maxConnections) throws Exception {
+        return start(listen, maxConnections, new HttpMetrics());
+    }
+
+    private static HttpServer start(String listen, int maxConnections, HttpMetrics metrics) throws Exception {
         RouteTable routes = new RouteTable();
         routes.addBuiltIn(Router.under("/api/v1/ping").get("/api/v1/ping", call -> call.respond(200, "text/plain", "pong")).build());
-        HttpServer server = new HttpServer(listen, new RoutesHandler(routes, new HttpMetrics(), null, "/"),
+        HttpServer server = new HttpServer(listen, new RoutesHandler(routes, metrics, null, "/"),
                 WebConfigFile.NONE, 30_000, maxConnections, "/");
         server.start();
         return server;
+    }
+
+    @Test
+    void openConnectionsAreCountedAndConnectionsWaitingAtTheLimitAreCountedWithOneWarning() throws Exception {
+        HttpMetrics metrics = new HttpMetrics();
+        ConnectionMetrics connections = metrics.connections();
+        try (LogCapture log = new LogCapture(ConnectionMetrics.class.getName(), Level.WARNING);
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            HttpServer server = start("127.0.0.1:0", LIMIT, metrics);
+            List<Socket> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < LIMIT; i++) {
+                    idle.add(new Socket("127.0.0.1", server.port()));
+                }
+                await(() -> connections.open() == LIMIT, "the idle connections open");
+                assertThat(connections.limited()).isZero();
+                assertThat(log.lines()).isEmpty();
+                List<Future<Outcome>> waiting = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    waiting.add(pool.submit(() -> oneRequest(server.port())));
+                }
+                await(() -> connections.limited() >= 1, "a connection waiting at the limit counted");
+                assertThat(connections.open()).isEqualTo(LIMIT);
+                for (Socket s : idle) {
+                    s.close();
+                }
+                for (Future<Outcome> f : waiting) {
+                    assertThat(f.get(30, TimeUnit.SECONDS).answer()).startsWith("HTTP/1.1 200");
+                }
+                await(() -> connections.open() == 0, "every connection closed");
+                assertThat(connections.limited()).isBetween(1L, 3L);
+                assertThat(log.lines()).containsExactly("all 4 connections of --web.max-connections are open: new connections wait"
+                        + " to be accepted until one closes (a flood of connections or too low a limit)");
+                java.io.StringWriter out = new java.io.StringWriter();
+                io.promethium.exposition.TextFormatWriter writer = new io.promethium.exposition.TextFormatWriter(out);
+                metrics.collect(writer);
+                writer.finish();
+                assertThat(out.toString()).contains("net_conntrack_listener_conn_accepted_total{listener_name=\"http\"} 7\n")
+                        .contains("net_conntrack_listener_conn_closed_total{listener_name=\"http\"} 7\n")
+                        .contains("promethium_http_connections_open 0\n")
+                        .contains("promethium_http_connections_max 4\n")
+                        .containsPattern("promethium_http_connections_limited_total [123]\n");
+            } finally {
+                for (Socket s : idle) {
+                    s.close();
+                }
+                server.stop();
+            }
+        }
+    }
+
+    @Test
+    void withoutALimitConnectionsAreCountedToo() throws Exception {
+        HttpMetrics metrics = new HttpMetrics();
+        HttpServer server = start("127.0.0.1:0", 0, metrics);
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertThat(oneRequest(server.port()).answer()).startsWith("HTTP/1.1 200");
+            }
+            await(() -> metrics.connections().open() == 0, "every connection closed");
+            java.io.StringWriter out = new java.io.StringWriter();
+            io.promethium.exposition.TextFormatWriter writer = new io.promethium.exposition.TextFormatWriter(out);
+            metrics.collect(writer);
+            writer.finish();
+            assertThat(out.toString()).contains("net_conntrack_listener_conn_accepted_total{listener_name=\"http\"} 3\n")
+                    .contains("promethium_http_connections_max 0\n").contains("promethium_http_connections_limited_total 0\n");
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** One request on a new connection: its outcome and when it came. */

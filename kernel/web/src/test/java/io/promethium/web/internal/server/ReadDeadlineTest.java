@@ -93,7 +93,9 @@ class ReadDeadlineTest {
 
     /** Sends {@code head}, then {@code trickle} every 100 ms: closed without an answer at the deadline, others served meanwhile. */
     private void assertTrickleCutOff(String head, byte trickle) throws Exception {
-        try (Socket slow = new Socket("127.0.0.1", server.port())) {
+        try (io.promethium.web.internal.metrics.LogCapture log = new io.promethium.web.internal.metrics.LogCapture(
+                ReadDeadlineConnectionFactory.class.getName(), java.util.logging.Level.WARNING);
+             Socket slow = new Socket("127.0.0.1", server.port())) {
             slow.setSoTimeout(20_000);
             OutputStream out = slow.getOutputStream();
             long start = System.nanoTime();
@@ -128,6 +130,10 @@ class ReadDeadlineTest {
             assertThat(first).as("the slow client gets no answer, its connection is closed").isNegative();
             assertThat(seconds).as("closed after, s").isBetween(DEADLINE_MILLIS / 1000.0 - 0.1, DEADLINE_MILLIS / 1000.0 + 1.5);
             assertThat(served).as("other requests served meanwhile").isGreaterThanOrEqualTo(3);
+            // The first cut-off of every 10 s is a warning an operator sees (the rest are counted, and logged at FINE).
+            assertThat(log.lines()).singleElement().asString().startsWith("closing /127.0.0.1:")
+                    .contains("its request was not read within --web.read-timeout " + DEADLINE_MILLIS + "ms")
+                    .endsWith("(a slow or stalled client; 1 cut off so far)");
         }
         assertThat(metrics.readDeadlineExceeded().get()).isEqualTo(1);
     }

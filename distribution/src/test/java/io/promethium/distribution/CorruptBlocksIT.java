@@ -113,7 +113,7 @@ class CorruptBlocksIT {
 
             // The first read of the flipped chunk: an error, not the samples read before it.
             HttpResponse<String> failed = query(server, ALL);
-            assertThat(failed.statusCode()).as(failed.body()).isEqualTo(500);
+            assertThat(failed.statusCode()).as(head(failed.body())).isEqualTo(500);
             JsonNode error = JSON.readTree(failed.body());
             assertThat(error.path("errorType").asText()).isEqualTo("internal");
             assertThat(error.path("error").asText()).contains("block " + flippedChunk.ulid() + ": corrupt chunk in " + chunks)
@@ -122,7 +122,7 @@ class CorruptBlocksIT {
 
             // Then the block is skipped with a warning; the intact block and the head answer, nothing damaged does.
             HttpResponse<String> answered = query(server, ALL);
-            assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+            assertThat(answered.statusCode()).as(head(answered.body())).isEqualTo(200);
             JsonNode answer = JSON.readTree(answered.body());
             assertThat(answer.path("warnings").toString()).contains("block " + flippedChunk.ulid() + " skipped: ");
             List<Long> times = sampleTimes(answer);
@@ -143,6 +143,11 @@ class CorruptBlocksIT {
                 assertThat(c.path("path").asText()).isEqualTo(data.resolve(flippedChunk.ulid()).toString());
             });
         }
+    }
+
+    /** The start of an answer, for a failure message (a matrix of every series runs to ~100 kB). */
+    private static String head(String body) {
+        return body.length() <= 2_000 ? body : body.substring(0, 2_000) + "...";
     }
 
     private static HttpResponse<String> query(ServerProcess server, String promql) {

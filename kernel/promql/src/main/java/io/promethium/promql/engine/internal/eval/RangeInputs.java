@@ -163,6 +163,11 @@ final class RangeInputs {
             reuse = input.iterator(i, reuse);
             buffer.reset(reuse);
             buffer.advance(end - input.range, end);
+            if (buffer.error() != null) {
+                // A series that failed part way (a chunk failing its checksum): the query fails
+                // rather than answer the samples read before the failure as the whole series.
+                throw Evaluator.storageError(buffer.error());
+            }
             int n = buffer.size();
             if (n == 0) {
                 continue;

@@ -1,8 +1,8 @@
 package io.promethium.rules.tool;
 
+import io.promethium.api.model.Labels;
 import io.promethium.templates.GoFormat;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,25 +39,9 @@ final class JsonDiff {
     private JsonDiff() {
     }
 
-    /** Go's {@code sort.Strings} order: by UTF-8 bytes, which is by code points. */
-    static final Comparator<String> GO_ORDER = (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Boolean.compare(i < a.length(), j < b.length());
-    };
-
     /** An object of the document: keys in Go's order. */
     static Map<String, Object> object() {
-        return new TreeMap<>(GO_ORDER);
+        return new TreeMap<>(Labels.STRING_ORDER);
     }
 
     /**
@@ -70,7 +54,6 @@ final class JsonDiff {
         String text = ctx.printDiff(a, b);
         return ctx.differs ? text : null;
     }
-
     private void terminateTag(StringBuilder buf) {
         if (lastTag != null) {
             buf.append(lastTag.end);
@@ -184,7 +167,7 @@ final class JsonDiff {
         } else {
             Map<?, ?> ma = (Map<?, ?>) a;
             Map<?, ?> mb = (Map<?, ?>) b;
-            TreeMap<String, Boolean> keys = new TreeMap<>(GO_ORDER);
+            TreeMap<String, Boolean> keys = new TreeMap<>(Labels.STRING_ORDER);
             ma.keySet().forEach(k -> keys.put((String) k, true));
             mb.keySet().forEach(k -> keys.put((String) k, true));
             for (String k : keys.keySet()) {

@@ -162,7 +162,7 @@ final class Analyze {
         valuesByName.forEach((name, values) -> {
             long length = 0;
             for (String v : values) {
-                length += utf8Length(v);
+                length += v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length; // Go's len: bytes
             }
             valueLength.put(name, length);
             cardinality.put(name, (long) values.size());
@@ -181,24 +181,6 @@ final class Analyze {
         Map<String, Long> shares = new HashMap<>();
         uncovered.forEach((k, m) -> shares.put(k, (long) ((double) m / (double) span)));
         return shares;
-    }
-
-    private static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
     }
 
     /** Largest first; ties by key (promtool's sort leaves their order unspecified). */

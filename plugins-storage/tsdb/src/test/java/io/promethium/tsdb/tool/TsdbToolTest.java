@@ -287,6 +287,25 @@ class TsdbToolTest {
     }
 
     /**
+     * Three full 2h windows, each from its first to its last millisecond: promtool's backfill
+     * gives a block the span of its samples, Promethium's the whole window; here they agree. 120
+     * samples a window: one chunk for both (they cut the 121st differently).
+     */
+    private Path threeFullWindows() throws IOException {
+        StringBuilder om = new StringBuilder("# TYPE jobs_total counter\n");
+        for (int w = 0; w < 3; w++) {
+            long start = 1_700_006_400L + w * 7200L;
+            for (int k = 0; k < 119; k++) {
+                om.append("jobs_total{q=\"a\"} ").append(w * 200 + k).append(' ').append(start + k * 60L).append('\n');
+            }
+            om.append("jobs_total{q=\"a\"} ").append(w * 200 + 120).append(' ').append(start + 7199).append(".999\n");
+        }
+        Path file = dir.resolve("windows.om");
+        Files.writeString(file, om.append("# EOF\n").toString());
+        return file;
+    }
+
+    /**
      * The same OpenMetrics file backfilled by promtool 2.42 (Debian's) and by Promethium lists the
      * same: columns, numbers, durations, padding; {@code -r} too. Only the ULIDs and sizes differ
      * (promtool cannot read Promethium's blocks, so each lists its own).
@@ -294,18 +313,7 @@ class TsdbToolTest {
     @Test
     void rawBlocksListAsPromtoolListsTheSameData() throws Exception {
         Path promtool = io.promethium.testsupport.Peers.require("promtool");
-        // Three full 2h windows, each from its first to its last millisecond: promtool's backfill
-        // gives a block the span of its samples, Promethium's the whole window; here they agree.
-        StringBuilder om = new StringBuilder("# TYPE jobs_total counter\n");
-        for (int w = 0; w < 3; w++) {
-            long start = 1_700_006_400L + w * 7200L;
-            for (int k = 0; k < 119; k++) { // 120 samples a window: one chunk for both (they cut the 121st differently)
-                om.append("jobs_total{q=\"a\"} ").append(w * 200 + k).append(' ').append(start + k * 60L).append('\n');
-            }
-            om.append("jobs_total{q=\"a\"} ").append(w * 200 + 120).append(' ').append(start + 7199).append(".999\n");
-        }
-        Path file = dir.resolve("windows.om");
-        Files.writeString(file, om.append("# EOF\n").toString());
+        Path file = threeFullWindows();
         Path theirs = dir.resolve("promtool-data");
         TsdbDumpTest.exec(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", file.toString(), theirs.toString());
         Files.createDirectories(theirs.resolve("wal")); // promtool 2.42 opens a read-only DB, which needs one
@@ -336,16 +344,7 @@ class TsdbToolTest {
     @Test
     void createBlocksFromOpenMetricsTakesPromtoolsFlagsAndPrintsItsTable() throws Exception {
         Path promtool = io.promethium.testsupport.Peers.require("promtool");
-        StringBuilder om = new StringBuilder("# TYPE jobs_total counter\n");
-        for (int w = 0; w < 3; w++) {
-            long start = 1_700_006_400L + w * 7200L;
-            for (int k = 0; k < 119; k++) {
-                om.append("jobs_total{q=\"a\"} ").append(w * 200 + k).append(' ').append(start + k * 60L).append('\n');
-            }
-            om.append("jobs_total{q=\"a\"} ").append(w * 200 + 120).append(' ').append(start + 7199).append(".999\n");
-        }
-        Path file = dir.resolve("windows.om");
-        Files.writeString(file, om.append("# EOF\n").toString());
+        Path file = threeFullWindows();
         for (String[] flags : List.of(new String[0], new String[] {"-r"})) {
             Path theirs = dir.resolve("promtool" + flags.length);
             List<String> cmd = new ArrayList<>(List.of(promtool.toString(), "tsdb", "create-blocks-from"));

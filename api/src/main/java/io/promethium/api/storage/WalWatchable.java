@@ -10,7 +10,11 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>The log keeps records for its retention (in the TSDB, until the head is cut into a block and
  * the segments are folded into a checkpoint). A reader that falls behind further than that finds
- * its position gone: {@link #read} then resumes at {@link #oldest()} and reports the gap.
+ * its position gone: {@link #read} then resumes at {@link #oldest()} and reports the gap. A
+ * follower that saves its position as a file {@code <name>.position} in {@link #stateDirectory()},
+ * holding {@code <segment> <offset>} in decimal, asks the log to keep the segments from that one on
+ * when it truncates; how long it honours that is the storage's to say (the TSDB: two block
+ * durations; agent mode: {@code --storage.agent.retention.max-time}).
  */
 @ProviderType
 public interface WalWatchable {

@@ -143,8 +143,17 @@ final class TsdbCompaction {
         }
         t.head.truncateBefore(before);
         if (t.wal != null) {
-            t.wal.truncate(before, ref -> t.head.series(ref) != null);
+            t.wal.truncate(before, ref -> t.head.series(ref) != null, followerHold(t.options));
         }
+    }
+
+    /**
+     * How long WAL segments stay whole for a remote write queue that has not sent them: two block
+     * durations (4h by default), beyond the head's own span, so an outage of that long loses
+     * nothing across a head cut while a queue stuck for longer cannot fill the disk.
+     */
+    static java.time.Duration followerHold(TsdbOptions options) {
+        return options.blockDuration().multipliedBy(2);
     }
 
     private static void addBlock(Tsdb t, Block block) {

@@ -55,8 +55,9 @@ import java.util.logging.Logger;
  * histograms, exemplars, metadata) are checked (per series, timestamps must not go back) and
  * logged in the same WAL format as the TSDB's, for remote write to tail; there are no chunks, no blocks and no queries. Memory per series is its
  * labels, a reference and its newest timestamp. Every {@code truncateFrequency} the WAL is
- * checkpointed up to {@code now - retention.max-time}: series that had no sample since are
- * forgotten, older segments deleted.
+ * checkpointed ({@link #truncate}): series without a recent sample are forgotten and closed
+ * segments deleted, except those a lagging remote write queue has yet to send (for up to
+ * {@code retention.max-time}).
  */
 public final class AgentDb implements Storage, MetadataQueryable, DeclaredCapabilities, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AgentDb.class.getName());
@@ -533,15 +534,16 @@ public final class AgentDb implements Storage, MetadataQueryable, DeclaredCapabi
     /**
      * Checkpoints the WAL, forgetting series without a sample since the cutoff: {@code now -
      * min-time} when every remote write queue has sent everything before the current segment
-     * (their positions in {@code wal-followers/}), else {@code now - max-time}, so a queue that
-     * lags keeps its data for up to max-time, as Prometheus's agent keeps data until sent.
+     * (their positions in {@code wal-followers/}), else {@code now - max-time}. Segments a lagging
+     * queue has not sent stay whole for up to max-time ({@link Wal#truncate}), so it still sends
+     * them, as Prometheus's agent keeps data until it is sent or older than max-time.
      */
     public void truncate(long now) throws IOException {
         long cutoff = now - (followersCaughtUp() ? options.minTime() : options.maxTime()).toMillis();
         wal.truncate(cutoff, ref -> {
             Entry e = byRef.get(ref);
             return e != null && e.newest >= cutoff;
-        });
+        }, options.maxTime());
         for (Entry e : List.copyOf(byRef.values())) {
             if (e.newest < cutoff) {
                 byRef.remove(e.ref);
@@ -553,31 +555,8 @@ public final class AgentDb implements Storage, MetadataQueryable, DeclaredCapabi
     }
 
     private boolean followersCaughtUp() throws IOException {
-        Path dir = walWatchable().stateDirectory();
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        io.promethium.api.storage.WalPosition end = wal.end();
-        boolean any = false;
-        try (var files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                if (!p.getFileName().toString().endsWith(".position")) {
-                    continue;
-                }
-                any = true;
-                String[] parts = Files.readString(p).strip().split(" ");
-                try {
-                    io.promethium.api.storage.WalPosition pos = new io.promethium.api.storage.WalPosition(
-                            Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
-                    if (pos.segment() < end.segment()) {
-                        return false;
-                    }
-                } catch (RuntimeException e) {
-                    return false;
-                }
-            }
-        }
-        return any;
+        int oldest = io.promethium.tsdb.internal.wal.FollowerHold.oldestPosition(wal.dir());
+        return oldest != Integer.MAX_VALUE && oldest >= wal.end().segment();
     }
 
     private void truncateQuietly() {

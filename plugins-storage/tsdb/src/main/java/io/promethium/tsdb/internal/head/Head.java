@@ -452,19 +452,7 @@ public final class Head implements org.apache.lucene.util.Accountable {
                 }
                 e.getValue().truncateBefore(mint);
             }
-            for (MemSeries s : dead) {
-                s.markRemoved();
-                if (s.hasStarts()) {
-                    startTimes.remove(s.ref());
-                }
-                byLabels.remove(s);
-                refs.set(s.ref(), null, Long.MIN_VALUE);
-                postings.remove((int) s.ref(), s.labels());
-                metrics.seriesRemoved.increment();
-            }
-            if (!dead.isEmpty()) {
-                rebuildSymbols();
-            }
+            remove(dead);
             minValidTime = Math.max(minValidTime, mint);
             persistedBefore = Math.max(persistedBefore, mint);
             minTime.accumulateAndGet(mint, Math::max);
@@ -475,6 +463,43 @@ public final class Head implements org.apache.lucene.util.Accountable {
             metrics.headTruncations.increment();
         } finally {
             gcLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Removes the series without a sample. After a WAL replay these are the series whose records
+     * sit in segments kept for a remote write queue while all their samples are in blocks already;
+     * the next head cut would remove them, until then the label APIs would list them.
+     */
+    public void removeEmptySeries() {
+        gcLock.writeLock().lock();
+        try {
+            List<MemSeries> dead = new ArrayList<>();
+            byLabels.forEach(s -> {
+                if (s.truncateBefore(Long.MIN_VALUE)) {
+                    dead.add(s);
+                }
+            });
+            remove(dead);
+        } finally {
+            gcLock.writeLock().unlock();
+        }
+    }
+
+    /** Drops series from every table; under the write lock of {@code gcLock}. */
+    private void remove(List<MemSeries> dead) {
+        for (MemSeries s : dead) {
+            s.markRemoved();
+            if (s.hasStarts()) {
+                startTimes.remove(s.ref());
+            }
+            byLabels.remove(s);
+            refs.set(s.ref(), null, Long.MIN_VALUE);
+            postings.remove((int) s.ref(), s.labels());
+            metrics.seriesRemoved.increment();
+        }
+        if (!dead.isEmpty()) {
+            rebuildSymbols();
         }
     }
 

@@ -70,6 +70,7 @@ public final class HeadReplay implements WalReplay.Consumer {
             throw e;
         }
         apply.finish();
+        head.removeEmptySeries();
         return next;
     }
 

@@ -30,6 +30,7 @@ import java.util.function.LongPredicate;
  * compressed by the committing thread before the write lock is taken.
  */
 public final class Wal implements WalLog, AutoCloseable {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Wal.class.getName());
     private final Path dir;
     private final FileOpener opener;
     private final TsdbMetrics metrics;
@@ -245,13 +246,25 @@ public final class Wal implements WalLog, AutoCloseable {
     }
 
     /**
-     * Checkpoints every segment before the current one, keeping series the head still holds and
-     * samples at or after {@code mint}, then deletes those segments.
+     * Starts a new segment and folds the closed ones into a checkpoint, keeping series the head
+     * still holds and samples at or after {@code mint}, then deletes them; except that segments
+     * a follower has not shipped yet and that were written within {@code hold} stay whole
+     * ({@link FollowerHold}), so a remote write queue behind at the cut loses nothing.
+     * Prometheus keeps the newest third of the segments whatever its queues need; here the WAL
+     * keeps what they need and, when they are caught up, nothing more.
      */
-    public void truncate(long mint, LongPredicate keepSeries) throws IOException {
+    public void truncate(long mint, LongPredicate keepSeries, java.time.Duration hold) throws IOException {
         metrics.walTruncations.increment();
         try {
-            int through = rollSegment();
+            int last = rollSegment();
+            int held = FollowerHold.firstHeld(dir, last, System.currentTimeMillis() - hold.toMillis());
+            int through = held == Integer.MAX_VALUE ? last : held - 1;
+            if (held <= last) {
+                LOG.info("WAL segments " + held + " to " + last + " kept at truncation: a WAL follower (remote write) has not sent them yet");
+            }
+            if (through <= WalFiles.lastCheckpoint(dir)) {
+                return;
+            }
             Checkpoint.create(dir, through, keepSeries, mint, metrics, compression, opener);
         } catch (IOException | RuntimeException e) {
             metrics.walTruncationsFailed.increment();

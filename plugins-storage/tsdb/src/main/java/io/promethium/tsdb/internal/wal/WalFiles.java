@@ -67,6 +67,11 @@ public final class WalFiles {
         return best;
     }
 
+    /** Where the WAL's followers keep their positions ({@link io.promethium.api.storage.WalWatchable#stateDirectory()}). */
+    public static Path followersDir(Path walDir) {
+        return walDir.resolveSibling("wal-followers");
+    }
+
     static Path checkpointDir(Path dir, int index) {
         return dir.resolve(CHECKPOINT_PREFIX + segmentName(index));
     }

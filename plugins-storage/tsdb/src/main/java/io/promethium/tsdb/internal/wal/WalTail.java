@@ -34,7 +34,7 @@ public final class WalTail implements WalWatchable {
 
     @Override
     public Path stateDirectory() {
-        return wal.dir().resolveSibling("wal-followers");
+        return WalFiles.followersDir(wal.dir());
     }
 
     @Override

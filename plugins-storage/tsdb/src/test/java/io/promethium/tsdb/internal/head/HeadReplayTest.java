@@ -164,7 +164,7 @@ class HeadReplayTest {
         List<Path> segs = segments(wal);
         int last = Integer.parseInt(segs.get(segs.size() - 1).getFileName().toString());
         try (Wal w = new Wal(wal, FileOpener.DEFAULT, new TsdbMetrics(), 64 << 10, false, last, compression)) {
-            w.truncate(1_000_000L + 40 * 15_000L, ref -> ref % 2 == 0);
+            w.truncate(1_000_000L + 40 * 15_000L, ref -> ref % 2 == 0, java.time.Duration.ZERO);
         }
     }
 

@@ -28,15 +28,19 @@ import org.junit.jupiter.api.Test;
  * writes to the real VictoriaMetrics (Debian's {@code victoria-metrics}) with Prometheus's queue
  * defaults; VictoriaMetrics is stopped (SIGTERM) for {@link #OUTAGE_SECONDS} (10 s here: five
  * times the queue's capacity of samples, long enough for the retries to reach the 5 s
- * {@code max_backoff}) and started again. Then, for every scrape up to a cut-off time, each
+ * {@code max_backoff}) and started again. Blocks of {@value #BLOCK_SECONDS} s make the head cut
+ * (and the WAL truncate) during the outage, at least once: the segments the queue has not sent
+ * must outlive it. Then, for every scrape up to a cut-off time, each
  * series' samples in VictoriaMetrics (its CSV export) are counted against the server's own
  * ({@code count_over_time} at the cut-off): none missing, duplicates only as at-least-once delivery
- * allows, and the queue's failed and dropped counters at 0.
+ * allows, the queue's failed and dropped counters and its WAL gaps at 0.
  */
 class ScrapeRemoteWriteOutageIT {
     static final int SERIES = 5000;
     /** The outage; {@code -Dpromethium.it.outage.seconds=60} is the issue's. */
     static final int OUTAGE_SECONDS = Integer.getInteger("promethium.it.outage.seconds", 10);
+    /** The block duration: the head is cut once it spans 1.5 of them, within the outage. */
+    static final int BLOCK_SECONDS = 8;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,11 +83,15 @@ class ScrapeRemoteWriteOutageIT {
                     remote_write:
                       # Prometheus's queue defaults, as an operator runs it.
                       - url: http://127.0.0.1:%d/api/v1/write
-                    """.formatted(target.getAddress().getPort(), vm.port)).start().awaitReady();
+                    """.formatted(target.getAddress().getPort(), vm.port)).start("--storage.tsdb.min-block-duration=" + BLOCK_SECONDS + "s")
+                    .awaitReady();
             server.await(Duration.ofSeconds(60), () -> metric(server, "prometheus_remote_storage_samples_total") >= 5L * SERIES,
                     "five scrapes sent");
+            double truncations = metric(server, "prometheus_tsdb_wal_truncations_total");
             vm.stop();
             ServerProcess.sleep(OUTAGE_SECONDS * 1000L);
+            server.await(Duration.ofSeconds(60), () -> metric(server, "prometheus_tsdb_wal_truncations_total") > truncations,
+                    "a head cut and WAL truncation during the outage");
             assertThat(metric(server, "prometheus_remote_storage_samples_retried_total")).as("retried during the outage").isPositive();
             vm.startAgain();
             ServerProcess.sleep(3000);
@@ -116,6 +124,8 @@ class ScrapeRemoteWriteOutageIT {
             assertThat(duplicates).as("samples sent twice (at-least-once around the outage)").isLessThanOrEqualTo(2L * SERIES);
             assertThat(metric(server, "prometheus_remote_storage_samples_failed_total")).isZero();
             assertThat(metric(server, "prometheus_remote_storage_samples_dropped_total")).isZero();
+            assertThat(metric(server, "promethium_remote_storage_wal_gaps_total")).isZero();
+            assertThat(server.output()).contains("kept at truncation: a WAL follower (remote write) has not sent them yet");
         }
     }
 

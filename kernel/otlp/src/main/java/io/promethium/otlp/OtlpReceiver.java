@@ -83,6 +83,9 @@ final class OtlpReceiver implements HttpRoutes {
         Answer answer = write(exchange.requestHeader("Content-Type").orElse(""), exchange.requestHeader("Content-Encoding").orElse(""),
                 exchange.requestBody());
         if (answer.status() != 200) {
+            if (answer.limit() != null) {
+                exchange.refused(answer.limit(), answer.message());
+            }
             error(exchange, answer.status(), answer.message());
             return;
         }
@@ -96,8 +99,14 @@ final class OtlpReceiver implements HttpRoutes {
         }
     }
 
-    /** The status and, for an error, the message (for 200, the response's content type). */
-    record Answer(int status, String message) {
+    /**
+     * The status and, for an error, the message (for 200, the response's content type); {@code
+     * limit} names the protective limit that refused the request, or is null.
+     */
+    record Answer(int status, String message, String limit) {
+        Answer(int status, String message) {
+            this(status, message, null);
+        }
     }
 
     /** Decodes, translates and stores one request; {@code body} is already gunzipped by the web server. */
@@ -115,7 +124,7 @@ final class OtlpReceiver implements HttpRoutes {
             while ((r = in.read(buf, n, buf.length - n)) > 0) {
                 n += r;
                 if (n > MAX_BODY_BYTES) {
-                    return new Answer(400, "request body too large: more than " + MAX_BODY_BYTES + " bytes");
+                    return new Answer(400, "request body too large: more than " + MAX_BODY_BYTES + " bytes", "otlp_body_size");
                 }
                 if (n == buf.length) {
                     buf = Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_BODY_BYTES + 1));

@@ -166,6 +166,16 @@ class OtlpReceiverTest {
     }
 
     @Test
+    void aBodyOverThe32MiBLimitIs400AndReportedToTheServerAsARefusal() throws Exception {
+        try (RoutesServer s = server(true, null)) {
+            HttpResponse<String> r = post(s, OtlpReceiver.PROTOBUF, new byte[OtlpReceiver.MAX_BODY_BYTES + 1]);
+            assertEquals(400, r.statusCode());
+            assertEquals("request body too large: more than " + OtlpReceiver.MAX_BODY_BYTES + " bytes\n", r.body());
+            assertEquals(java.util.List.of("otlp_body_size"), s.refusals());
+        }
+    }
+
+    @Test
     void outOfOrderSampleIs400AndNothingOfTheRequestIsStored() throws Exception {
         long now = System.currentTimeMillis();
         try (RoutesServer s = server(true, null)) {

@@ -630,7 +630,9 @@ public final class AlertmanagerV2 {
             bytes = in.readNBytes(MAX_BODY + 1);
         }
         if (bytes.length > MAX_BODY) {
-            throw new BadRequest("body larger than " + MAX_BODY + " bytes");
+            String message = "body larger than " + MAX_BODY + " bytes";
+            ex.refused("alertmanager_body_size", message);
+            throw new BadRequest(message);
         }
         if (bytes.length == 0) {
             throw new BadRequest("body is required");

@@ -110,6 +110,14 @@ class AlertmanagerApiTest {
         assertThat(get("/api/v2/nothing").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void aBodyOverTheLimitIsRefusedAndReportedToTheServer() throws Exception {
+        HttpResponse<String> big = post("/api/v2/alerts", " ".repeat(AlertmanagerV2.MAX_BODY + 1));
+        assertThat(big.statusCode()).isEqualTo(400);
+        assertThat(big.body()).contains("body larger than " + AlertmanagerV2.MAX_BODY + " bytes");
+        assertThat(server.refusals()).containsExactly("alertmanager_body_size");
+    }
+
     /**
      * Alertmanager 0.34 under its default flags (UTF-8 "fallback" mode): an alert may carry a
      * label name such as {@code service.name}; it groups by it, a route matches it, the route's

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Damaged blocks on the tarball, one data folder and two starts. The first start scrapes itself
+ * Damaged blocks on the tarball, one data folder and three starts. The first start scrapes itself
  * every second into one-second blocks until the folder holds five; after a clean stop four of
  * them are damaged: a chunk file cut in half, a byte flipped in the middle of the largest index
  * file, a {@code meta.json} cut to its first 40 characters, and, in the fourth, a byte flipped in
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * answering the samples read before the bad chunk; the same query then answers from the
  * intact block and the head with a warning naming the skipped block, and holds no sample from
  * the time of any damaged block. The block is then counted by the gauge and listed in the status,
- * where it lies; the set-aside counter does not move.
+ * where it lies; the set-aside counter does not move. The read left a note in the folder, so a
+ * third start sets that block aside too and the query answers without an error or a warning.
  */
 class CorruptBlocksIT {
 
@@ -142,6 +143,17 @@ class CorruptBlocksIT {
                 assertThat(c.path("reason").asText()).contains("checksum mismatch");
                 assertThat(c.path("path").asText()).isEqualTo(data.resolve(flippedChunk.ulid()).toString());
             });
+
+            server.signal("TERM");
+            assertThat(server.process().waitFor(60, TimeUnit.SECONDS)).as("stopped by TERM").isTrue();
+            server.start(FLAGS).awaitReady();
+            assertThat(data.resolve(flippedChunk.ulid() + ".corrupted")).as("set aside by the note the read left").isDirectory();
+            assertThat(server.output()).containsPattern("block " + Pattern.quote(data.resolve(flippedChunk.ulid()).toString())
+                    + " is corrupt and was set aside as .*: a read found it corrupt: .*checksum mismatch");
+            HttpResponse<String> clean = query(server, ALL);
+            assertThat(clean.statusCode()).as(head(clean.body())).isEqualTo(200);
+            assertThat(JSON.readTree(clean.body()).path("warnings").toString()).doesNotContain(flippedChunk.ulid());
+            assertThat(metric(server, "promethium_tsdb_blocks_corrupt")).isEqualTo(4);
         }
     }
 

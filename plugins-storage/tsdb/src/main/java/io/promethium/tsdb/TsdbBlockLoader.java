@@ -89,6 +89,11 @@ final class TsdbBlockLoader {
                 if (!Ulid.looksLike(name)) {
                     continue;
                 }
+                Path note = p.resolve(Block.DAMAGE_NOTE);
+                if (Files.exists(note)) {
+                    setAsideBlock(p, "a read found it corrupt: " + readNote(note), true);
+                    continue;
+                }
                 try {
                     Block b = Block.open(p);
                     (b.meta().downsampled() ? downsampled : loaded).add(b);
@@ -147,12 +152,24 @@ final class TsdbBlockLoader {
                 || e instanceof org.apache.lucene.index.IndexFormatTooNewException;
     }
 
+    private static String readNote(Path note) {
+        try {
+            return Files.readString(note, java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "(its note is unreadable: " + e.getMessage() + ")";
+        }
+    }
+
     private void setAsideBlock(Path block, Exception cause) {
-        String ulid = block.getFileName().toString();
         String reason = cause instanceof java.nio.file.NoSuchFileException missing
                 ? "missing file " + missing.getFile()
                 : cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        if (!isCorruption(cause)) {
+        setAsideBlock(block, reason, isCorruption(cause));
+    }
+
+    private void setAsideBlock(Path block, String reason, boolean corruption) {
+        String ulid = block.getFileName().toString();
+        if (!corruption) {
             // Not the block's fault (permissions, too many open files): skipped this time, left where it is.
             Tsdb.LOG.severe("block " + block + " could not be opened and is skipped (left in place): " + reason);
             setAside.add(new StorageStats.CorruptBlock(ulid, reason, block.toString()));

@@ -266,7 +266,7 @@ class BlockTest {
     }
 
     @Test
-    void flippedByteInAChunkIsDetectedAndTheBlockSkippedWithAWarning() throws IOException {
+    void flippedByteInAChunkIsDetectedTheBlockSkippedWithAWarningAndSetAsideAtTheNextStart() throws IOException {
         String victim;
         try (Tsdb db = Tsdb.open(options(dir))) {
             fill(db, 0, 7);
@@ -307,6 +307,18 @@ class BlockTest {
             });
             assertThat(dir.resolve(victim)).isDirectory();
             assertThat(db.metrics().blocksCorrupt.sum()).isZero();
+            assertThat(dir.resolve(victim).resolve("corrupt")).content().contains("checksum mismatch");
+        }
+        // Opening a block reads no chunk: the note the read left makes the next start set it aside.
+        try (Tsdb db = Tsdb.open(options(dir))) {
+            assertThat(db.blocks()).extracting(b -> b.ulid()).doesNotContain(victim);
+            assertThat(dir.resolve(victim + Tsdb.CORRUPTED_SUFFIX)).isDirectory();
+            assertThat(db.metrics().blocksCorrupt.sum()).isEqualTo(1);
+            assertThat(db.stats().corruptBlocks()).singleElement().satisfies(c -> {
+                assertThat(c.reason()).startsWith("a read found it corrupt: ").contains("checksum mismatch");
+                assertThat(c.path()).isEqualTo(dir.resolve(victim + Tsdb.CORRUPTED_SUFFIX).toString());
+            });
+            assertThat(TestSupport.count(readAll(db))).isEqualTo(4 * 5 * 60);
         }
     }
 

@@ -82,10 +82,37 @@ public final class Block {
         return corruption;
     }
 
+    /** Skips the block in this process's reads from now on (queries, compaction). */
     void markCorrupt(String why) {
         if (corruption == null) {
             corruption = why;
             LOG.warning("block " + dir + " is corrupt and will be skipped: " + why);
+        }
+    }
+
+    /**
+     * The name of the note a read leaves in a block folder whose data it found damaged; the next
+     * start sets a block with this note aside, as one that fails to open.
+     */
+    public static final String DAMAGE_NOTE = "corrupt";
+
+    /**
+     * As {@link #markCorrupt}, for damage in the block's files (a chunk failing its checksum): also
+     * leaves {@link #DAMAGE_NOTE} in the folder, since opening a block does not read every chunk
+     * and the next start would otherwise serve it again until a read fails once more.
+     */
+    void markDamaged(String why) {
+        if (corruption != null) {
+            return;
+        }
+        markCorrupt(why);
+        Path tmp = dir.resolve(DAMAGE_NOTE + ".tmp");
+        try {
+            Files.writeString(tmp, why + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(DAMAGE_NOTE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warning("block " + dir + ": cannot leave the note that it is corrupt (" + e.getMessage()
+                    + "); the next start serves it again until a read fails");
         }
     }
 

@@ -41,7 +41,7 @@ final class BlockChunksIterator extends ChunkedSampleIterator {
             it.reset(loaded.data, 1, loaded.length, count, meta.mints()[index]);
             return it;
         } catch (ChunkFormatException e) {
-            block.markCorrupt(e.getMessage());
+            block.markDamaged(e.getMessage());
             throw e;
         }
     }

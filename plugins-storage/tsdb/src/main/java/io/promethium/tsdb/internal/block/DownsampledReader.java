@@ -462,7 +462,7 @@ public final class DownsampledReader {
                         countChunk = layout.open(loaded.data, Aggregate.COUNT, meta.mints()[index], countChunk);
                     }
                 } catch (ChunkFormatException e) {
-                    block.markCorrupt(e.getMessage());
+                    block.markDamaged(e.getMessage());
                     error = e;
                     return false;
                 }

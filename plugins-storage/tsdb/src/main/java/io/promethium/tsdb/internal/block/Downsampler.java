@@ -294,7 +294,7 @@ public final class Downsampler {
             try {
                 source.chunks().load(meta.refs()[0], loaded);
             } catch (ChunkFormatException e) {
-                source.markCorrupt(e.getMessage());
+                source.markDamaged(e.getMessage());
                 throw new IOException("block " + source.meta().ulid() + " to downsample is corrupt: " + e.getMessage(), e);
             }
             if (HistAggrChunk.isHistogramAggregate(loaded.encoding)) {
@@ -313,7 +313,7 @@ public final class Downsampler {
                     columns[a.ordinal()] = layout.open(loaded.data, a, meta.mints()[c], columns[a.ordinal()]);
                 }
             } catch (ChunkFormatException e) {
-                source.markCorrupt(e.getMessage());
+                source.markDamaged(e.getMessage());
                 throw new IOException("block " + source.meta().ulid() + " to downsample is corrupt: " + e.getMessage(), e);
             }
             if (n >= windowsPerChunk) {
@@ -400,7 +400,7 @@ public final class Downsampler {
                 }
                 histogramWindows.reaggregate(decoded, sourceResolution, resolution, deleted, writer);
             } catch (ChunkFormatException e) {
-                source.markCorrupt(e.getMessage());
+                source.markDamaged(e.getMessage());
                 throw new IOException("block " + source.meta().ulid() + " to downsample is corrupt: " + e.getMessage(), e);
             }
         }

@@ -73,6 +73,30 @@ class DefaultRuleManagerTest {
     }
 
     @Test
+    void experimentalPromqlInARuleFileFailsToLoadUnlessItsFeatureIsOn() throws Exception {
+        Path file = dir.resolve("r.yml");
+        Files.writeString(file, "groups:\n  - name: g\n    rules:\n      - record: sorted\n        expr: sort_by_label(up, \"job\")\n");
+        RuleEnvironment env = new RuleEnvironment(new EngineQueryRunner(() -> engine, () -> storage), () -> storage, alerts -> { },
+                System::currentTimeMillis, Labels.EMPTY, "", Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(10));
+        DefaultRuleManager strict = new DefaultRuleManager(env, io.promethium.promql.parser.ParserOptions.NONE);
+        try {
+            assertThatThrownBy(() -> strict.applyConfig(config("r.yml"))).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("r.yml:5:").hasMessageContaining("function \"sort_by_label\" is not enabled");
+            assertThat(strict.groups()).isEmpty();
+        } finally {
+            strict.close();
+        }
+        DefaultRuleManager enabled = new DefaultRuleManager(env,
+                io.promethium.rules.internal.osgi.RulesComponent.syntax("concurrent-rule-eval, promql-experimental-functions"));
+        try {
+            enabled.applyConfig(config("r.yml"));
+            assertThat(enabled.groups()).extracting(RuleGroupStatus::name).containsExactly("g");
+        } finally {
+            enabled.close();
+        }
+    }
+
+    @Test
     void selfMetricsUsePrometheusNamesPerGroup() throws Exception {
         Files.writeString(dir.resolve("r.yml"), "groups:\n  - name: g\n    interval: 15s\n    rules:\n      - record: a\n        expr: vector(1)\n");
         manager.applyConfig(config("r.yml"));

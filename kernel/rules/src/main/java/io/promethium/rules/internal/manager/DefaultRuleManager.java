@@ -39,13 +39,25 @@ public final class DefaultRuleManager implements RuleManager {
     private static final Logger LOG = Logger.getLogger(DefaultRuleManager.class.getName());
 
     private final RuleEnvironment baseEnv;
+    private final io.promethium.promql.parser.ParserOptions syntax;
     private final Object lock = new Object();
     private volatile List<RuleGroup> groups = List.of();
     private boolean restoreDone;
     private boolean closed;
 
+    /** A manager whose rule files may use every experimental PromQL syntax (tests, embedding). */
     public DefaultRuleManager(RuleEnvironment env) {
+        this(env, io.promethium.promql.parser.ParserOptions.ALL);
+    }
+
+    /**
+     * A manager whose rule files may use only the experimental PromQL syntax {@code syntax} allows
+     * (the server's {@code --enable-feature}): a file using more fails to load, as in Prometheus,
+     * instead of its rule failing at every evaluation.
+     */
+    public DefaultRuleManager(RuleEnvironment env, io.promethium.promql.parser.ParserOptions syntax) {
         this.baseEnv = requireNonNull(env, "env is null");
+        this.syntax = requireNonNull(syntax, "syntax is null");
     }
 
     public void applyConfig(PrometheusConfig config) throws ConfigException {
@@ -58,7 +70,7 @@ public final class DefaultRuleManager implements RuleManager {
         }
         List<GroupDef> defs;
         try {
-            defs = new RuleFileParser(config.global().metricNames().validation()).parseFiles(files);
+            defs = new RuleFileParser(config.global().metricNames().validation(), false, syntax).parseFiles(files);
         } catch (RuleFileException e) {
             throw new ConfigException("error loading rules, previous rule set restored:\n" + e.getMessage(), e);
         }

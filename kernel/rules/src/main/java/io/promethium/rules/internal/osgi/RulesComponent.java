@@ -10,6 +10,7 @@ import io.promethium.api.notify.Alert;
 import io.promethium.api.storage.Storage;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
+import io.promethium.promql.engine.EngineOptions;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.rules.ActiveAlert;
 import io.promethium.rules.RuleGroupStatus;
@@ -38,7 +39,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  *
  * <p>Flags read (launcher framework properties): {@code promethium.flag.rules.alert.for-outage-tolerance},
  * {@code promethium.flag.rules.alert.for-grace-period}, {@code promethium.flag.rules.alert.resend-delay},
- * {@code promethium.external-url} (resolved by the launcher).
+ * {@code promethium.flag.enable-feature} (concurrent evaluation; the PromQL syntax rule files may
+ * use), {@code promethium.external-url} (resolved by the launcher).
  */
 @Component(immediate = true, service = {ConfigConsumer.class, RuleManager.class, Collector.class})
 public final class RulesComponent implements ConfigConsumer, RuleManager, Collector {
@@ -74,7 +76,19 @@ public final class RulesComponent implements ConfigConsumer, RuleManager, Collec
                 duration(flags, "rules.alert.for-grace-period", RuleEnvironment.DEFAULT_GRACE_PERIOD),
                 concurrency(flags.apply("promethium.flag.enable-feature"), flags.apply("promethium.flag.rules.max-concurrent-evals")),
                 () -> tracer);
-        this.manager = new DefaultRuleManager(env);
+        this.manager = new DefaultRuleManager(env, syntax(flags.apply("promethium.flag.enable-feature")));
+    }
+
+    /**
+     * The experimental PromQL syntax rule files may use: what {@code --enable-feature} turns on for
+     * the engine, so a rule the engine would refuse at every evaluation fails to load instead.
+     */
+    public static io.promethium.promql.parser.ParserOptions syntax(String features) {
+        java.util.Set<String> on = features == null ? java.util.Set.of()
+                : java.util.Arrays.stream(features.split(",")).map(String::strip).collect(java.util.stream.Collectors.toSet());
+        return new io.promethium.promql.parser.ParserOptions(on.contains(EngineOptions.EXPERIMENTAL_FUNCTIONS),
+                on.contains(EngineOptions.EXTENDED_RANGE_SELECTORS), on.contains(EngineOptions.DURATION_EXPR),
+                on.contains(EngineOptions.FILL_MODIFIERS));
     }
 
     /** Concurrent rule evaluation when the feature is on, with {@code --rules.max-concurrent-evals} slots. */

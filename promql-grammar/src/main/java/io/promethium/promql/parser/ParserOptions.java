@@ -25,4 +25,26 @@ public record ParserOptions(
 
     /** Nothing experimental accepted, as Prometheus by default. */
     public static final ParserOptions NONE = new ParserOptions(false, false, false, false);
+
+    /**
+     * What Prometheus's server parses with these {@code --enable-feature} names on: each syntax
+     * when its feature is named; other names are ignored (they belong to other parts).
+     *
+     * @since 1.3
+     */
+    public static ParserOptions server(java.util.Set<String> features) {
+        return new ParserOptions(features.contains("promql-experimental-functions"), features.contains("promql-extended-range-selectors"),
+                features.contains("promql-duration-expr"), features.contains("promql-binop-fill-modifiers"));
+    }
+
+    /**
+     * What promtool 3 parses with these {@code --enable-feature} names: as {@link #server}, but
+     * duration expressions always (its {@code promql-duration-expr} is a no-op, permanently on).
+     *
+     * @since 1.3
+     */
+    public static ParserOptions promtool(java.util.Set<String> features) {
+        ParserOptions s = server(features);
+        return new ParserOptions(s.experimentalFunctions(), s.extendedRangeSelectors(), true, s.fillModifiers());
+    }
 }

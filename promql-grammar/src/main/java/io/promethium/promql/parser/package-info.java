@@ -3,5 +3,5 @@
  * that say where and what, as Prometheus's do.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.promethium.promql.parser;

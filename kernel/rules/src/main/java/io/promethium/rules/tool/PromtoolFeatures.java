@@ -22,9 +22,6 @@ record PromtoolFeatures(ParserOptions parser, Set<String> engine) {
 
     /** The effect of the feature names given ({@code CommandLine.features()}); names that are not promtool's are ignored. */
     static PromtoolFeatures of(Set<String> names) {
-        boolean experimental = names.contains(EngineOptions.EXPERIMENTAL_FUNCTIONS);
-        boolean extended = names.contains(EngineOptions.EXTENDED_RANGE_SELECTORS);
-        boolean fill = names.contains(EngineOptions.FILL_MODIFIERS);
         Set<String> engine = new HashSet<>();
         engine.add(EngineOptions.DURATION_EXPR);
         for (String name : Set.of(EngineOptions.EXPERIMENTAL_FUNCTIONS, EngineOptions.EXTENDED_RANGE_SELECTORS,
@@ -33,6 +30,6 @@ record PromtoolFeatures(ParserOptions parser, Set<String> engine) {
                 engine.add(name);
             }
         }
-        return new PromtoolFeatures(new ParserOptions(experimental, extended, true, fill), engine);
+        return new PromtoolFeatures(ParserOptions.promtool(names), engine);
     }
 }

@@ -15,6 +15,7 @@ import io.promethium.promql.ast.SubqueryExpr;
 import io.promethium.promql.ast.UnaryExpr;
 import io.promethium.promql.ast.VectorSelector;
 import io.promethium.promql.parser.ParseException;
+import io.promethium.promql.parser.ParserOptions;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.promql.printer.PromQLPrinter;
 import java.io.PrintStream;
@@ -36,7 +37,7 @@ final class LabelMatchersEdit {
     }
 
     /** The arguments after the flags: positional words, and {@code --type}/{@code -t} when {@code typed}. */
-    record Args(List<String> positional, String type) {
+    record Args(List<String> positional, String type, ParserOptions syntax) {
     }
 
     private static final CommandLine.Reader UNTYPED = CommandLine.reader().bool("experimental");
@@ -48,10 +49,11 @@ final class LabelMatchersEdit {
      * ending the flags, and exactly the named positional arguments; {@code null} without
      * {@code --experimental}.
      */
-    static Args parse(List<String> args, boolean typed, List<String> names) throws CommandLine.UsageException {
+    static Args parse(List<String> args, boolean typed, List<String> names, PrintStream out) throws CommandLine.UsageException {
         CommandLine line = (typed ? TYPED : UNTYPED).read(args);
         List<String> positional = line.arguments(names.toArray(String[]::new));
-        return line.flag("experimental") ? new Args(positional, line.value("type", "=")) : null;
+        ParserOptions syntax = ParserOptions.promtool(line.features(out));
+        return line.flag("experimental") ? new Args(positional, line.value("type", "="), syntax) : null;
     }
 
     /** Runs one command: parses its words, edits the query with {@code edit}, prints the result. */
@@ -59,7 +61,7 @@ final class LabelMatchersEdit {
             java.util.function.Function<Args, UnaryOperator<List<Matcher>>> edit, PrintStream out, PrintStream err) {
         Args parsed;
         try {
-            parsed = parse(args, typed, names);
+            parsed = parse(args, typed, names, out);
         } catch (CommandLine.UsageException e) {
             err.println("promethium " + command + ": error: " + e.getMessage() + ", try --help");
             return 1;
@@ -70,7 +72,7 @@ final class LabelMatchersEdit {
         }
         Expr expr;
         try {
-            expr = PromQLParser.parseExpr(parsed.positional().get(0));
+            expr = new PromQLParser(parsed.syntax()).parse(parsed.positional().get(0));
         } catch (ParseException e) {
             err.println(e.getMessage());
             return 1;

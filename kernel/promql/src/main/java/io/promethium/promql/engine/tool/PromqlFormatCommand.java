@@ -3,6 +3,7 @@ package io.promethium.promql.engine.tool;
 import io.promethium.api.tool.CommandLine;
 import io.promethium.api.tool.Tool;
 import io.promethium.promql.parser.ParseException;
+import io.promethium.promql.parser.ParserOptions;
 import io.promethium.promql.parser.PromQLParser;
 import io.promethium.promql.printer.PromQLPrinter;
 import java.io.PrintStream;
@@ -34,10 +35,12 @@ public final class PromqlFormatCommand implements Tool {
     public int run(List<String> args, PrintStream out, PrintStream err) {
         String query;
         boolean experimental;
+        ParserOptions syntax;
         try {
             CommandLine line = READER.read(args);
             query = line.arguments("query").get(0);
             experimental = line.flag("experimental");
+            syntax = ParserOptions.promtool(line.features(out));
         } catch (CommandLine.UsageException e) {
             err.println("promethium promql format: error: " + e.getMessage() + ", try --help");
             return 1;
@@ -47,7 +50,7 @@ public final class PromqlFormatCommand implements Tool {
             return 1;
         }
         try {
-            out.println(PromQLPrinter.prettify(PromQLParser.parseExpr(query)));
+            out.println(PromQLPrinter.prettify(new PromQLParser(syntax).parse(query)));
             return 0;
         } catch (ParseException e) {
             err.println(e.getMessage());

@@ -53,6 +53,19 @@ class PromqlFormatCommandTest {
         assertEquals(new Result(1, "", "1:4: parse error: unexpected end of input inside braces\n"), run("--experimental", "up{"));
     }
 
+    /** promtool 3 parses with its --enable-feature options; duration expressions are always on. */
+    @Test
+    void experimentalSyntaxNeedsItsFeatureAsInPromtool3() {
+        assertEquals(new Result(1, "", "1:1: parse error: function \"sort_by_label\" is not enabled\n"),
+                run("--experimental", "sort_by_label(up, \"job\")"));
+        assertEquals(new Result(0, "sort_by_label(up, \"job\")\n", ""),
+                run("--experimental", "--enable-feature=promql-experimental-functions", "sort_by_label(up, \"job\")"));
+        assertEquals(0, run("--experimental", "rate(up[5m * 2])").code());
+        // promtool warns with Printf and no line break, so the answer follows on that line.
+        assertEquals(new Result(0, "  WARNING: Unknown feature passed to --enable-feature: nopeup\n", ""),
+                run("--experimental", "--enable-feature=nope", "up"));
+    }
+
     @Test
     void missingQueryIsBadUsage() {
         assertEquals(1, run("--experimental").code());

@@ -10,7 +10,6 @@ import io.promethium.api.notify.Alert;
 import io.promethium.api.storage.Storage;
 import io.promethium.config.ConfigConsumer;
 import io.promethium.config.model.PrometheusConfig;
-import io.promethium.promql.engine.EngineOptions;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.rules.ActiveAlert;
 import io.promethium.rules.RuleGroupStatus;
@@ -84,11 +83,8 @@ public final class RulesComponent implements ConfigConsumer, RuleManager, Collec
      * the engine, so a rule the engine would refuse at every evaluation fails to load instead.
      */
     public static io.promethium.promql.parser.ParserOptions syntax(String features) {
-        java.util.Set<String> on = features == null ? java.util.Set.of()
-                : java.util.Arrays.stream(features.split(",")).map(String::strip).collect(java.util.stream.Collectors.toSet());
-        return new io.promethium.promql.parser.ParserOptions(on.contains(EngineOptions.EXPERIMENTAL_FUNCTIONS),
-                on.contains(EngineOptions.EXTENDED_RANGE_SELECTORS), on.contains(EngineOptions.DURATION_EXPR),
-                on.contains(EngineOptions.FILL_MODIFIERS));
+        return io.promethium.promql.parser.ParserOptions.server(features == null ? java.util.Set.of()
+                : java.util.Arrays.stream(features.split(",")).map(String::strip).collect(java.util.stream.Collectors.toSet()));
     }
 
     /** Concurrent rule evaluation when the feature is on, with {@code --rules.max-concurrent-evals} slots. */

@@ -8,18 +8,41 @@ package io.promethium.api.model;
  */
 public final class HistogramBounds {
 
-    // Fractions in [0.5, 1): 2^(j / 2^schema) / 2 for schema 0..8 (frexp mantissas, as Prometheus's table).
-    private static final double[][] FRACTIONS = new double[Histogram.MAX_SCHEMA + 1][];
+    /**
+     * Fractions in [0.5, 1): 2^(j / 2^schema) / 2 for schema 0..8, Prometheus's table of them
+     * (read from {@code exponential-bounds.txt}). Its entries are not all the nearest doubles, so
+     * computing them would put bounds an ulp away from the ones Prometheus prints and interpolates.
+     */
+    private static final double[][] FRACTIONS = readFractions();
 
-    static {
-        for (int schema = 0; schema <= Histogram.MAX_SCHEMA; schema++) {
-            int n = 1 << schema;
-            double[] f = new double[n];
-            for (int j = 0; j < n; j++) {
-                f[j] = Math.pow(2, (double) j / n) / 2;
+    private static double[][] readFractions() {
+        double[][] out = new double[Histogram.MAX_SCHEMA + 1][];
+        try (java.io.InputStream in = HistogramBounds.class.getResourceAsStream("exponential-bounds.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("exponential-bounds.txt is missing from the api bundle");
             }
-            FRACTIONS[schema] = f;
+            int schema = 0;
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] words = line.strip().split(" ");
+                double[] f = new double[words.length];
+                for (int j = 0; j < f.length; j++) {
+                    f[j] = Double.parseDouble(words[j]);
+                }
+                if (f.length != 1 << schema) {
+                    throw new IllegalStateException("exponential-bounds.txt: schema " + schema + " has " + f.length + " fractions");
+                }
+                out[schema++] = f;
+            }
+            if (schema != out.length) {
+                throw new IllegalStateException("exponential-bounds.txt has " + schema + " schemas");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+        return out;
     }
 
     private HistogramBounds() {

@@ -3,18 +3,19 @@
  * {@link io.promethium.goformat.GoFloat} (strconv's shortest {@code 'g'}, {@code 'e'} and
  * {@code 'f'} forms, fixed precisions as {@code fmt} rounds them, and the JSON form of
  * Prometheus's HTTP API), {@link io.promethium.goformat.GoDurations} (Go's
- * {@code time.ParseDuration}) and {@link io.promethium.goformat.GoAddresses} (Go's
+ * {@code time.ParseDuration}), {@link io.promethium.goformat.GoHistograms} (Go's
+ * {@code FloatHistogram.String()}) and {@link io.promethium.goformat.GoAddresses} (Go's
  * {@code net.IP.String()}, RFC 5952) and {@link io.promethium.goformat.GoNetErrors} (a failed
  * request as Go's {@code net/http} client words it). Prometheus's own duration syntax ({@code 1h30m}) is
  * {@code io.promethium.api.config.Durations}, part of the api because configuration plugins
  * parse it.
  *
- * <p>Depends on the JDK only. The shortest forms run once per sample written by the text
+ * <p>Depends on the JDK and the api's histogram model only. The shortest forms run once per sample written by the text
  * exposition and the query API, so they build no intermediate strings beyond
  * {@link java.lang.Double#toString(double)}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.promethium.goformat;
 
 import org.osgi.annotation.bundle.Export;

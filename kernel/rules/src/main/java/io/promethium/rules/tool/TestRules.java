@@ -3,8 +3,6 @@ package io.promethium.rules.tool;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.Durations;
 import io.promethium.api.model.FloatHistogram;
-import io.promethium.api.model.HistogramBounds;
-import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MatchType;
 import io.promethium.api.model.Matcher;
@@ -392,7 +390,7 @@ public final class TestRules {
             }
             for (int i = 0; i < s.length(); i++) {
                 if (s.histogram(i) != null) {
-                    sb.append('\n').append(histogramString(s.histogram(i))).append(" @[").append(s.timestamps()[i]).append(']');
+                    sb.append('\n').append(io.promethium.goformat.GoHistograms.string(s.histogram(i))).append(" @[").append(s.timestamps()[i]).append(']');
                 }
             }
             if (s.length() == 0) {
@@ -400,53 +398,6 @@ public final class TestRules {
             }
         }
         return sb.toString();
-    }
-
-    /**
-     * Go's {@code FloatHistogram.String()}: count and sum, then the non-empty buckets from the most
-     * negative to the most positive, the zero bucket between ({@code (lower,upper]:count}, %g).
-     */
-    static String histogramString(FloatHistogram h) {
-        StringBuilder sb = new StringBuilder("{count:");
-        GoFloat.appendG(sb, h.count());
-        sb.append(", sum:");
-        GoFloat.appendG(sb, h.sum());
-        double[] cv = h.customValues();
-        int schema = h.schema();
-        HistogramSpans neg = h.negativeSpans();
-        int[] negIdx = neg.indexes(new int[neg.bucketCount()]);
-        double[] negCounts = h.negativeBuckets();
-        for (int i = negIdx.length - 1; i >= 0; i--) {
-            if (negCounts[i] != 0) {
-                double upper = -HistogramBounds.lower(schema, negIdx[i], cv);
-                double lower = -HistogramBounds.upper(schema, negIdx[i], cv);
-                bucket(sb, lower, upper, true, upper > 0, negCounts[i]);
-            }
-        }
-        if (h.zeroCount() != 0) {
-            bucket(sb, -h.zeroThreshold(), h.zeroThreshold(), true, true, h.zeroCount());
-        }
-        HistogramSpans pos = h.positiveSpans();
-        int[] posIdx = pos.indexes(new int[pos.bucketCount()]);
-        double[] posCounts = h.positiveBuckets();
-        boolean custom = schema == io.promethium.api.model.Histogram.CUSTOM_BUCKETS_SCHEMA;
-        for (int i = 0; i < posIdx.length; i++) {
-            if (posCounts[i] != 0) {
-                double lower = HistogramBounds.lower(schema, posIdx[i], cv);
-                double upper = HistogramBounds.upper(schema, posIdx[i], cv);
-                bucket(sb, lower, upper, custom ? posIdx[i] == 0 : lower < 0, custom || upper > 0, posCounts[i]);
-            }
-        }
-        return sb.append('}').toString();
-    }
-
-    private static void bucket(StringBuilder sb, double lower, double upper, boolean lowerIncl, boolean upperIncl, double count) {
-        sb.append(", ").append(lowerIncl ? '[' : '(');
-        GoFloat.appendG(sb, lower);
-        sb.append(',');
-        GoFloat.appendG(sb, upper);
-        sb.append(upperIncl ? ']' : ')').append(':');
-        GoFloat.appendG(sb, count);
     }
 
     /** An alert as promtool compares them: labels, then annotations. */

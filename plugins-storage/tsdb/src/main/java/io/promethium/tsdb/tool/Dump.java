@@ -1,8 +1,6 @@
 package io.promethium.tsdb.tool;
 
 import io.promethium.api.model.FloatHistogram;
-import io.promethium.api.model.HistogramBounds;
-import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
@@ -12,6 +10,7 @@ import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.ValueType;
 import io.promethium.api.tool.CommandLine;
 import io.promethium.goformat.GoFloat;
+import io.promethium.goformat.GoHistograms;
 import io.promethium.goformat.GoStrings;
 import io.promethium.tsdb.internal.query.MergeQuerier;
 import java.io.IOException;
@@ -212,59 +211,8 @@ final class Dump {
         return true;
     }
 
-    /**
-     * Go's {@code Histogram.String()} / {@code FloatHistogram.String()}: count and sum, then the
-     * non-empty buckets from the most negative to the most positive, the zero bucket between
-     * ({@code (lower,upper]:count}; counts as integers for an integer histogram).
-     */
+    /** Go's {@code Histogram.String()} / {@code FloatHistogram.String()} ({@link GoHistograms}). */
     private void histogram(FloatHistogram h, boolean integer) {
-        buf.append("{count:");
-        count(h.count(), integer);
-        buf.append(", sum:");
-        GoFloat.appendG(buf, h.sum());
-        double[] cv = h.customValues();
-        int schema = h.schema();
-        HistogramSpans neg = h.negativeSpans();
-        int[] negIdx = neg.indexes(new int[neg.bucketCount()]);
-        double[] negCounts = h.negativeBuckets();
-        for (int i = negIdx.length - 1; i >= 0; i--) {
-            if (negCounts[i] != 0) {
-                double upper = -HistogramBounds.lower(schema, negIdx[i], cv);
-                double lower = -HistogramBounds.upper(schema, negIdx[i], cv);
-                bucket(lower, upper, true, upper > 0, negCounts[i], integer);
-            }
-        }
-        if (h.zeroCount() != 0) {
-            bucket(-h.zeroThreshold(), h.zeroThreshold(), true, true, h.zeroCount(), integer);
-        }
-        HistogramSpans pos = h.positiveSpans();
-        int[] posIdx = pos.indexes(new int[pos.bucketCount()]);
-        double[] posCounts = h.positiveBuckets();
-        for (int i = 0; i < posIdx.length; i++) {
-            if (posCounts[i] != 0) {
-                double lower = HistogramBounds.lower(schema, posIdx[i], cv);
-                double upper = HistogramBounds.upper(schema, posIdx[i], cv);
-                boolean custom = schema == io.promethium.api.model.Histogram.CUSTOM_BUCKETS_SCHEMA;
-                bucket(lower, upper, custom ? posIdx[i] == 0 : lower < 0, custom || upper > 0, posCounts[i], integer);
-            }
-        }
-        buf.append('}');
-    }
-
-    private void bucket(double lower, double upper, boolean lowerIncl, boolean upperIncl, double count, boolean integer) {
-        buf.append(", ").append(lowerIncl ? '[' : '(');
-        GoFloat.appendG(buf, lower);
-        buf.append(',');
-        GoFloat.appendG(buf, upper);
-        buf.append(upperIncl ? ']' : ')').append(':');
-        count(count, integer);
-    }
-
-    private void count(double c, boolean integer) {
-        if (integer) {
-            buf.append((long) c);
-        } else {
-            GoFloat.appendG(buf, c);
-        }
+        GoHistograms.append(buf, h, integer);
     }
 }

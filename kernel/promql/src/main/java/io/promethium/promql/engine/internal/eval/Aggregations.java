@@ -592,7 +592,7 @@ final class Aggregations {
                 // Histograms are counted by their Go String() form, as Prometheus labels them.
                 StepSeries target = h == null && lastTarget[i] != null && lastBits[i] == bits ? lastTarget[i] : null;
                 if (target == null) {
-                    String value = h == null ? GoFormat.plain(f) : h.toGoString(GoFormat::number);
+                    String value = h == null ? GoFormat.plain(f) : io.promethium.goformat.GoHistograms.string(h.toFloatHistogram());
                     Labels key = groupLabels[groupOf[i]].toBuilder().set(label, value).build();
                     target = out.get(key);
                     if (target == null) {

@@ -441,44 +441,6 @@ public final class NativeHistogram {
         return HistogramEstimates.variance(this);
     }
 
-    /**
-     * Go's {@code FloatHistogram.String()}: count, sum, then the populated buckets from the lowest
-     * value up, {@code [lower,upper):count} for negative ones, {@code [-t,t]:count} for the zero
-     * bucket, {@code (lower,upper]:count} for positive and custom ones ({@code number} formats as %g).
-     */
-    public String toGoString(java.util.function.DoubleFunction<String> number) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("{count:").append(number.apply(count)).append(", sum:").append(number.apply(sum));
-        for (int i = negN - 1; i >= 0; i--) {
-            if (negCnt[i] != 0) {
-                sb.append(", [").append(number.apply(-upperBound(negIdx[i], schema))).append(',')
-                        .append(number.apply(-upperBound(negIdx[i] - 1, schema))).append("):").append(number.apply(negCnt[i]));
-            }
-        }
-        if (zeroCount != 0) {
-            sb.append(", [").append(number.apply(-zeroThreshold)).append(',').append(number.apply(zeroThreshold)).append("]:")
-                    .append(number.apply(zeroCount));
-        }
-        boolean customBuckets = usesCustomBuckets();
-        for (int i = 0; i < posN; i++) {
-            if (posCnt[i] == 0) {
-                continue;
-            }
-            int b = posIdx[i];
-            double lower;
-            double upper;
-            if (customBuckets) {
-                lower = b == 0 ? Double.NEGATIVE_INFINITY : custom[b - 1];
-                upper = b < custom.length ? custom[b] : Double.POSITIVE_INFINITY;
-            } else {
-                lower = upperBound(b - 1, schema);
-                upper = upperBound(b, schema);
-            }
-            sb.append(", (").append(number.apply(lower)).append(',').append(number.apply(upper)).append("]:").append(number.apply(posCnt[i]));
-        }
-        return sb.append('}').toString();
-    }
-
     @Override
     public String toString() {
         return toFloatHistogram().toString();

@@ -108,15 +108,69 @@ final class Tools {
     record Match(Tool tool, List<String> args) {
     }
 
-    /** The tool whose name is the longest run of leading {@code words}, or null. */
+    /**
+     * The tool whose name is the longest run of leading {@code words}, flags allowed between them,
+     * or null. As kingpin lets a parent command's flags come before the next command word
+     * ({@code promtool test --junit=F rules FILE}), flags met between a tool's name words are
+     * handed to it first: {@code test --junit=F rules FILE} runs {@code test rules} with
+     * {@code --junit=F FILE}. A flag without {@code =} takes the next word as its value unless
+     * that word continues a tool's name ({@code test --debug rules}).
+     */
     Match match(List<String> words) {
-        for (int n = words.size(); n > 0; n--) {
+        Match plain = null;
+        for (int n = words.size(); n > 0 && plain == null; n--) {
             Tool tool = byName.get(String.join(" ", words.subList(0, n)));
             if (tool != null) {
-                return new Match(tool, words.subList(n, words.size()));
+                plain = new Match(tool, words.subList(n, words.size()));
             }
         }
-        return null;
+        Match interleaved = matchAcrossFlags(words);
+        if (interleaved != null && (plain == null || interleaved.tool().name().length() > plain.tool().name().length())) {
+            return interleaved;
+        }
+        return plain;
+    }
+
+    private Match matchAcrossFlags(List<String> words) {
+        List<String> name = new ArrayList<>();
+        List<String> flags = new ArrayList<>();
+        Match found = null;
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (w.startsWith("-")) {
+                if (name.isEmpty()) {
+                    return null;
+                }
+                flags.add(w);
+                if (!w.contains("=") && i + 1 < words.size() && !words.get(i + 1).startsWith("-")
+                        && !namePrefix(name, words.get(i + 1))) {
+                    flags.add(words.get(++i));
+                }
+                continue;
+            }
+            name.add(w);
+            Tool tool = byName.get(String.join(" ", name));
+            if (tool != null && !flags.isEmpty()) {
+                List<String> args = new ArrayList<>(flags);
+                args.addAll(words.subList(i + 1, words.size()));
+                found = new Match(tool, args);
+            }
+            if (!namePrefix(name.subList(0, name.size() - 1), w)) {
+                return found;
+            }
+        }
+        return found;
+    }
+
+    /** Whether some tool's name starts with the words {@code name} followed by {@code next}. */
+    private boolean namePrefix(List<String> name, String next) {
+        String prefix = name.isEmpty() ? next : String.join(" ", name) + " " + next;
+        for (String n : byName.keySet()) {
+            if (n.equals(prefix) || n.startsWith(prefix + " ")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The names of the tools whose first word is {@code word}. */

@@ -122,6 +122,22 @@ class ToolsTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("echo [shallow]\n");
     }
 
+    /** kingpin takes a parent command's flags before the next command word: {@code promtool test --junit=F rules}. */
+    @Test
+    void flagsBetweenTheWordsOfAToolsNameGoToThatToolFirst() {
+        assertThat(main("echo", "--x=1", "deep", "a")).isEqualTo(3);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("deep [--x=1, a]\n");
+        out.reset();
+        assertThat(main("echo", "--junit", "f.xml", "deep", "a")).isEqualTo(3);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("deep [--junit, f.xml, a]\n");
+        out.reset();
+        assertThat(main("echo", "--debug", "deep")).isEqualTo(3);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("deep [--debug]\n");
+        out.reset();
+        assertThat(main("echo", "--x=1", "shallow")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("echo [--x=1, shallow]\n");
+    }
+
     @Test
     void aSecondToolOfTheSameNameIsReportedAndLeftOut() {
         assertThat(main("echo")).isZero();

@@ -24,6 +24,14 @@ public interface ScrapeTargets {
         return java.util.Map.of();
     }
 
+    /**
+     * The {@code relabel_configs} the scrape pool of that name applies to its targets, in order;
+     * empty when there is no such pool (what {@code /api/v1/targets/relabel_steps} replays).
+     *
+     * @since 1.2
+     */
+    java.util.Optional<List<io.promethium.config.model.RelabelConfig>> relabelConfigs(String scrapePool);
+
     /** The {@code # TYPE}/{@code # HELP}/{@code # UNIT} each active target exposed on its last successful scrape. */
     List<TargetMetadata> targetMetadata();
 }

@@ -4,7 +4,7 @@
  * the metadata each target exposes ({@code /api/v1/targets/metadata}, {@code /api/v1/metadata}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.scrape;
 
 import org.osgi.annotation.bundle.Export;

@@ -191,6 +191,11 @@ public final class ScrapeComponent implements ConfigConsumer, ScrapeTargets, Col
     }
 
     @Override
+    public java.util.Optional<List<io.promethium.config.model.RelabelConfig>> relabelConfigs(String scrapePool) {
+        return manager.relabelConfigs(scrapePool);
+    }
+
+    @Override
     public void collect(MetricWriter writer) {
         manager.collect(writer);
     }

@@ -359,6 +359,12 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
     }
 
     @Override
+    public java.util.Optional<List<io.promethium.config.model.RelabelConfig>> relabelConfigs(String scrapePool) {
+        ScrapePool p = pool(scrapePool);
+        return p == null ? java.util.Optional.empty() : java.util.Optional.of(p.config().relabelConfigs());
+    }
+
+    @Override
     public Map<String, Set<String>> waitingPools() {
         Map<String, Set<String>> waiting = new LinkedHashMap<>();
         for (Map.Entry<String, Set<String>> pool : discovery.waitingPlugins(CONSUMER).entrySet()) {

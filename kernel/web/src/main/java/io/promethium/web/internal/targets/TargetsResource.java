@@ -32,7 +32,8 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * {@code /api/v1/targets} and {@code /api/v1/scrape_pools} (what the scrape manager knows), and
+ * {@code /api/v1/targets}, {@code /api/v1/targets/relabel_steps} and {@code /api/v1/scrape_pools}
+ * (what the scrape manager knows), and
  * {@code /api/v1/targets/metadata} and {@code /api/v1/metadata} (the metadata the storage keeps
  * per series, so it survives a restart, grouped by family and by active target).
  */
@@ -58,7 +59,8 @@ public final class TargetsResource implements Endpoints {
         return List.of(Router.under("/api/v1/scrape_pools").formLimit(formLimit).agent(agent)
                         .get("/api/v1/scrape_pools", this::scrapePools).build(),
                 Router.under("/api/v1/targets").formLimit(formLimit).agent(agent)
-                        .get("/api/v1/targets", this::targets).get("/api/v1/targets/metadata", this::targetMetadata).build(),
+                        .get("/api/v1/targets", this::targets).get("/api/v1/targets/metadata", this::targetMetadata)
+                        .get("/api/v1/targets/relabel_steps", this::relabelSteps).build(),
                 Router.under("/api/v1/metadata").formLimit(formLimit).agent(agent)
                         .get("/api/v1/metadata", this::metadata).build());
     }
@@ -135,6 +137,103 @@ public final class TargetsResource implements Endpoints {
             }
             g.writeEndObject();
         });
+    }
+
+    /**
+     * Prometheus 3's {@code /api/v1/targets/relabel_steps}: the pool's {@code relabel_configs}
+     * applied one by one to the label set given as a JSON object, each rule with its output (empty
+     * once a rule drops the target) and whether the target is still kept.
+     */
+    private void relabelSteps(Router.Call call) throws IOException {
+        Params query = call.query();
+        String pool = query.get("scrapePool");
+        if (pool == null || pool.isEmpty()) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "no scrapePool parameter provided");
+        }
+        String labelsJson = query.get("labels");
+        if (labelsJson == null || labelsJson.isEmpty()) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "no labels parameter provided");
+        }
+        Labels labels = parseLabels(labelsJson);
+        List<io.promethium.config.model.RelabelConfig> rules = targets.get().relabelConfigs(pool).orElseThrow(() ->
+                new ApiError(ApiError.Type.BAD_DATA, "error retrieving scrape config: scrape pool \"" + pool + "\" not found"));
+        Labels.Builder lb = labels.toBuilder();
+        List<Labels> outputs = new ArrayList<>(rules.size());
+        List<Boolean> kept = new ArrayList<>(rules.size());
+        boolean keep = true;
+        for (io.promethium.config.model.RelabelConfig rule : rules) {
+            if (keep) {
+                keep = new io.promethium.config.relabel.Relabeler(List.of(rule)).process(lb);
+            }
+            outputs.add(keep ? lb.build() : Labels.EMPTY);
+            kept.add(keep);
+        }
+        call.success(g -> {
+            PromJson json = new PromJson(g);
+            g.writeStartObject();
+            g.writeArrayFieldStart("steps");
+            for (int i = 0; i < rules.size(); i++) {
+                g.writeStartObject();
+                g.writeFieldName("rule");
+                relabelRule(g, rules.get(i));
+                g.writeFieldName("output");
+                json.labels(outputs.get(i));
+                g.writeBooleanField("keep", kept.get(i));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** A label set as Go's {@code labels.Labels} reads JSON: an object of strings, sorted by name. */
+    private static Labels parseLabels(String text) {
+        Labels.Builder b = Labels.EMPTY.toBuilder();
+        try (com.fasterxml.jackson.core.JsonParser p = LABELS_JSON.createParser(text)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw new ApiError(ApiError.Type.BAD_DATA, "error parsing labels: not a JSON object of label names to values");
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    throw new ApiError(ApiError.Type.BAD_DATA, "error parsing labels: the value of " + name + " is not a string");
+                }
+                b.set(name, p.getText());
+            }
+            if (p.nextToken() != null) {
+                throw new ApiError(ApiError.Type.BAD_DATA, "error parsing labels: text after the JSON object");
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "error parsing labels: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ApiError(ApiError.Type.BAD_DATA, "error parsing labels: " + e.getMessage());
+        }
+        return b.build();
+    }
+
+    private static final com.fasterxml.jackson.core.JsonFactory LABELS_JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+    /** A relabel rule as Go's JSON encoding of {@code relabel.Config}: its fields in order, empty ones left out where Go omits them. */
+    private static void relabelRule(JsonGenerator g, io.promethium.config.model.RelabelConfig rule) throws IOException {
+        g.writeStartObject();
+        if (!rule.sourceLabels().isEmpty()) {
+            g.writeArrayFieldStart("source_labels");
+            for (String name : rule.sourceLabels()) {
+                g.writeString(name);
+            }
+            g.writeEndArray();
+        }
+        g.writeStringField("separator", rule.separator());
+        g.writeStringField("regex", rule.regexText());
+        if (rule.modulus() != 0) {
+            g.writeNumberField("modulus", rule.modulus());
+        }
+        if (!rule.targetLabel().isEmpty()) {
+            g.writeStringField("target_label", rule.targetLabel());
+        }
+        g.writeStringField("replacement", rule.replacement());
+        g.writeStringField("action", rule.action().yamlName());
+        g.writeEndObject();
     }
 
     private static List<TargetInfo> inPool(List<TargetInfo> all, String pool) {

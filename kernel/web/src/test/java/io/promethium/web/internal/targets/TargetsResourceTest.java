@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
+import io.promethium.config.model.RelabelAction;
+import io.promethium.config.model.RelabelConfig;
 import io.promethium.scrape.ScrapeTargets;
 import io.promethium.scrape.TargetInfo;
 import io.promethium.api.storage.Appender;
@@ -48,6 +50,18 @@ class TargetsResourceTest {
 
         /** The counter's family as the target's page named it: text format by default. */
         volatile String counterFamily = "node_cpu_seconds_total";
+
+        /** Prometheus's documented example: an env label set, then localhost targets dropped. */
+        @Override
+        public java.util.Optional<List<RelabelConfig>> relabelConfigs(String pool) {
+            if (!pool.equals("node")) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(List.of(
+                    new RelabelConfig(List.of(), ";", "(.*)", RelabelConfig.compile("(.*)"), 0, "env", "development", RelabelAction.REPLACE),
+                    new RelabelConfig(List.of("__address__"), ";", "localhost:.*", RelabelConfig.compile("localhost:.*"), 0, "", "$1",
+                            RelabelAction.DROP)));
+        }
 
         @Override
         public List<TargetMetadata> targetMetadata() {
@@ -106,6 +120,30 @@ class TargetsResourceTest {
         } finally {
             TARGETS.waiting = java.util.Map.of();
         }
+    }
+
+    /** The example of Prometheus 3's API documentation, in Go's field order. */
+    @Test
+    void relabelStepsReplayThePoolsRulesOneByOne() {
+        String labels = java.net.URLEncoder.encode("{\"__address__\":\"localhost:9090\",\"job\":\"prometheus\"}",
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(server.get("/api/v1/targets/relabel_steps?scrapePool=node&labels=" + labels).body()).isEqualTo(
+                "{\"status\":\"success\",\"data\":{\"steps\":["
+                + "{\"rule\":{\"separator\":\";\",\"regex\":\"(.*)\",\"target_label\":\"env\",\"replacement\":\"development\","
+                + "\"action\":\"replace\"},\"output\":{\"__address__\":\"localhost:9090\",\"env\":\"development\",\"job\":\"prometheus\"},"
+                + "\"keep\":true},"
+                + "{\"rule\":{\"source_labels\":[\"__address__\"],\"separator\":\";\",\"regex\":\"localhost:.*\",\"replacement\":\"$1\","
+                + "\"action\":\"drop\"},\"output\":{},\"keep\":false}]}}");
+    }
+
+    @Test
+    void relabelStepsNameAMissingParameterABadLabelSetOrAnUnknownPool() {
+        assertThat(server.get("/api/v1/targets/relabel_steps?labels=%7B%7D").body()).contains("\"errorType\":\"bad_data\"")
+                .contains("no scrapePool parameter provided");
+        assertThat(server.get("/api/v1/targets/relabel_steps?scrapePool=node").body()).contains("no labels parameter provided");
+        assertThat(server.get("/api/v1/targets/relabel_steps?scrapePool=node&labels=%7Bx").body()).contains("error parsing labels: ");
+        assertThat(server.get("/api/v1/targets/relabel_steps?scrapePool=nope&labels=%7B%7D").body())
+                .contains("error retrieving scrape config: scrape pool \\\"nope\\\" not found");
     }
 
     @Test

@@ -19,7 +19,8 @@ import java.util.logging.Logger;
 /**
  * The server's own metrics: every {@link Collector} service, rendered in the format the
  * scraper's {@code Accept} asks for (text 0.0.4 by default, OpenMetrics on request). A collector
- * that throws is skipped and logged; the others are still served.
+ * that throws is skipped and logged; the others are still served. The same families as JSON at
+ * {@code /api/v1/status/self_metrics} ({@link SelfMetrics}), as Prometheus 3.
  */
 public final class MetricsResource implements Endpoints {
 
@@ -33,7 +34,33 @@ public final class MetricsResource implements Endpoints {
 
     @Override
     public List<Router> routers(long formLimit, boolean agent) {
-        return List.of(Router.under("/metrics").formLimit(formLimit).agent(agent).get("/metrics", this::metrics).build());
+        return List.of(Router.under("/metrics").formLimit(formLimit).agent(agent).get("/metrics", this::metrics).build(),
+                Router.under("/api/v1/status/self_metrics").formLimit(formLimit).agent(agent)
+                        .get("/api/v1/status/self_metrics", this::selfMetrics).build());
+    }
+
+    /** Prometheus 3's {@code /api/v1/status/self_metrics}, with its {@code metric_name_pattern} (anchored). */
+    private void selfMetrics(Router.Call call) throws IOException {
+        String pattern = call.query().get("metric_name_pattern");
+        java.util.regex.Pattern filter = null;
+        if (pattern != null && !pattern.isEmpty()) {
+            try {
+                filter = java.util.regex.Pattern.compile("^(?:" + pattern + ")$");
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new io.promethium.web.internal.api.ApiError(io.promethium.web.internal.api.ApiError.Type.BAD_DATA,
+                        "invalid metric_name_pattern: " + e.getDescription());
+            }
+        }
+        SelfMetrics families = new SelfMetrics();
+        for (Collector collector : collectors.get()) {
+            try {
+                collector.collect(families);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "collector " + collector.getClass().getName() + " failed", e);
+            }
+        }
+        java.util.regex.Pattern chosen = filter;
+        call.success(g -> families.write(g, chosen));
     }
 
     private void metrics(Router.Call call) throws IOException {

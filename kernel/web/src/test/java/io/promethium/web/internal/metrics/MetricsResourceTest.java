@@ -21,11 +21,28 @@ class MetricsResourceTest {
         writer.sample("queue.depth", Labels.of("queue.name", "a"), 3);
     };
 
+    /** A counter, a gauge, a histogram and a summary, as the server's own collectors write them. */
+    private static final Collector SERVER = writer -> {
+        writer.family("requests_total", MetricType.COUNTER, "Requests.", "");
+        writer.sample("requests_total", Labels.of("code", "200"), 7);
+        writer.family("temperature", MetricType.GAUGE, "Temperature.", "celsius");
+        writer.sample("temperature", Labels.EMPTY, 1e-7);
+        writer.family("latency_seconds", MetricType.HISTOGRAM, "Latency.", "");
+        writer.sample("latency_seconds_bucket", Labels.of("le", "0.5"), 1);
+        writer.sample("latency_seconds_bucket", Labels.of("le", "+Inf"), 3);
+        writer.sample("latency_seconds_sum", Labels.EMPTY, 2.5);
+        writer.sample("latency_seconds_count", Labels.EMPTY, 3);
+        writer.family("pause_seconds", MetricType.SUMMARY, "Pauses.", "");
+        writer.sample("pause_seconds", Labels.of("quantile", "0.5"), Double.NaN);
+        writer.sample("pause_seconds_sum", Labels.EMPTY, 0);
+        writer.sample("pause_seconds_count", Labels.EMPTY, 0);
+    };
+
     private static ApiServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ApiServer(w -> w.register(new MetricsResource(() -> List.of(UTF8))));
+        server = new ApiServer(w -> w.register(new MetricsResource(() -> List.of(UTF8, SERVER))));
     }
 
     @AfterAll
@@ -45,5 +62,28 @@ class MetricsResourceTest {
         HttpResponse<String> plain = server.get("/metrics");
         assertThat(plain.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
         assertThat(plain.body()).contains("queue_depth{queue_name=\"a\"} 3");
+    }
+
+    /**
+     * Prometheus 3's {@code /api/v1/status/self_metrics}: client_model's {@code MetricFamily} in
+     * protojson, by family name; {@code metric_name_pattern} is anchored.
+     */
+    @Test
+    void selfMetricsAreTheFamiliesInProtobufsJsonMapping() {
+        assertThat(server.get("/api/v1/status/self_metrics?metric_name_pattern="
+                + java.net.URLEncoder.encode("(latency|pause)_seconds|requests_total|temperature", java.nio.charset.StandardCharsets.UTF_8))
+                .body()).isEqualTo("{\"status\":\"success\",\"data\":["
+                + "{\"name\":\"latency_seconds\",\"help\":\"Latency.\",\"type\":\"HISTOGRAM\",\"metric\":[{\"histogram\":"
+                + "{\"sampleCount\":\"3\",\"sampleSum\":2.5,\"bucket\":[{\"cumulativeCount\":\"1\",\"upperBound\":0.5}]}}]},"
+                + "{\"name\":\"pause_seconds\",\"help\":\"Pauses.\",\"type\":\"SUMMARY\",\"metric\":[{\"summary\":"
+                + "{\"sampleCount\":\"0\",\"sampleSum\":0,\"quantile\":[{\"quantile\":0.5,\"value\":\"NaN\"}]}}]},"
+                + "{\"name\":\"requests_total\",\"help\":\"Requests.\",\"type\":\"COUNTER\",\"metric\":[{\"label\":"
+                + "[{\"name\":\"code\",\"value\":\"200\"}],\"counter\":{\"value\":7}}]},"
+                + "{\"name\":\"temperature\",\"help\":\"Temperature.\",\"type\":\"GAUGE\",\"metric\":[{\"gauge\":{\"value\":1e-7}}],"
+                + "\"unit\":\"celsius\"}]}");
+        assertThat(server.get("/api/v1/status/self_metrics?metric_name_pattern=queue").body()).isEqualTo(
+                "{\"status\":\"success\",\"data\":[]}");
+        assertThat(server.get("/api/v1/status/self_metrics?metric_name_pattern=%28").body())
+                .contains("\"errorType\":\"bad_data\"").contains("invalid metric_name_pattern: ");
     }
 }

@@ -233,7 +233,7 @@ public final class WebComponent {
         return out;
     }
 
-    private static boolean enabledFeature(String list, String name) {
+    static boolean enabledFeature(String list, String name) {
         for (String f : list.split(",")) {
             if (f.strip().equals(name)) {
                 return true;
@@ -243,7 +243,7 @@ public final class WebComponent {
     }
 
     /** {@code --web.search.max-limit}: a non-negative integer, 0 for no cap (Prometheus refuses to start otherwise). */
-    private static long searchMaxLimit(String value) {
+    static long searchMaxLimit(String value) {
         long n;
         try {
             n = Long.parseLong(value.strip());

@@ -43,7 +43,7 @@ final class PrometheusFlags {
             "storage.tsdb.wal-compression", "storage.tsdb.wal-compression-type", "storage.tsdb.head-chunks-write-queue-size",
             "storage.tsdb.samples-per-chunk", "storage.tsdb.delayed-compaction.max-percent", "storage.tsdb.delay-compact-file.path",
             "storage.tsdb.block-reload-interval", "storage.remote.read-sample-limit", "storage.remote.read-concurrent-limit",
-            "storage.remote.read-max-bytes-in-frame", "rules.alert.for-outage-tolerance", "rules.alert.for-grace-period",
+            "storage.remote.read-max-bytes-in-frame", "web.search.max-limit", "rules.alert.for-outage-tolerance", "rules.alert.for-grace-period",
             "rules.alert.resend-delay", "rules.max-concurrent-evals", "alertmanager.notification-queue-capacity",
             "alertmanager.notification-batch-size", "alertmanager.drain-notification-queue-on-shutdown", "query.lookback-delta",
             "query.timeout", "query.max-concurrency", "query.max-samples");

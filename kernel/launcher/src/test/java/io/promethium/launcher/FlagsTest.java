@@ -125,7 +125,10 @@ class FlagsTest {
                 new Flags.Spec("query.timeout", "2m", "Query timeout.", false, "promethium-promql"),
                 new Flags.Spec("agent", "false", "Agent mode.", true, "promethium-tsdb"),
                 new Flags.Spec("storage.tsdb.path", "data", "Path.", false, "promethium-tsdb"),
-                new Flags.Spec("storage.agent.path", "data-agent", "Path.", false, "promethium-tsdb")), System.err);
+                new Flags.Spec("storage.agent.path", "data-agent", "Path.", false, "promethium-tsdb"),
+                new Flags.Spec("web.search.max-limit", "10000", "Search limit.", false, "promethium-web")), System.err);
+        assertThat(Flags.parse(all, List.of("--agent", "--web.search.max-limit=5")).modeConflict())
+                .isEqualTo("The following flag(s) can not be used in agent mode: [\"--web.search.max-limit\"]");
         assertThat(Flags.parse(all, List.of("--agent", "--query.timeout=1m", "--storage.tsdb.path=x")).modeConflict())
                 .isEqualTo("The following flag(s) can not be used in agent mode: [\"--query.timeout\" \"--storage.tsdb.path\"]");
         assertThat(Flags.parse(all, List.of("--storage.agent.path=y")).modeConflict())

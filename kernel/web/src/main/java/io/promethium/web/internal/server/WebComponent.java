@@ -119,6 +119,7 @@ public final class WebComponent {
         List<Endpoints> endpoints = new ArrayList<>();
         endpoints.add(new LifecycleResource(lifecycle, Boolean.parseBoolean(config.enableLifecycle())));
         endpoints.add(new StatusResource(serverInfo, configService));
+        endpoints.add(new io.promethium.web.internal.status.FeaturesResource(serverInfo::flags, () -> declaredFeatures(context)));
         endpoints.add(new MetricsResource(collectors::snapshot));
         Clock clock = Clock.systemUTC();
         endpoints.add(new FormatResource());
@@ -142,6 +143,9 @@ public final class WebComponent {
             return e == null ? DEFAULT_LOOKBACK_MILLIS : e.options().lookbackDelta().toMillis();
         };
         endpoints.add(new FederateResource(localStorage, externalLabels, lookback, clock));
+        endpoints.add(new io.promethium.web.internal.search.SearchResource(storage, targets::orNull,
+                enabledFeature(flag(context, "enable-feature", ""), "search-api"),
+                searchMaxLimit(flag(context, "web.search.max-limit", "10000")), clock));
         boolean adminApi = Boolean.parseBoolean(config.enableAdminApi());
         AdminWrites adminWrites = AdminWrites.decide(adminApi, !webConfig.users().isEmpty(),
                 HttpServer.listenAddresses(config.listenAddress()).stream().map(HttpServer::parseAddress).toList());
@@ -205,6 +209,51 @@ public final class WebComponent {
     private static String flag(BundleContext context, String name, String fallback) {
         String value = context.getProperty("promethium.flag." + name);
         return value == null ? fallback : value;
+    }
+
+    /**
+     * The {@code --enable-feature} names the running bundles implement (their {@code
+     * Promethium-Features} headers), read at each request: plugins come and go.
+     */
+    private static java.util.Set<String> declaredFeatures(BundleContext context) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (org.osgi.framework.Bundle b : context.getBundles()) {
+            if ((b.getState() & (org.osgi.framework.Bundle.ACTIVE | org.osgi.framework.Bundle.STARTING)) == 0) {
+                continue;
+            }
+            String header = b.getHeaders("").get("Promethium-Features");
+            if (header != null) {
+                for (String name : header.split(",")) {
+                    if (!name.isBlank()) {
+                        out.add(name.strip());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static boolean enabledFeature(String list, String name) {
+        for (String f : list.split(",")) {
+            if (f.strip().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code --web.search.max-limit}: a non-negative integer, 0 for no cap (Prometheus refuses to start otherwise). */
+    static long searchMaxLimit(String value) {
+        long n;
+        try {
+            n = Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("--web.search.max-limit: invalid value \"" + value + "\": not an integer");
+        }
+        if (n < 0) {
+            throw new IllegalStateException("--web.search.max-limit must be non-negative; got " + n + " (use 0 to disable the cap)");
+        }
+        return n;
     }
 
     private static int maxConnections(String value) {

@@ -189,6 +189,18 @@ class WebFlagsTest {
     }
 
     @Test
+    void searchMaxLimitIsANonNegativeIntegerAndSearchApiAFeatureOfTheList() {
+        assertThat(WebComponent.searchMaxLimit("0")).isZero();
+        assertThat(WebComponent.searchMaxLimit("10000")).isEqualTo(10_000);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WebComponent.searchMaxLimit("-1"))
+                .hasMessage("--web.search.max-limit must be non-negative; got -1 (use 0 to disable the cap)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WebComponent.searchMaxLimit("lots"))
+                .hasMessageContaining("--web.search.max-limit").hasMessageContaining("lots");
+        assertThat(WebComponent.enabledFeature("exemplar-storage, search-api", "search-api")).isTrue();
+        assertThat(WebComponent.enabledFeature("search-apis", "search-api")).isFalse();
+    }
+
+    @Test
     void anInvalidCorsPatternIsAnErrorNamingTheFlag() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CorsPolicy("(unclosed"))
                 .hasMessageContaining("--web.cors.origin").hasMessageContaining("(unclosed");

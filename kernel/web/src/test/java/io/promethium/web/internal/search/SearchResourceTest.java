@@ -50,6 +50,11 @@ class SearchResourceTest {
         }
 
         @Override
+        public java.util.Optional<List<io.promethium.config.model.RelabelConfig>> relabelConfigs(String scrapePool) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
         public List<TargetMetadata> targetMetadata() {
             return List.of(new TargetMetadata(TARGET, "go_gc_duration_seconds", new Metadata(MetricType.GAUGE, "GC duration.", "seconds")),
                     new TargetMetadata(TARGET, "go_goroutines", new Metadata(MetricType.GAUGE, "Number of goroutines.", "")),

@@ -111,6 +111,15 @@ class CorruptBlocksIT {
             assertThat(listed).allSatisfy(c -> assertThat(c.path("path").asText())
                     .isEqualTo(data.resolve(c.path("block").asText() + ".corrupted").toString()));
             assertThat(data.resolve(flippedChunk.ulid())).as("opened: only a read finds a bad chunk").isDirectory();
+            // /api/v1/status/tsdb/blocks lists the blocks loaded: the damaged chunk's (not yet read) and the intact ones.
+            List<String> loaded = new ArrayList<>();
+            JSON.readTree(server.get("/api/v1/status/tsdb/blocks").body()).at("/data/blocks").forEach(b -> loaded.add(b.path("ulid").asText()));
+            assertThat(loaded).contains(flippedChunk.ulid()).containsAll(intact.stream().map(BlockSpan::ulid).toList())
+                    .doesNotContainAnyElementsOf(setAside.stream().map(BlockSpan::ulid).toList());
+            // The start replayed the WAL the first one wrote, to the segment it writes now.
+            JsonNode replay = JSON.readTree(server.get("/api/v1/status/walreplay").body()).path("data");
+            assertThat(replay.path("max").asInt()).isPositive();
+            assertThat(replay.path("current").asInt()).isEqualTo(replay.path("max").asInt());
 
             // The first read of the flipped chunk: an error, not the samples read before it.
             HttpResponse<String> failed = query(server, ALL);

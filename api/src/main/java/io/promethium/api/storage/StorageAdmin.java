@@ -7,7 +7,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * The administration side of a storage, behind Prometheus's {@code /api/v1/admin/tsdb/*} and
- * {@code /api/v1/status/tsdb}. A storage plugin that supports it registers this service next to
+ * {@code /api/v1/status/tsdb} and {@code /api/v1/status/tsdb/blocks}. A storage plugin that supports it registers this service next to
  * its {@link Storage}; the HTTP API answers {@code unavailable} when none is registered.
  * Thread-safe.
  */
@@ -25,4 +25,12 @@ public interface StorageAdmin {
 
     /** Cardinality statistics of the most recent data. */
     StorageStats stats();
+
+    /**
+     * The blocks the storage has loaded, oldest first, for {@code /api/v1/status/tsdb/blocks}
+     * (since 1.16). None by default: a storage without blocks, or built against an older api.
+     */
+    default List<StoredBlock> blockMetas() {
+        return List.of();
+    }
 }

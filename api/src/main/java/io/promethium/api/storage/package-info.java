@@ -64,9 +64,14 @@
  * {@link io.promethium.api.storage.StorageCapability}: a storage declares what it keeps beyond
  * floats (native histograms, exemplars, metadata, start timestamps) when it registers, and the
  * server routes by it instead of relying on {@code Appender}'s defaults, which drop data.
+ *
+ * <p>1.16.0 adds {@code StorageAdmin.blockMetas()} ({@link io.promethium.api.storage.StoredBlock}, empty
+ * by default): the loaded blocks' metadata, for {@code /api/v1/status/tsdb/blocks}, and
+ * {@link io.promethium.api.storage.WalReplayProgress}: the WAL replay's segments, registered
+ * before the replay starts, for {@code /api/v1/status/walreplay}.
  */
 @Export
-@Version("1.15.0")
+@Version("1.16.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -81,8 +81,12 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     volatile boolean closed;
     final TsdbSeriesRetention seriesRetention = new TsdbSeriesRetention();
 
-    private Tsdb(TsdbOptions options, FileOpener opener) throws IOException {
+    /** The WAL replay's segments (all 0 with the WAL off). */
+    private final ReplayProgress replayProgress;
+
+    private Tsdb(TsdbOptions options, FileOpener opener, ReplayProgress replayProgress) throws IOException {
         this.options = options;
+        this.replayProgress = replayProgress;
         this.faultPause = new FaultPause(opener);
         this.opener = faultPause;
         this.dir = options.path();
@@ -104,6 +108,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             if (options.walEnabled()) {
                 Path walDir = dir.resolve("wal");
                 int next = replayWal(walDir);
+                replayProgress.finished(next);
                 opened = new Wal(walDir, faultPause, metrics, options.walSegmentBytes(), options.walSyncOnCommit(), next,
                         options.walCompression());
                 head.setWal(opened);
@@ -180,14 +185,26 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
 
     /** Opens (creating if needed) the database in {@code options.path()}, replaying its WAL. */
     public static Tsdb open(TsdbOptions options) {
-        return open(options, FileOpener.DEFAULT);
+        return open(options, new ReplayProgress());
+    }
+
+    /**
+     * As {@link #open(TsdbOptions)}, reporting the WAL replay's segments in {@code replayProgress}
+     * while it runs (a progress object fresh or left by an earlier open: this open's replay rewrites it).
+     */
+    public static Tsdb open(TsdbOptions options, ReplayProgress replayProgress) {
+        return open(options, FileOpener.DEFAULT, replayProgress);
     }
 
     /** As {@link #open(TsdbOptions)}, writing WAL and chunk files through {@code opener} (fault injection). */
     static Tsdb open(TsdbOptions options, FileOpener opener) {
+        return open(options, opener, new ReplayProgress());
+    }
+
+    private static Tsdb open(TsdbOptions options, FileOpener opener, ReplayProgress replayProgress) {
         requireNonNull(options, "options is null");
         try {
-            return new Tsdb(options, requireNonNull(opener, "opener is null"));
+            return new Tsdb(options, requireNonNull(opener, "opener is null"), requireNonNull(replayProgress, "replayProgress is null"));
         } catch (IOException e) {
             throw new StorageException(Reason.IO, "cannot open TSDB in " + options.path() + ": " + e.getMessage(), e);
         }
@@ -209,7 +226,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      * applied by one thread per core, each series on one of them ({@link HeadReplay}).
      */
     private int replayWal(Path walDir) throws IOException {
-        return HeadReplay.replay(head, walDir, metrics);
+        return HeadReplay.replay(head, walDir, metrics, replayProgress.writer());
     }
 
     /** The exemplars kept (the head's circular buffer) in {@code [start, end]} of series matching any matcher set. */
@@ -458,6 +475,21 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     /** Blocks currently served, oldest first. */
     public List<BlockInfo> blocks() {
         return TsdbStatus.blocks(blocks);
+    }
+
+    /**
+     * The loaded blocks' meta.json, for {@code /api/v1/status/tsdb/blocks}: the raw blocks oldest
+     * first (Prometheus's list), then the downsampled companions, finest resolution first, each
+     * oldest first. Blocks a read found corrupt are listed while loaded ({@link #stats()} names them).
+     */
+    @Override
+    public List<io.promethium.api.storage.StoredBlock> blockMetas() {
+        return TsdbStatus.blockMetas(this);
+    }
+
+    /** Where the WAL replay of this database's open stands; over once {@link #open} has returned. */
+    public io.promethium.api.storage.WalReplayProgress.Segments walReplay() {
+        return replayProgress.segments();
     }
 
     /** Blocks that could not be opened, each as "ulid: reason". */

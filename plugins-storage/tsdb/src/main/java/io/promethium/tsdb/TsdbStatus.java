@@ -128,6 +128,23 @@ final class TsdbStatus {
         return out;
     }
 
+    /** The loaded blocks in the api's terms: raw ones oldest first, then companions by resolution, each oldest first. */
+    static List<io.promethium.api.storage.StoredBlock> blockMetas(Tsdb t) {
+        List<Block> raw = new ArrayList<>(t.blocks);
+        raw.sort(Comparator.comparingLong(b -> b.meta().minTime()));
+        List<Block> downsampled = new ArrayList<>(t.downsampledBlocks);
+        downsampled.sort(Comparator.<Block>comparingLong(b -> b.meta().resolution()).thenComparingLong(b -> b.meta().minTime()));
+        List<io.promethium.api.storage.StoredBlock> out = new ArrayList<>(raw.size() + downsampled.size());
+        for (List<Block> group : List.of(raw, downsampled)) {
+            for (Block b : group) {
+                BlockMeta m = b.meta();
+                out.add(new io.promethium.api.storage.StoredBlock(m.ulid(), m.minTime(), m.maxTime(), m.numSamples(), m.numSeries(),
+                        m.numChunks(), b.numTombstoneIntervals(), m.level(), m.sources(), BlockMeta.VERSION, m.resolution()));
+            }
+        }
+        return out;
+    }
+
     /** Blocks not served: set aside at open, then served blocks a read found corrupt (skipped since). */
     static List<StorageStats.CorruptBlock> corruptBlocksNow(Tsdb t) {
         List<StorageStats.CorruptBlock> out = new ArrayList<>(t.corruptBlocks);

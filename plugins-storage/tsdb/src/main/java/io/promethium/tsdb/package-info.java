@@ -12,9 +12,13 @@
  * <p>1.4.0 adds {@code Tsdb.resolutionUsage} ({@code Tsdb.ResolutionUsage}): blocks and bytes per resolution.
  *
  * <p>1.5.0 adds {@code Tsdb.pauseBeforeRenames}, for fault tests.
+ *
+ * <p>1.6.0 adds {@link io.promethium.tsdb.ReplayProgress} and {@code Tsdb.open(options, progress)}:
+ * the WAL replay's segments while it runs, {@code Tsdb.walReplay}, and {@code Tsdb.blockMetas}, the
+ * loaded blocks' metadata.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package io.promethium.tsdb;
 
 import org.osgi.annotation.bundle.Export;

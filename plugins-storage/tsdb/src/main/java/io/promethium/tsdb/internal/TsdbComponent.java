@@ -12,6 +12,7 @@ import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.api.storage.StorageException;
 import io.promethium.api.storage.StorageStats;
+import io.promethium.api.storage.StoredBlock;
 import io.promethium.api.storage.WalPosition;
 import io.promethium.api.storage.ExemplarQueryable;
 import io.promethium.api.storage.MetadataQueryable;
@@ -35,6 +36,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * The TSDB as an OSGi service. Its command-line flags ({@code --storage.tsdb.*}) are declared in
@@ -70,6 +72,14 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     }
 
     private volatile BundleContext context;
+    /** Where a replay at open is reported ({@link WalReplayComponent}); null on a flat classpath. */
+    private volatile WalReplayComponent walReplay;
+
+    /** The replay progress service of this bundle, set by DS before {@link #start}. */
+    @Reference
+    void bindWalReplay(WalReplayComponent component) {
+        this.walReplay = component;
+    }
 
     /** DS activation, named apart from {@link #activate(Map)} so SCR cannot pick the wrong overload. */
     @Activate
@@ -115,7 +125,8 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         var rules = ComponentConfig.retentionRules(properties);
         var downsampling = ComponentConfig.downsampling(properties);
         var faultPauses = ComponentConfig.faultPauses(properties);
-        Tsdb opened = Tsdb.open(options);
+        WalReplayComponent replay = walReplay;
+        Tsdb opened = replay == null ? Tsdb.open(options) : Tsdb.open(options, replay.progress());
         opened.pauseBeforeRenames(faultPauses.blocks(), faultPauses.checkpoints());
         opened.setMaxExemplars(maxExemplars);
         opened.setRetentionRules(rules);
@@ -242,6 +253,11 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     @Override
     public StorageStats stats() {
         return db().stats();
+    }
+
+    @Override
+    public List<StoredBlock> blockMetas() {
+        return db().blockMetas();
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.api.storage.Storage;
 import io.promethium.api.storage.StorageAdmin;
+import io.promethium.api.storage.WalReplayProgress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,6 +154,9 @@ class TsdbBundleIT {
             Object tsdb = storage.getClass().getMethod("tsdb").invoke(storage);
             tsdb.getClass().getMethod("flushHead").invoke(tsdb);
             assertThat((List<?>) tsdb.getClass().getMethod("blocks").invoke(tsdb)).isNotEmpty();
+            // The same blocks reach the HTTP API through the api's StorageAdmin.
+            assertThat(storageAdmin.blockMetas()).hasSameSizeAs((List<?>) tsdb.getClass().getMethod("blocks").invoke(tsdb))
+                    .allSatisfy(b -> assertThat(tmp.resolve("data").resolve(b.ulid()).resolve("meta.json")).exists());
             assertThat(count(storage)).isEqualTo(500);
 
             Appender more = storage.appender();
@@ -162,6 +166,14 @@ class TsdbBundleIT {
             tsdbBundle.start();
             Storage again = storages.waitForService(20_000);
             assertThat(again).isNotNull();
+            // The restart replayed the WAL: its progress service, registered apart from the storage, says it is over.
+            ServiceTracker<WalReplayProgress, WalReplayProgress> replays = new ServiceTracker<>(ctx, WalReplayProgress.class, null);
+            replays.open(true);
+            WalReplayProgress replay = replays.waitForService(5_000);
+            assertThat(replay).as("WalReplayProgress service").isNotNull();
+            WalReplayProgress.Segments replayed = replay.segments();
+            assertThat(replayed.max()).as("the writer's segment follows the one written before the restart").isPositive();
+            assertThat(replayed.current()).isEqualTo(replayed.max());
             assertThat(count(again)).isEqualTo(501);
         } finally {
             framework.stop();

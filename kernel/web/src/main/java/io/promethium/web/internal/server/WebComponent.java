@@ -81,6 +81,7 @@ public final class WebComponent {
     /** The primary storage alone, for {@code /federate} (local only, as Prometheus's). */
     private final ServiceSlot<Storage> localStorage = new ServiceSlot<>("local storage");
     private final ServiceSlot<StorageAdmin> storageAdmin = new ServiceSlot<>("storage admin");
+    private final ServiceSlot<io.promethium.api.storage.WalReplayProgress> walReplay = new ServiceSlot<>("WAL replay progress");
     private final ServiceSlot<ExemplarQueryable> exemplarStore = new ServiceSlot<>("exemplar storage");
     private final ServiceSlot<MetadataQueryable> metadataStore = new ServiceSlot<>("metadata storage");
     private final ServiceSlot<QueryEngine> engine = new ServiceSlot<>("query engine");
@@ -131,6 +132,7 @@ public final class WebComponent {
         endpoints.add(new RulesResource(rules));
         endpoints.add(new AlertmanagersResource(alertmanagers));
         endpoints.add(new TsdbStatusResource(storageAdmin));
+        endpoints.add(new io.promethium.web.internal.tsdb.WalReplayResource(walReplay::orNull));
         Supplier<java.nio.file.Path> snapshots = () -> java.nio.file.Path.of(
                 serverInfo.flags().getOrDefault("storage.tsdb.path", "data")).resolve("snapshots");
         endpoints.add(new TsdbAdminResource(storageAdmin, snapshots, Boolean.parseBoolean(config.enableAdminApi()), clock));
@@ -330,6 +332,17 @@ public final class WebComponent {
 
     void unbindStorageAdmin(StorageAdmin service) {
         storageAdmin.unbind(service);
+    }
+
+    /** The storage's WAL replay progress, registered apart from it so it is there while the storage replays. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindWalReplayProgress(io.promethium.api.storage.WalReplayProgress service) {
+        walReplay.bind(service);
+    }
+
+    void unbindWalReplayProgress(io.promethium.api.storage.WalReplayProgress service) {
+        walReplay.unbind(service);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

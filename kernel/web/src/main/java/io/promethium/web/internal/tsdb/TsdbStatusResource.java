@@ -3,6 +3,7 @@ package io.promethium.web.internal.tsdb;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.api.storage.StorageStats;
+import io.promethium.api.storage.StoredBlock;
 import io.promethium.web.internal.api.ApiError;
 import io.promethium.web.internal.routes.Endpoints;
 import io.promethium.web.internal.routes.Router;
@@ -11,7 +12,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
-/** {@code /api/v1/status/tsdb}: the head's cardinality statistics, the blocks not served because they are corrupt, and usage per retention rule when there are rules. */
+/**
+ * {@code /api/v1/status/tsdb}: the head's cardinality statistics, the blocks not served because
+ * they are corrupt, and usage per retention rule when there are rules; and
+ * {@code /api/v1/status/tsdb/blocks}: the loaded blocks' meta.json, as Prometheus 3 lists them.
+ */
 public final class TsdbStatusResource implements Endpoints {
 
     private final Supplier<StorageAdmin> admin;
@@ -23,7 +28,8 @@ public final class TsdbStatusResource implements Endpoints {
     @Override
     public List<Router> routers(long formLimit, boolean agent) {
         return List.of(Router.under("/api/v1/status/tsdb").formLimit(formLimit).agent(agent)
-                .get("/api/v1/status/tsdb", this::status).build());
+                .get("/api/v1/status/tsdb", this::status)
+                .get("/api/v1/status/tsdb/blocks", this::blocks).build());
     }
 
     private void status(Router.Call call) throws IOException {
@@ -83,6 +89,59 @@ public final class TsdbStatusResource implements Endpoints {
             }
             g.writeEndObject();
         });
+    }
+
+    /**
+     * Prometheus's {@code serveTSDBBlocks}: {@code {"blocks": [meta, ...]}}, each meta as Go encodes
+     * its {@code BlockMeta} (stats' zero counts and empty sources left out). Promethium's addition:
+     * {@code "downsample": {"resolution": ms}} on a downsampled block (listed after the raw ones);
+     * Prometheus has none. Not given: {@code numFloatSamples} and {@code numHistogramSamples} (the
+     * blocks do not count them apart), and the compaction's {@code parents} and {@code hints}.
+     */
+    private void blocks(Router.Call call) throws IOException {
+        List<StoredBlock> blocks = admin.get().blockMetas();
+        call.success(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("blocks");
+            for (StoredBlock b : blocks) {
+                g.writeStartObject();
+                g.writeStringField("ulid", b.ulid());
+                g.writeNumberField("minTime", b.minTime());
+                g.writeNumberField("maxTime", b.maxTime());
+                g.writeObjectFieldStart("stats");
+                nonZero(g, "numSamples", b.numSamples());
+                nonZero(g, "numSeries", b.numSeries());
+                nonZero(g, "numChunks", b.numChunks());
+                nonZero(g, "numTombstones", b.numTombstones());
+                g.writeEndObject();
+                g.writeObjectFieldStart("compaction");
+                g.writeNumberField("level", b.level());
+                if (!b.sources().isEmpty()) {
+                    g.writeArrayFieldStart("sources");
+                    for (String source : b.sources()) {
+                        g.writeString(source);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+                g.writeNumberField("version", b.version());
+                if (b.resolutionMillis() > 0) {
+                    g.writeObjectFieldStart("downsample");
+                    g.writeNumberField("resolution", b.resolutionMillis());
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** A count Go's {@code omitempty} leaves out when zero. */
+    private static void nonZero(JsonGenerator g, String field, long value) throws IOException {
+        if (value != 0) {
+            g.writeNumberField(field, value);
+        }
     }
 
     private static void list(JsonGenerator g, String field, List<StorageStats.Stat> stats, int limit) throws IOException {

@@ -7,6 +7,8 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.StorageAdmin;
 import io.promethium.api.storage.StorageStats;
+import io.promethium.api.storage.StoredBlock;
+import io.promethium.api.storage.WalReplayProgress;
 import io.promethium.web.internal.server.ApiServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -57,7 +59,20 @@ class TsdbResourcesTest {
         StorageStats withCorrupt = new StorageStats(0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE, List.of(), List.of(), List.of(), List.of(),
                 List.of(), List.of(new StorageStats.CorruptBlock("01JBLOCK", "missing file /data/01JBLOCK/meta.json",
                         "/data/01JBLOCK.corrupted")), List.of());
-        StorageAdmin admin = new StorageAdmin() {
+        StorageAdmin admin = standIn(withCorrupt, List.of());
+        try (ApiServer corrupt = new ApiServer(w -> w.register(new TsdbStatusResource(() -> admin)))) {
+            assertThat(corrupt.get("/api/v1/status/tsdb").body()).contains("\"corruptBlocks\":[{\"block\":\"01JBLOCK\","
+                    + "\"reason\":\"missing file /data/01JBLOCK/meta.json\",\"path\":\"/data/01JBLOCK.corrupted\"}]");
+        }
+    }
+
+    /**
+     * A storage admin answering with fixed stats and blocks: the blocks' JSON is checked field by
+     * field against values the TSDB's own test cannot choose (tombstones, several sources, a
+     * downsampled block); {@code StatusEndpointsDataTest} checks the TSDB reports its real blocks.
+     */
+    private static StorageAdmin standIn(StorageStats stats, List<StoredBlock> blocks) {
+        return new StorageAdmin() {
             @Override
             public void delete(List<Matcher> matchers, long minTime, long maxTime) {
                 throw new UnsupportedOperationException();
@@ -75,12 +90,66 @@ class TsdbResourcesTest {
 
             @Override
             public StorageStats stats() {
-                return withCorrupt;
+                return stats;
+            }
+
+            @Override
+            public List<StoredBlock> blockMetas() {
+                return blocks;
             }
         };
-        try (ApiServer corrupt = new ApiServer(w -> w.register(new TsdbStatusResource(() -> admin)))) {
-            assertThat(corrupt.get("/api/v1/status/tsdb").body()).contains("\"corruptBlocks\":[{\"block\":\"01JBLOCK\","
-                    + "\"reason\":\"missing file /data/01JBLOCK/meta.json\",\"path\":\"/data/01JBLOCK.corrupted\"}]");
+    }
+
+    @Test
+    void blocksListsTheLoadedBlocksMetaAsPrometheusEncodesIt() throws Exception {
+        assertThat(server.get("/api/v1/status/tsdb/blocks").body()).isEqualTo("{\"status\":\"success\",\"data\":{\"blocks\":[]}}");
+        StorageAdmin admin = standIn(new StorageStats(0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE, List.of(), List.of(), List.of(), List.of()),
+                List.of(new StoredBlock("01JRAW", 0, 7_200_000, 1440, 3, 12, 0, 2, List.of("01JA", "01JB"), 1, 0),
+                        new StoredBlock("01JDOWN", 0, 7_200_000, 96, 3, 3, 2, 1, List.of(), 1, 300_000)));
+        try (ApiServer withBlocks = new ApiServer(w -> w.register(new TsdbStatusResource(() -> admin)))) {
+            HttpResponse<String> r = withBlocks.get("/api/v1/status/tsdb/blocks");
+            assertThat(r.statusCode()).isEqualTo(200);
+            // Go's encoding of tsdb.BlockMeta: zero stats and empty sources left out (omitempty).
+            assertThat(r.body()).isEqualTo("{\"status\":\"success\",\"data\":{\"blocks\":["
+                    + "{\"ulid\":\"01JRAW\",\"minTime\":0,\"maxTime\":7200000,"
+                    + "\"stats\":{\"numSamples\":1440,\"numSeries\":3,\"numChunks\":12},"
+                    + "\"compaction\":{\"level\":2,\"sources\":[\"01JA\",\"01JB\"]},\"version\":1},"
+                    // Promethium's addition: a downsampled block says its resolution.
+                    + "{\"ulid\":\"01JDOWN\",\"minTime\":0,\"maxTime\":7200000,"
+                    + "\"stats\":{\"numSamples\":96,\"numSeries\":3,\"numChunks\":3,\"numTombstones\":2},"
+                    + "\"compaction\":{\"level\":1},\"version\":1,\"downsample\":{\"resolution\":300000}}]}}");
+        }
+    }
+
+    @Test
+    void blocksAreUnavailableWithoutAStorageAndRefusedInAgentMode() throws Exception {
+        try (ApiServer none = new ApiServer(w -> w.register(new TsdbStatusResource(
+                new io.promethium.web.internal.server.ServiceSlot<StorageAdmin>("storage admin"))))) {
+            assertThat(none.get("/api/v1/status/tsdb/blocks").statusCode()).isEqualTo(503);
+        }
+        try (ApiServer agent = ApiServer.agent(w -> {
+            w.register(new TsdbStatusResource(() -> w.server().tsdb));
+            w.register(new WalReplayResource(() -> null));
+        })) {
+            HttpResponse<String> r = agent.get("/api/v1/status/tsdb/blocks");
+            assertThat(r.statusCode()).isEqualTo(422);
+            assertThat(r.body()).isEqualTo("{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"unavailable with Prometheus Agent\"}");
+            // Prometheus serves the WAL replay's status in agent mode too (its agent reports 0s).
+            assertThat(agent.get("/api/v1/status/walreplay").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void walReplayAnswersTheStoragesSegmentsAndZerosWithoutOne() throws Exception {
+        WalReplayProgress midway = () -> new WalReplayProgress.Segments(3, 7, 5);
+        java.util.concurrent.atomic.AtomicReference<WalReplayProgress> slot = new java.util.concurrent.atomic.AtomicReference<>();
+        try (ApiServer s = new ApiServer(w -> w.register(new WalReplayResource(slot::get)))) {
+            HttpResponse<String> before = s.get("/api/v1/status/walreplay");
+            assertThat(before.statusCode()).isEqualTo(200);
+            assertThat(before.body()).isEqualTo("{\"status\":\"success\",\"data\":{\"min\":0,\"max\":0,\"current\":0}}");
+            slot.set(midway);
+            assertThat(s.get("/api/v1/status/walreplay").body())
+                    .isEqualTo("{\"status\":\"success\",\"data\":{\"min\":3,\"max\":7,\"current\":5}}");
         }
     }
 

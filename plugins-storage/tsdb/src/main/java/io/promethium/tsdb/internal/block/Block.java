@@ -77,6 +77,11 @@ public final class Block {
         return tombstones.size();
     }
 
+    /** Deletion intervals recorded against this block (Prometheus's {@code numTombstones} in meta.json stats). */
+    public long numTombstoneIntervals() {
+        return tombstones.intervals();
+    }
+
     /** Why reads found this block corrupt, or null. */
     public String corruption() {
         return corruption;

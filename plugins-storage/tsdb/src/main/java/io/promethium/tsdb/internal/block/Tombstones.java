@@ -80,6 +80,15 @@ final class Tombstones {
         return byDoc.size();
     }
 
+    /** Intervals over all series (a series deleted twice counts twice). */
+    long intervals() {
+        long n = 0;
+        for (long[] iv : byDoc.values()) {
+            n += iv.length / 2;
+        }
+        return n;
+    }
+
     /** A copy with one more interval for each given doc. */
     Tombstones with(int[] docs, long mint, long maxt) {
         Map<Integer, long[]> map = new HashMap<>(byDoc);

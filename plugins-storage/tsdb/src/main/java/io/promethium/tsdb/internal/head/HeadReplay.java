@@ -56,11 +56,17 @@ public final class HeadReplay implements WalReplay.Consumer {
      * replay's) whatever happens.
      */
     public static int replay(Head head, java.nio.file.Path walDir, TsdbMetrics metrics) throws java.io.IOException {
+        return replay(head, walDir, metrics, WalReplay.Progress.NONE);
+    }
+
+    /** As {@link #replay(Head, java.nio.file.Path, TsdbMetrics)}, telling {@code progress} where it stands. */
+    public static int replay(Head head, java.nio.file.Path walDir, TsdbMetrics metrics, WalReplay.Progress progress)
+            throws java.io.IOException {
         int cores = Runtime.getRuntime().availableProcessors();
         HeadReplay apply = new HeadReplay(head, cores);
         int next;
         try {
-            next = new WalReplay(metrics, cores, symbols(head)).replay(walDir, apply);
+            next = new WalReplay(metrics, cores, symbols(head)).replay(walDir, apply, progress);
         } catch (java.io.IOException | RuntimeException e) {
             try {
                 apply.finish();

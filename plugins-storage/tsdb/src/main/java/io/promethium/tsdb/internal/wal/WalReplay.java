@@ -42,6 +42,32 @@ public final class WalReplay {
         void accept(DecodedRecords records);
     }
 
+    /**
+     * Told where the replay stands, in segments as Prometheus counts them for
+     * {@code /api/v1/status/walreplay}; called on the thread that called {@link #replay}.
+     */
+    public interface Progress {
+        Progress NONE = new Progress() {
+            @Override
+            public void started(int min, int max) {
+            }
+
+            @Override
+            public void read(int segment) {
+            }
+        };
+
+        /**
+         * Before anything is read: {@code min} the checkpoint's segment (else the first segment,
+         * 0 when there is none), {@code max} the segment a writer opens after the replay (one past
+         * the last segment or checkpoint, as Prometheus's log opens it before replaying).
+         */
+        void started(int min, int max);
+
+        /** A file read to its end: a segment, or a file of the checkpoint (as the checkpoint's segment). */
+        void read(int segment);
+    }
+
     private final TsdbMetrics metrics;
     private final int decoders;
     private final UnaryOperator<String> canonical;
@@ -92,6 +118,11 @@ public final class WalReplay {
 
     /** Replays everything; returns the index the next writer segment should use. */
     public int replay(Path dir, Consumer consumer) throws IOException {
+        return replay(dir, consumer, Progress.NONE);
+    }
+
+    /** As {@link #replay(Path, Consumer)}, telling {@code progress} where it stands. */
+    public int replay(Path dir, Consumer consumer, Progress progress) throws IOException {
         List<Source> sources = new ArrayList<>();
         int checkpoint = WalFiles.lastCheckpoint(dir);
         Path cp = checkpoint >= 0 ? WalFiles.checkpointDir(dir, checkpoint) : null;
@@ -100,11 +131,16 @@ public final class WalReplay {
                 sources.add(new Source(cp.resolve(WalFiles.segmentName(seg)), true, seg));
             }
         }
+        int firstSegment = -1;
+        int lastSegment = -1;
         for (int seg : WalFiles.segments(dir)) {
+            firstSegment = firstSegment < 0 ? seg : Math.min(firstSegment, seg);
+            lastSegment = Math.max(lastSegment, seg);
             if (seg > checkpoint) {
                 sources.add(new Source(dir.resolve(WalFiles.segmentName(seg)), false, seg));
             }
         }
+        progress.started(checkpoint >= 0 ? checkpoint : Math.max(firstSegment, 0), Math.max(checkpoint, lastSegment) + 1);
         int next = checkpoint + 1;
         if (sources.isEmpty()) {
             return next;
@@ -165,6 +201,9 @@ public final class WalReplay {
                 } finally {
                     records.reset();
                     free.offer(records);
+                    if (piece.last) {
+                        progress.read(source.checkpoint() ? checkpoint : source.segment());
+                    }
                 }
             }
         } finally {

@@ -173,13 +173,13 @@ class ApiFaultsTest {
 
     /**
      * A watch re-open whose connection fails (reset before any answer) is warned about at once,
-     * not when the next watch request goes out: here that is the retry interval (3 s) later, and
+     * not when the next watch request goes out: here that is the retry interval (5 s) later, and
      * the warning must come within 2 s of the failed connection.
      */
     @Test
     void aWatchReopenWhoseConnectionFailsIsWarnedAtOnce() throws Exception {
         KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
-                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofSeconds(3));
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofSeconds(5));
         TestPluginContext context = api.context("reset");
         DiscoveryHarness run = api.start(factory.create(api.block("pod", "api_server", proxy.url()), context), context);
         run.await("the pod", s -> s.containsKey("pod/shop/web-1"));

@@ -119,7 +119,7 @@ class DiscoveryManagerTest {
     @Test
     void updatesAreCoalescedToAtMostOnePerIntervalPerConsumer() throws Exception {
         manager.close();
-        manager = new DiscoveryManager(Duration.ofSeconds(2), metrics, new UnsupportedHttpClientFactory());
+        manager = new DiscoveryManager(Duration.ofSeconds(1), metrics, new UnsupportedHttpClientFactory());
         manager.addFactory(fake);
         manager.apply("scrape", Map.of("a", List.of(block("x"))), DIR, scrape::add);
         await(scrape, u -> true);
@@ -134,7 +134,7 @@ class DiscoveryManagerTest {
         }
         Map<String, List<TargetGroup>> update = await(scrape, u -> targets(u, "a") == 20);
         assertThat(update).isNotNull();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(750));
         assertThat(scrape.poll(500, TimeUnit.MILLISECONDS)).as("twenty updates went out as one").isNull();
         assertThat(metrics.value("prometheus_sd_received_updates_total", "scrape")).isGreaterThanOrEqualTo(20);
         assertThat(metrics.value("prometheus_sd_updates_delayed_total", "scrape")).isGreaterThanOrEqualTo(19);
@@ -162,23 +162,23 @@ class DiscoveryManagerTest {
         manager.addFactory(fake);
         BlockingQueue<Timed> scrapeTimed = new LinkedBlockingQueue<>();
         BlockingQueue<Timed> notifyTimed = new LinkedBlockingQueue<>();
-        // The scrape manager's --scrape.discovery-reload-interval: 2 s; notify keeps the manager's 300 ms.
-        manager.apply("scrape", Map.of("a", List.of(block("x"))), Map.of(), DIR, Duration.ofSeconds(2),
+        // The scrape manager's --scrape.discovery-reload-interval: 1 s; notify keeps the manager's 300 ms.
+        manager.apply("scrape", Map.of("a", List.of(block("x"))), Map.of(), DIR, Duration.ofSeconds(1),
                 u -> scrapeTimed.add(new Timed(System.nanoTime(), u)));
         manager.apply("notify", Map.of("am", List.of(block("x"))), DIR, u -> notifyTimed.add(new Timed(System.nanoTime(), u)));
         Timed scrapeFirst = awaitTimed(scrapeTimed, u -> true);
         fake.created.get(0).send(new TargetGroup("s", List.of(Labels.of("__address__", "h:1")), Labels.EMPTY));
         Timed notifyGot = awaitTimed(notifyTimed, u -> targets(u, "am") == 1);
         Timed scrapeGot = awaitTimed(scrapeTimed, u -> targets(u, "a") == 1);
-        assertThat(Duration.ofNanos(scrapeGot.nanos() - scrapeFirst.nanos())).as("scrape waits out its own 2 s window")
-                .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+        assertThat(Duration.ofNanos(scrapeGot.nanos() - scrapeFirst.nanos())).as("scrape waits out its own 1 s window")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(950));
         assertThat(notifyGot.nanos()).as("notify, on the manager's 300 ms, had it first").isLessThan(scrapeGot.nanos());
     }
 
     @Test
     void aConsumerIntervalShorterThanTheManagersHasTheManagers() throws Exception {
         manager.close();
-        manager = new DiscoveryManager(Duration.ofSeconds(2), metrics, new UnsupportedHttpClientFactory());
+        manager = new DiscoveryManager(Duration.ofSeconds(1), metrics, new UnsupportedHttpClientFactory());
         manager.addFactory(fake);
         BlockingQueue<Timed> scrapeTimed = new LinkedBlockingQueue<>();
         manager.apply("scrape", Map.of("a", List.of(block("x"))), Map.of(), DIR, Duration.ofMillis(100),
@@ -187,7 +187,7 @@ class DiscoveryManagerTest {
         fake.created.get(0).send(new TargetGroup("s", List.of(Labels.of("__address__", "h:1")), Labels.EMPTY));
         Timed got = awaitTimed(scrapeTimed, u -> targets(u, "a") == 1);
         assertThat(Duration.ofNanos(got.nanos() - first.nanos())).as("both throttles apply, as in Prometheus")
-                .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+                .isGreaterThanOrEqualTo(Duration.ofMillis(950));
     }
 
     /** A manager whose grace period for a plugin update is short enough for a test. */

@@ -69,8 +69,21 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
         this(new PluginMetricsRegistry());
     }
 
+    /**
+     * As {@link #ScrapeManager()}, its own discovery manager sending updates at most once per
+     * {@code discoveryUpdateInterval} (5 s otherwise): tests follow discovered changes without
+     * waiting out the production interval.
+     */
+    ScrapeManager(Duration discoveryUpdateInterval) {
+        this(new PluginMetricsRegistry(), discoveryUpdateInterval);
+    }
+
     private ScrapeManager(PluginMetricsRegistry registry) {
-        this(new DiscoveryManager(Duration.ofSeconds(5), registry, new KernelHttpClientFactory()), true, registry);
+        this(registry, Duration.ofSeconds(5));
+    }
+
+    private ScrapeManager(PluginMetricsRegistry registry, Duration discoveryUpdateInterval) {
+        this(new DiscoveryManager(discoveryUpdateInterval, registry, new KernelHttpClientFactory()), true, registry);
     }
 
     /** A manager fed by a shared discovery service; exporter failures are logged only. */

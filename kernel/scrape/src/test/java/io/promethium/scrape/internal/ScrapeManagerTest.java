@@ -39,7 +39,7 @@ class ScrapeManagerTest {
     private final TestServer a;
     private final TestServer b;
     private final MemoryStorage storage = new MemoryStorage();
-    private final ScrapeManager manager = new ScrapeManager();
+    private ScrapeManager manager = new ScrapeManager();
 
     ScrapeManagerTest() throws IOException {
         a = new TestServer();
@@ -80,6 +80,18 @@ class ScrapeManagerTest {
     private boolean hasSamples(String metric) {
         return storage.all().entrySet().stream()
                 .anyMatch(e -> e.getKey().metricName().equals(metric) && e.getValue().stream().anyMatch(s -> !s.isStale()));
+    }
+
+    /**
+     * Replaces {@link #manager} with one whose discovered changes reach the pools within 200 ms
+     * (discovery's update interval and the pools' reload interval), not Prometheus's 5 s: for
+     * tests that follow discovered changes; the throttle itself is checked on its own below.
+     */
+    private void withFastDiscovery() {
+        manager.close();
+        manager = new ScrapeManager(Duration.ofMillis(200));
+        manager.setDiscoveryReloadInterval(Duration.ofMillis(200));
+        manager.setStorage(storage);
     }
 
     private List<ScrapeLoop> loops(String job) {
@@ -200,6 +212,7 @@ class ScrapeManagerTest {
 
     @Test
     void targetsComeFromDiscoveryPluginsAndFollowTheirUpdates() throws Exception {
+        withFastDiscovery();
         FakeDiscovery discovery = new FakeDiscovery();
         manager.addDiscovererFactory(discovery);
         ScrapeConfig job = Configs.withTargets(fast("sd"), List.of(),
@@ -318,6 +331,7 @@ class ScrapeManagerTest {
 
     @Test
     void aPoolWhoseDiscoveryPluginIsNotInstalledScrapesItsStaticTargetsAndIsListedAsWaiting() throws Exception {
+        withFastDiscovery();
         ScrapeConfig job = Configs.withTargets(fast("j"), List.of(new StaticConfig(List.of(a.address()), Labels.EMPTY)),
                 List.of(new PluginConfig("fake_sd_configs", Map.of("name", "x"), "")));
         manager.applyConfig(config(job));

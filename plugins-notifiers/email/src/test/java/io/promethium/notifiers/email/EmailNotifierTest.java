@@ -34,10 +34,26 @@ class EmailNotifierTest {
 
     private static final TemplateRenderer TEMPLATES = AlertmanagerTemplates.defaults();
 
+    /** The CA and the server certificate, made once for the class (keytool runs take seconds). */
+    @TempDir
+    static Path certsDir;
+    private static TestCertificates sharedCerts;
+
     @TempDir
     Path dir;
     private GreenMail mail;
     private TestNotifierContext context;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void makeCertificates() throws Exception {
+        sharedCerts = TestCertificates.create(certsDir);
+    }
+
+    /** The class's certificates, the CA's copied to {@code ca.pem} in this test's folder (where the blocks' files are read). */
+    private TestCertificates certificates() throws Exception {
+        Files.copy(sharedCerts.caPem(), dir.resolve("ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return sharedCerts;
+    }
 
     @BeforeEach
     void start() {
@@ -371,7 +387,7 @@ class EmailNotifierTest {
 
     @Test
     void startTlsPresentsTheClientCertificateAndVerifiesTheServerAgainstServerName() throws Exception {
-        TestCertificates certs = TestCertificates.create(dir);
+        TestCertificates certs = certificates();
         writeClientCertificate(certs);
         javax.net.ssl.SSLContext server = mutualTlsServer(certs);
         try (ScriptedSmtpServer smtp = new ScriptedSmtpServer("tanstaaftanstaaf", server, true)) {
@@ -403,7 +419,7 @@ class EmailNotifierTest {
 
     @Test
     void port465PresentsTheClientCertificateFromTheFirstByte() throws Exception {
-        TestCertificates certs = TestCertificates.create(dir);
+        TestCertificates certs = certificates();
         writeClientCertificate(certs);
         ScriptedSmtpServer smtp;
         try {
@@ -431,7 +447,7 @@ class EmailNotifierTest {
      */
     @Test
     void globalSmtpTlsConfigVerifiesTheServerAndPresentsTheClientCertificateOnStartTls() throws Exception {
-        TestCertificates certs = TestCertificates.create(dir);
+        TestCertificates certs = certificates();
         writeClientCertificate(certs);
         javax.net.ssl.SSLContext server = mutualTlsServer(certs);
         context.global("smtp_tls_config", Map.of("ca_file", "ca.pem", "cert_file", "client.pem", "key_file", "client.key",

@@ -445,9 +445,12 @@ class DockerEngineTest {
     }
 
     /**
-     * The engine's containers discovered by the real Prometheus (Debian's 2.42, {@link RealPrometheus}) and by the plugin,
-     * with the same configs: every target's discovered labels equal, on what the two versions share. Prometheus 3 differs
-     * from 2.42 where its changelog says so, and the plugin follows Prometheus 3:
+     * The engine's containers, and the swarm's services, tasks and nodes, discovered by the real Prometheus (Debian's
+     * 2.42, {@link RealPrometheus}) and by the plugins, with the same configs: every target's discovered labels equal,
+     * on what the two versions share. One Prometheus runs every job: each start waits out its discovery's 5 s update
+     * tick. {@code dockerswarm_sd_configs}' labels are the same in Prometheus 3, so all of them are compared. For
+     * {@code docker_sd_configs} Prometheus 3 differs from 2.42 where its changelog says so, and the plugin follows
+     * Prometheus 3:
      * <ul>
      * <li>2.54 added {@code match_first_network} (default true, one network per container); 2.42 has no such key and
      * makes a target on every network, so the plugin runs with {@code match_first_network: false} here (its default is
@@ -459,8 +462,9 @@ class DockerEngineTest {
      * </ul>
      */
     @Test
-    void containersDiscoveredAreThoseOfTheRealPrometheus() throws Exception {
-        String yaml = """
+    void containersAndSwarmDiscoveredAreThoseOfTheRealPrometheus() throws Exception {
+        swarm();
+        StringBuilder yaml = new StringBuilder("""
                   - job_name: docker
                     docker_sd_configs:
                       - host: unix://%1$s
@@ -474,33 +478,7 @@ class DockerEngineTest {
                         port: 5432
                         host_networking_host: 127.0.0.1
                         filters: [{name: name, values: [db, hostnet]}]
-                %2$s""".formatted(socket, RealPrometheus.KEEP_META);
-        java.util.Set<String> newerThan242 = java.util.Set.of("__meta_docker_container_image", "__meta_docker_container_image_id");
-        java.util.function.Predicate<Map<String, String>> notSharingAStack =
-                t -> !t.get("__meta_docker_container_network_mode").startsWith("container:");
-        try (RealPrometheus prometheus = RealPrometheus.start(yaml)) {
-            // web (two ports, one published), db on two networks, hostnet; sidecar left out.
-            assertSameAsPrometheus(prometheus, "docker", new DockerDiscovererFactory(), "docker_sd_configs",
-                    Map.of("match_first_network", false,
-                            "filters", List.of(Map.of("name", "label", "values", List.of("com.example.team")))),
-                    5, newerThan242, notSharingAStack);
-            // db on two networks and hostnet (the engine ORs the values of one filter): the port and host_networking_host set.
-            assertSameAsPrometheus(prometheus, "docker_db", new DockerDiscovererFactory(), "docker_sd_configs",
-                    Map.of("match_first_network", false, "port", 5432, "host_networking_host", "127.0.0.1",
-                            "filters", List.of(Map.of("name", "name", "values", List.of("db", "hostnet")))),
-                    3, newerThan242, notSharingAStack);
-        }
-    }
-
-    /**
-     * The swarm's services, tasks and nodes discovered by the real Prometheus (Debian's 2.42) and by the plugin, with the
-     * same configs: every target's discovered labels equal, all of them ({@code dockerswarm_sd_configs}' labels are the
-     * same in Prometheus 3).
-     */
-    @Test
-    void swarmDiscoveredIsThatOfTheRealPrometheus() throws Exception {
-        swarm();
-        StringBuilder yaml = new StringBuilder();
+                %2$s""".formatted(socket, RealPrometheus.KEEP_META));
         for (String role : List.of("services", "tasks", "nodes")) {
             yaml.append("""
                       - job_name: swarm_%1$s
@@ -511,7 +489,20 @@ class DockerEngineTest {
                             refresh_interval: 1s
                     %3$s""".formatted(role, socket, RealPrometheus.KEEP_META));
         }
+        java.util.Set<String> newerThan242 = java.util.Set.of("__meta_docker_container_image", "__meta_docker_container_image_id");
+        java.util.function.Predicate<Map<String, String>> notSharingAStack =
+                t -> !t.get("__meta_docker_container_network_mode").startsWith("container:");
         try (RealPrometheus prometheus = RealPrometheus.start(yaml.toString())) {
+            // web (two ports, one published), db on two networks, hostnet; sidecar left out.
+            assertSameAsPrometheus(prometheus, "docker", new DockerDiscovererFactory(), "docker_sd_configs",
+                    Map.of("match_first_network", false,
+                            "filters", List.of(Map.of("name", "label", "values", List.of("com.example.team")))),
+                    5, newerThan242, notSharingAStack);
+            // db on two networks and hostnet (the engine ORs the values of one filter): the port and host_networking_host set.
+            assertSameAsPrometheus(prometheus, "docker_db", new DockerDiscovererFactory(), "docker_sd_configs",
+                    Map.of("match_first_network", false, "port", 5432, "host_networking_host", "127.0.0.1",
+                            "filters", List.of(Map.of("name", "name", "values", List.of("db", "hostnet")))),
+                    3, newerThan242, notSharingAStack);
             Map<String, Integer> counts = Map.of("services", 2, "tasks", 3, "nodes", 1);
             for (String role : List.of("services", "tasks", "nodes")) {
                 assertSameAsPrometheus(prometheus, "swarm_" + role, new DockerswarmDiscovererFactory(), "dockerswarm_sd_configs",

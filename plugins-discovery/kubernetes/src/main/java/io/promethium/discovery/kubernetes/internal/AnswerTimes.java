@@ -23,6 +23,7 @@ final class AnswerTimes {
     static final int LIST_FACTOR = 4;
 
     private final long maximumMillis;
+    private final long minimumMillis;
     /**
      * The slowest recent list, in nanoseconds (halved with each faster one, so one slow list is
      * forgotten); {@code -1} before any list was answered.
@@ -31,11 +32,20 @@ final class AnswerTimes {
 
     /** @param maximum the request timeout: no request waits longer */
     AnswerTimes(Duration maximum) {
+        this(maximum, MINIMUM);
+    }
+
+    /**
+     * @param maximum the request timeout: no request waits longer
+     * @param minimum how long a watch may wait, and the least a list may ({@link #MINIMUM}; shorter in tests)
+     */
+    AnswerTimes(Duration maximum, Duration minimum) {
         this.maximumMillis = maximum.toMillis();
+        this.minimumMillis = minimum.toMillis();
     }
 
     long watchMillis() {
-        return Math.min(maximumMillis, MINIMUM.toMillis());
+        return Math.min(maximumMillis, minimumMillis);
     }
 
     /**
@@ -48,7 +58,7 @@ final class AnswerTimes {
         if (known < 0) {
             return maximumMillis;
         }
-        return Math.min(maximumMillis, Math.max(MINIMUM.toMillis(), known * LIST_FACTOR / 1_000_000L));
+        return Math.min(maximumMillis, Math.max(minimumMillis, known * LIST_FACTOR / 1_000_000L));
     }
 
     /** A list was answered {@code nanos} after it was sent. */

@@ -48,23 +48,25 @@ final class Connections {
     private final InCluster inCluster;
     private final java.time.Duration retryInterval;
     private final java.time.Duration watchTimeout;
+    private final java.time.Duration answerMinimum;
     private final Map<Object, Connection> open = new HashMap<>();
 
     /**
      * @param watchTimeout a watch that has delivered nothing (no event, no new connection) for a
      *     random time between this and twice this is renewed: see {@link Shared#renew()}
      */
-    Connections(InCluster inCluster, java.time.Duration retryInterval, java.time.Duration watchTimeout) {
+    Connections(InCluster inCluster, java.time.Duration retryInterval, java.time.Duration watchTimeout, java.time.Duration answerMinimum) {
         this.inCluster = inCluster;
         this.retryInterval = retryInterval;
         this.watchTimeout = watchTimeout;
+        this.answerMinimum = answerMinimum;
     }
 
     synchronized Connection acquire(KubernetesSdConfig config, PluginConfig block, PluginContext context) throws Exception {
         Object key = List.of(config.connection(), context.configDirectory().toAbsolutePath().toString());
         Connection connection = open.get(key);
         if (connection == null) {
-            connection = new Connection(key, config, block, context, inCluster, retryInterval, watchTimeout);
+            connection = new Connection(key, config, block, context, inCluster, retryInterval, watchTimeout, answerMinimum);
             open.put(key, connection);
         }
         connection.refs++;
@@ -112,7 +114,7 @@ final class Connections {
         /** When each list request in flight was sent, by its URI. */
         private final Map<String, Long> listsSent = new java.util.concurrent.ConcurrentHashMap<>();
         /** How long lists and watches may wait for their answer (see {@link AnswerTimes}). */
-        private final AnswerTimes answerTimes = new AnswerTimes(REQUEST_TIMEOUT);
+        private final AnswerTimes answerTimes;
         private final java.time.Duration watchTimeout;
         /**
          * The connection's own thread: the watchdog, and every report of a request's outcome to
@@ -123,8 +125,9 @@ final class Connections {
         private final java.util.concurrent.ScheduledExecutorService watchdog;
 
         Connection(Object key, KubernetesSdConfig config, PluginConfig block, PluginContext context, InCluster inCluster,
-                   java.time.Duration retryInterval, java.time.Duration watchTimeout) throws Exception {
+                   java.time.Duration retryInterval, java.time.Duration watchTimeout, java.time.Duration answerMinimum) throws Exception {
             this.key = key;
+            this.answerTimes = new AnswerTimes(REQUEST_TIMEOUT, answerMinimum);
             this.watchTimeout = watchTimeout;
             this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                     Thread.ofVirtual().name("kubernetes-sd-watchdog-", 0).factory());

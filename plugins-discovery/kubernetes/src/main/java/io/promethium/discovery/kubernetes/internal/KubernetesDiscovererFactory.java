@@ -51,7 +51,16 @@ public final class KubernetesDiscovererFactory implements DiscovererFactory {
     }
 
     KubernetesDiscovererFactory(InCluster inCluster, Duration initialWait, Duration retryInterval, Duration watchTimeout) {
-        this.connections = new Connections(inCluster, retryInterval, watchTimeout);
+        this(inCluster, initialWait, retryInterval, watchTimeout, AnswerTimes.MINIMUM);
+    }
+
+    /**
+     * With {@code answerMinimum}: how long a watch may wait for its answer, and the least a list
+     * may ({@link AnswerTimes#MINIMUM} otherwise), so tests of dead connections wait less.
+     */
+    KubernetesDiscovererFactory(InCluster inCluster, Duration initialWait, Duration retryInterval, Duration watchTimeout,
+                                Duration answerMinimum) {
+        this.connections = new Connections(inCluster, retryInterval, watchTimeout, answerMinimum);
         this.initialWait = initialWait;
         for (Logger logger : quieted) {
             logger.setLevel(Level.SEVERE);

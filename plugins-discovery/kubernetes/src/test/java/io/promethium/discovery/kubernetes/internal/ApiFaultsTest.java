@@ -48,13 +48,21 @@ class ApiFaultsTest {
         return run.warnings().stream().filter(m -> m.contains(text)).toList();
     }
 
+    /**
+     * The informers back off from a retry interval of 25 ms (fabric8 doubles it up to 32 times:
+     * at most 0.8 s between retries), so the retries and recoveries waited for here come within a
+     * second; both jobs share one factory, as they share the plugin.
+     */
     @Test
     void aRefusingApiKeepsTheLastTargetsCountsLogsOnceAndRecovers() throws Exception {
+        KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(2), Duration.ofMillis(25));
         TestPluginContext context = api.context("faulty");
         proxy.failWith(403);
-        DiscoveryHarness faulty = api.start(api.block("pod", "api_server", proxy.url(), "authorization",
-                Map.of("credentials", "secret-token")), context);
-        DiscoveryHarness healthy = api.start(api.block("pod"));
+        DiscoveryHarness faulty = api.start(factory.create(api.block("pod", "api_server", proxy.url(), "authorization",
+                Map.of("credentials", "secret-token")), context), context);
+        TestPluginContext healthyContext = api.context("test");
+        DiscoveryHarness healthy = api.start(factory.create(api.block("pod"), healthyContext), healthyContext);
         healthy.await("the other job's pod", s -> s.containsKey("pod/shop/web-1"));
         MockApi.awaitWatching(healthy);
 
@@ -238,8 +246,10 @@ class ApiFaultsTest {
      */
     @Test
     void aRenewalOverDeadKeptAliveConnectionsIsNoticedWithinSecondsWarnedOnceAndRetriedOnANewConnection() throws Exception {
+        // Requests unanswered for 3 s (5 s by default, see AnswerTimes) are taken for dead connections.
         KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
-                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1));
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1),
+                Duration.ofSeconds(3));
         TestPluginContext context = api.context("blackhole");
         DiscoveryHarness run = api.start(factory.create(api.block("pod", "api_server", proxy.url(),
                 "namespaces", Map.of("names", List.of("shop", "payments", "books"))), context), context);
@@ -278,26 +288,29 @@ class ApiFaultsTest {
      */
     @Test
     void aListCutMidBodyByAClosedConnectionFailsAtOnceIsWarnedOnceAndRetried() throws Exception {
-        listCutMidBody(FaultyProxy.ListCut.CLOSE, "broke off", 2);
+        listCutMidBody(FaultyProxy.ListCut.CLOSE, "broke off", 2, AnswerTimes.MINIMUM, Duration.ofSeconds(7));
     }
 
     /**
      * A list answer whose body stalls after its head and part of the JSON (the connection stays
      * open, nothing more comes: a NAT or firewall forgetting it mid-answer): the JDK's request
      * timeout covers only the head, so the list would wait for ever; a body silent for the list's
-     * answer time (5 s here) fails it, warned about once with the API's address, the path and the
+     * answer time (3 s here, 5 s by default) fails it, warned about once with the API's address, the path and the
      * cause, its connection is replaced and the list retried; the targets stay, and discovery
      * follows changes again within seconds. The lists are a renewal's: the watch timeout is 1 to
      * 2 s here, and an informer still busy with its list is not renewed.
      */
     @Test
     void aListStalledMidBodyFailsAfterItsDeadlineIsWarnedOnceAndRetriedOnANewConnection() throws Exception {
-        listCutMidBody(FaultyProxy.ListCut.STALL, "stalled", 1);
+        listCutMidBody(FaultyProxy.ListCut.STALL, "stalled", 1, Duration.ofSeconds(3), Duration.ofSeconds(5));
     }
 
-    private void listCutMidBody(FaultyProxy.ListCut mode, String cause, int cuts) throws Exception {
+    /** @param answerTime how long a list's body may go silent (see {@link AnswerTimes}) */
+    private void listCutMidBody(FaultyProxy.ListCut mode, String cause, int cuts, Duration answerTime, Duration warnWithin)
+            throws Exception {
         KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
-                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1));
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1),
+                answerTime);
         TestPluginContext context = api.context("cut-list");
         DiscoveryHarness run = api.start(factory.create(api.block("pod", "api_server", proxy.url(), "enable_http2", false), context),
                 context);
@@ -310,8 +323,8 @@ class ApiFaultsTest {
             proxy.cutListBodies(null); // the retry passes
         }
         while (warningsAbout(run, "incomplete answer").isEmpty()) {
-            assertThat(System.nanoTime() - cutAt).as("a warning within 7 s of the cut; got " + run.warnings())
-                    .isLessThan(Duration.ofSeconds(7).toNanos());
+            assertThat(System.nanoTime() - cutAt).as("a warning within " + warnWithin + " of the cut; got " + run.warnings())
+                    .isLessThan(warnWithin.toNanos());
             Thread.sleep(10);
         }
         long warnedAfter = System.nanoTime() - cutAt;

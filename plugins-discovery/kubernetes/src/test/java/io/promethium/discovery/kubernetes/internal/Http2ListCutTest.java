@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A list's answer cut inside its HTTP/2 frames: the head and part of the JSON arrive in DATA
  * frames, then the stream stalls without END_STREAM, is reset (RST_STREAM), or its connection
  * goes away (GOAWAY, closed). The body guard does not depend on the HTTP version: a stalled body
- * fails the list after its answer time (5 s), a reset or a connection gone fails it at once; the
+ * fails the list after its answer time (3 s here, 5 s by default), a reset or a connection gone fails it at once; the
  * job warns once naming the API, the path and the cause, the targets stay, and once lists pass
  * again discovery follows changes. The API is fabric8's mock (h2c, as the JDK upgrades
  * {@code http://} with {@code enable_http2}, the default) behind {@link Http2FrameProxy}; the
@@ -47,22 +47,24 @@ class Http2ListCutTest {
 
     @Test
     void aListStalledInsideItsHttp2FramesFailsAfterItsAnswerTimeIsWarnedOnceAndRecovers() throws Exception {
-        listCut(Http2FrameProxy.Cut.STALL, 1, "stalled", Duration.ofSeconds(7));
+        listCut(Http2FrameProxy.Cut.STALL, 1, "stalled", Duration.ofSeconds(3), Duration.ofSeconds(5));
     }
 
     @Test
     void aListWhoseHttp2StreamIsResetMidBodyFailsAtOnceIsWarnedOnceAndRecovers() throws Exception {
-        listCut(Http2FrameProxy.Cut.RESET, 2, "broke off", Duration.ofSeconds(4));
+        listCut(Http2FrameProxy.Cut.RESET, 2, "broke off", AnswerTimes.MINIMUM, Duration.ofSeconds(4));
     }
 
     @Test
     void aListWhoseHttp2ConnectionGoesAwayMidBodyFailsAtOnceIsWarnedOnceAndRecovers() throws Exception {
-        listCut(Http2FrameProxy.Cut.GOAWAY, 2, "broke off", Duration.ofSeconds(4));
+        listCut(Http2FrameProxy.Cut.GOAWAY, 2, "broke off", AnswerTimes.MINIMUM, Duration.ofSeconds(4));
     }
 
-    private void listCut(Http2FrameProxy.Cut how, int cuts, String cause, Duration warnWithin) throws Exception {
+    /** @param answerTime how long a list's body may go silent (see {@link AnswerTimes}) */
+    private void listCut(Http2FrameProxy.Cut how, int cuts, String cause, Duration answerTime, Duration warnWithin) throws Exception {
         KubernetesDiscovererFactory factory = new KubernetesDiscovererFactory(new InCluster(null, null, dir.resolve("token"),
-                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1));
+                dir.resolve("ca.crt"), dir.resolve("namespace")), Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(1),
+                answerTime);
         TestPluginContext context = api.context("h2-cut");
         DiscoveryHarness run = api.start(factory.create(api.block("pod", "api_server", proxy.url()), context), context);
         run.await("the pod", s -> s.containsKey("pod/shop/web-1"));

@@ -318,19 +318,29 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
 
     /** Stops discovery and every loop, writing staleness markers for all scraped series. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         // First: a scrape waiting for a storage being replaced returns at once.
         storage.close();
+        // Outside this object's lock: discovery's sender may be delivering an update to
+        // discovered(), which takes the lock to find the manager closed. Holding it here made
+        // remove() wait out the sender's 10 s join on every close that raced an update.
         discovery.remove(CONSUMER);
         if (ownDiscovery != null) {
             ownDiscovery.close();
         }
+        List<ScrapePool> toStop;
+        synchronized (this) {
+            toStop = new ArrayList<>(pools.values());
+            pools.clear();
+        }
         List<Thread> stopping = new ArrayList<>();
-        for (ScrapePool pool : pools.values()) {
+        for (ScrapePool pool : toStop) {
             stopping.add(Thread.ofVirtual().start(() -> pool.stop(true)));
         }
         for (Thread t : stopping) {
@@ -341,7 +351,6 @@ public final class ScrapeManager implements ScrapeTargets, Collector, AutoClosea
                 break;
             }
         }
-        pools.clear();
         workers.shutdown();
     }
 

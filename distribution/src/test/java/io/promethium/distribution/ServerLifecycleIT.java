@@ -239,8 +239,9 @@ class ServerLifecycleIT {
     @Test
     void badReloadKeepsTheOldConfigAndReportsFailureUntilAGoodOne() throws Exception {
         int second = ServerProcess.freePort();
+        // Started as under nohup (SIGHUP ignored): SIGHUP still reloads, as it does Prometheus.
         try (ServerProcess server = ServerProcess.prepare().config(GOOD_CONFIG)
-                .start("--web.enable-lifecycle", "--web.listen-address=127.0.0.1:" + second).awaitReady()) {
+                .startWithHangupIgnored("--web.enable-lifecycle", "--web.listen-address=127.0.0.1:" + second).awaitReady()) {
             assertThat(server.get("/api/v1/notifications").body()).as("started up: nothing to tell")
                     .isEqualTo("{\"status\":\"success\",\"data\":[]}");
             server.config("scrape_configs:\n  - job_name: [broken\n");

@@ -73,7 +73,16 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code bin/promethium} with the given flags plus a loopback listen address. */
     ServerProcess start(String... flags) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), flags);
+    }
+
+    /** Starts {@code bin/promethium} as {@link #start(String...)} does, under {@code nohup}'s SIGHUP disposition (ignored). */
+    ServerProcess startWithHangupIgnored(String... flags) throws IOException {
+        return start(List.of("env", "--ignore-signal=HUP"), flags);
+    }
+
+    private ServerProcess start(List<String> prefix, String... flags) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(home.resolve("bin/promethium").toString());
         command.add("--web.listen-address=127.0.0.1:" + port);
         command.addAll(List.of(flags));

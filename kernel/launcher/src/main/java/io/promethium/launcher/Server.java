@@ -394,12 +394,16 @@ final class Server implements Lifecycle, ServerInfo {
     private void installSignalHandlers() {
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> shutdown());
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> shutdown());
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+        sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
             Thread.ofPlatform().name("sighup-reload").start(() -> {
                 LOG.info("Received SIGHUP, reloading configuration");
                 reload();
             });
         });
+        if (previous == sun.misc.SignalHandler.SIG_IGN) {
+            // The JVM leaves a signal ignored at its start ignored (nohup); bin/promethium resets it where env can.
+            LOG.warning("SIGHUP was ignored when the server started (nohup?) and stays ignored: reload with POST /-/reload (--web.enable-lifecycle)");
+        }
     }
 
     @Override

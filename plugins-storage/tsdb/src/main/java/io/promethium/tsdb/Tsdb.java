@@ -38,7 +38,9 @@ import java.util.logging.Logger;
  * served as one {@link Storage}. Thread-safe. Open with {@link #open}, close to flush the WAL.
  *
  * <p>Background work (when {@link TsdbOptions#compactionInterval()} is set): cut the head into a
- * block once it spans 1.5 block durations, merge blocks into larger ones, apply retention.
+ * block once it spans 1.5 block durations (after {@link TsdbOptions#compactionDelay()}), merge
+ * blocks into larger ones, apply retention; every {@link TsdbOptions#blockReloadInterval()}, serve
+ * the blocks put into the data folder by hand and drop those removed from it.
  *
  * <p>This class holds the database's state and its public face; the work lives by concern:
  * {@link TsdbDirectoryLock} and {@link TsdbBlockLoader} open the data folder,
@@ -79,6 +81,14 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
     /** {@code storage.tsdb.downsampling.resolutions}, in increasing resolution; empty: off. */
     volatile List<DownsamplingLevel> downsampling = List.of();
     volatile boolean closed;
+    /**
+     * When the head was first found ready to cut while the compaction delay held the cut back
+     * ({@link System#nanoTime()}), or null: as Prometheus's {@code timeWhenCompactionDelayStarted}.
+     * Guarded by {@link #compactionLock}.
+     */
+    Long compactionDelayStarted;
+    /** Block folders a reload found that did not open, each logged once ({@link TsdbBlockLoader#reload}); guarded by {@link #compactionLock}. */
+    final java.util.Set<String> unopenedBlocks = new java.util.HashSet<>();
     final TsdbSeriesRetention seriesRetention = new TsdbSeriesRetention();
 
     /** The WAL replay's segments (all 0 with the WAL off). */
@@ -94,7 +104,7 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
         Files.createDirectories(dir);
         lock = options.lockFile() ? TsdbDirectoryLock.acquire(dir) : null;
         this.head = new Head(metrics, options.outOfOrderWindow().toMillis(), options.samplesPerChunk());
-        this.compactor = new Compactor(faultPause, options.samplesPerChunk());
+        this.compactor = new Compactor(faultPause, options.samplesPerChunk(), options.maxChunkFileBytes());
         this.planner = new CompactionPlanner(blockDuration, options.maxBlockDuration().toMillis());
         Wal opened = null;
         try {
@@ -127,6 +137,10 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
             });
             long every = options.compactionInterval().toMillis();
             background.scheduleWithFixedDelay(() -> TsdbCompaction.compactQuietly(this), every, every, TimeUnit.MILLISECONDS);
+            if (!options.blockReloadInterval().isZero()) {
+                long reload = options.blockReloadInterval().toMillis();
+                background.scheduleWithFixedDelay(() -> TsdbBlockLoader.reloadQuietly(this), reload, reload, TimeUnit.MILLISECONDS);
+            }
             head.onCompactable(blockDuration * 3 / 2, this::compactSoon);
         } else {
             background = null;

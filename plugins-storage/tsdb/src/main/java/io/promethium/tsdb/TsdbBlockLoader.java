@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * Opening a {@link Tsdb}'s data folder: removing what interrupted writes left, opening every
  * block folder, setting aside those that cannot be opened and dropping those an interrupted
  * compaction had already replaced. Runs once, from the database's constructor, before the WAL
- * is replayed.
+ * is replayed. While the database runs, {@link #reload} serves the block folders put into the
+ * data folder by hand and lets go of those removed from it.
  */
 final class TsdbBlockLoader {
     private final Path dir;
@@ -190,5 +191,86 @@ final class TsdbBlockLoader {
             Tsdb.LOG.severe("block " + block + " is corrupt and is skipped (renaming it failed: " + e.getMessage() + "): " + reason);
         }
         setAside.add(new StorageStats.CorruptBlock(ulid, reason, target.toString()));
+    }
+
+    /** {@link #reload}, logging a failure instead of throwing it (the background's periodic call). */
+    static void reloadQuietly(Tsdb t) {
+        try {
+            reload(t);
+        } catch (IOException | RuntimeException e) {
+            t.metrics.reloadsFailed.increment();
+            Tsdb.LOG.log(java.util.logging.Level.WARNING, "reloading the blocks of " + t.dir + " failed; will retry", e);
+        }
+    }
+
+    /**
+     * As Prometheus every {@code --storage.tsdb.block-reload-interval}: serves the block folders
+     * that appeared in the data folder since the last look (a backfill moved there by hand) and
+     * lets go of the loaded blocks whose folder is gone. Unlike at open, a new folder that does not
+     * open (still being copied, say) is left where it is and tried again next time, logged once;
+     * one that opens later leaves the list of blocks not served. Runs under the compaction lock,
+     * so the database's own block writes and deletions are never seen half done.
+     */
+    static void reload(Tsdb t) throws IOException {
+        synchronized (t.compactionLock) {
+            if (t.closed) {
+                return;
+            }
+            java.util.Set<String> loaded = new java.util.HashSet<>();
+            for (Block b : t.blocks) {
+                loaded.add(b.meta().ulid());
+            }
+            for (Block b : t.downsampledBlocks) {
+                loaded.add(b.meta().ulid());
+            }
+            List<Block> added = new ArrayList<>();
+            try (Stream<Path> s = Files.list(t.dir)) {
+                for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+                    String name = p.getFileName().toString();
+                    if (loaded.contains(name) || !Ulid.looksLike(name) || !Files.isDirectory(p)) {
+                        continue;
+                    }
+                    try {
+                        added.add(Block.open(p));
+                        t.unopenedBlocks.remove(name);
+                        t.corruptBlocks.removeIf(c -> c.block().equals(name) && c.path().equals(p.toString()));
+                        Tsdb.LOG.info("serving block " + p + ", put into the data folder while the server runs");
+                    } catch (IOException | RuntimeException e) {
+                        if (t.unopenedBlocks.add(name)) {
+                            Tsdb.LOG.warning("block " + p + " in the data folder does not open, not served (tried again every reload): " + e);
+                        }
+                    }
+                }
+            }
+            List<Block> gone = new ArrayList<>();
+            for (Block b : t.blocks) {
+                if (!Files.isDirectory(b.dir())) {
+                    gone.add(b);
+                }
+            }
+            for (Block b : t.downsampledBlocks) {
+                if (!Files.isDirectory(b.dir())) {
+                    gone.add(b);
+                }
+            }
+            if (!added.isEmpty() || !gone.isEmpty()) {
+                List<Block> raw = new ArrayList<>(t.blocks);
+                List<Block> companions = new ArrayList<>(t.downsampledBlocks);
+                raw.removeAll(gone);
+                companions.removeAll(gone);
+                for (Block b : added) {
+                    (b.meta().downsampled() ? companions : raw).add(b);
+                }
+                raw.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
+                companions.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()));
+                t.blocks = List.copyOf(raw);
+                t.downsampledBlocks = List.copyOf(companions);
+                for (Block b : gone) {
+                    Tsdb.LOG.info("block " + b.dir() + " was removed from the data folder; no longer served");
+                    b.close();
+                }
+            }
+            t.metrics.reloads.increment();
+        }
     }
 }

@@ -46,7 +46,10 @@ final class TsdbCompaction {
                     while (t.head.maxTime() - Math.max(until, t.head.minTime()) > t.blockDuration * 3 / 2) {
                         until += t.blockDuration;
                     }
-                    cutHead(t, from, until);
+                    if (until > from && !waitingForDelay(t)) {
+                        cutHead(t, from, until);
+                        t.compactionDelayStarted = null;
+                    }
                 }
                 compactBlocks(t);
                 applyRetention(t);
@@ -64,6 +67,24 @@ final class TsdbCompaction {
             }
             t.metrics.writeFailures.succeeded(WriteFailures.Area.COMPACTION, t.dir);
         }
+    }
+
+    /**
+     * Whether the compaction delay still holds a due head cut back, as Prometheus's
+     * {@code waitingForCompactionDelay}: the first time the head is found ready starts the delay.
+     * Blocks are still merged and retention applied meanwhile.
+     */
+    private static boolean waitingForDelay(Tsdb t) {
+        long delay = t.options.compactionDelay().toNanos();
+        if (delay == 0) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (t.compactionDelayStarted == null) {
+            t.compactionDelayStarted = now;
+            return true;
+        }
+        return now - t.compactionDelayStarted < delay;
     }
 
     /** Persists the whole head as blocks now (shutdown or tooling), leaving it empty. */

@@ -41,7 +41,23 @@ public final class AgentFlags {
         }
         return new AgentDb.Options(d.path(), segment == 0 ? d.walSegmentBytes() : segment, frequency, min, max,
                 !Boolean.parseBoolean(value(property, "storage.agent.no-lockfile", "false")),
-                Boolean.parseBoolean(compress) ? WalCompression.SNAPPY : WalCompression.NONE);
+                Boolean.parseBoolean(compress) ? compressionType(property) : WalCompression.NONE);
+    }
+
+    /** {@code --storage.agent.wal-compression-type}: snappy (the default) or zstd, as the server's WAL. */
+    private static WalCompression compressionType(UnaryOperator<String> property) throws ConfigException {
+        String type = value(property, "storage.agent.wal-compression-type", "snappy");
+        WalCompression parsed;
+        try {
+            parsed = WalCompression.parse(type);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--storage.agent.wal-compression-type: " + e.getMessage());
+        }
+        if (parsed == WalCompression.NONE) {
+            throw new ConfigException("--storage.agent.wal-compression-type: expected snappy or zstd, got \"" + type
+                    + "\" (turn compression off with --storage.agent.wal-compression=false)");
+        }
+        return parsed;
     }
 
     private static String value(UnaryOperator<String> property, String name, String def) {

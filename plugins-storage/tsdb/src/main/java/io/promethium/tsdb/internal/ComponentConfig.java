@@ -19,7 +19,10 @@ import java.util.Map;
  * {@code retentionTime} ("15d"), {@code retentionSize} ("0" = off, "512MB"), {@code outOfOrderTimeWindow}
  * ("0s"), {@code blockDuration} ("2h"), {@code walSyncOnCommit} ("false": commits reach the OS,
  * fsync in the background; "true": every commit waits for fsync), {@code walCompression} ("true"),
- * {@code walCompressionType} ("snappy" or "zstd") and {@code walSegmentSize} ("0" = 128MiB, else 10MB to 256MB). Errors name the property and the bad value.
+ * {@code walCompressionType} ("snappy" or "zstd"), {@code walSegmentSize} ("0" = 128MiB, else 10MB to 256MB),
+ * {@code maxChunkSegmentSize} ("0" = 512MiB, else 1MiB to under 2GiB), {@code blockReloadInterval} ("1m", at least 1s),
+ * {@code delayedCompaction} ("false"; "true" with the feature {@code delayed-compaction}) and
+ * {@code delayedCompactionMaxPercent} ("", meaning 10; 1 to 100, only with the feature). Errors name the property and the bad value.
  */
 public final class ComponentConfig {
 
@@ -36,6 +39,9 @@ public final class ComponentConfig {
             Map.entry("walCompressionType", "storage.tsdb.wal-compression-type"),
             Map.entry("walSegmentSize", "storage.tsdb.wal-segment-size"),
             Map.entry("samplesPerChunk", "storage.tsdb.samples-per-chunk"),
+            Map.entry("maxChunkSegmentSize", "storage.tsdb.max-block-chunk-segment-size"),
+            Map.entry("blockReloadInterval", "storage.tsdb.block-reload-interval"),
+            Map.entry("delayedCompactionMaxPercent", "storage.tsdb.delayed-compaction.max-percent"),
             Map.entry("faultPauseBeforeRename", "storage.tsdb.fault.pause-before-rename"),
             Map.entry("faultCompactionInterval", "storage.tsdb.fault.compaction-interval"));
 
@@ -62,17 +68,75 @@ public final class ComponentConfig {
     }
 
     private static TsdbOptions options(TsdbOptions o, Map<String, ?> props) throws ConfigException {
+        Duration blockDuration = duration(props, "blockDuration", "2h");
         return o.withRetention(duration(props, "retentionTime", "15d"))
                 .withRetentionBytes(size(string(props, "retentionSize", "0")))
                 .withOutOfOrderWindow(duration(props, "outOfOrderTimeWindow", "0s"))
-                .withBlockDuration(duration(props, "blockDuration", "2h"))
+                .withBlockDuration(blockDuration)
                 .withWal(true, bool(props, "walSyncOnCommit", "false"))
                 .withWalSegmentBytes(walSegmentBytes(props))
                 .withSamplesPerChunk(samplesPerChunk(props))
                 .withMaxBlockDuration(duration(props, "maxBlockDuration", "0s"))
                 .withLockFile(!bool(props, "noLockfile", "false"))
                 .withWalCompression(compression(props))
-                .withCompactionInterval(compactionInterval(props));
+                .withCompactionInterval(compactionInterval(props))
+                .withMaxChunkFileBytes(maxChunkFileBytes(props))
+                .withBlockReloadInterval(blockReloadInterval(props))
+                .withCompactionDelay(compactionDelay(props, blockDuration));
+    }
+
+    /** As Prometheus: 0 (the default) means 512MiB, anything else at least 1MiB; here also under 2GiB (one memory mapping per file). */
+    private static long maxChunkFileBytes(Map<String, ?> props) throws ConfigException {
+        String text = string(props, "maxChunkSegmentSize", "0");
+        long bytes;
+        try {
+            bytes = ByteSizes.parse(text.isEmpty() ? "0" : text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name("maxChunkSegmentSize") + ": " + e.getMessage());
+        }
+        if (bytes == 0) {
+            return TsdbOptions.DEFAULT_MAX_CHUNK_FILE_BYTES;
+        }
+        if (bytes < 1L << 20 || bytes > Integer.MAX_VALUE) {
+            throw new ConfigException(name("maxChunkSegmentSize") + ": must be set over 1MB and under 2GB, got \"" + text + "\"");
+        }
+        return bytes;
+    }
+
+    /** Prometheus's default is a minute; below a second Prometheus warns and uses 1s, here it is refused. */
+    private static Duration blockReloadInterval(Map<String, ?> props) throws ConfigException {
+        Duration every = duration(props, "blockReloadInterval", "1m");
+        if (every.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigException(name("blockReloadInterval") + ": must be at least 1s, got " + Durations.format(every));
+        }
+        return every;
+    }
+
+    /**
+     * With the feature {@code delayed-compaction} (property {@code delayedCompaction}), a random
+     * delay of up to {@code delayedCompactionMaxPercent} (10 unless given; 1 to 100) percent of the
+     * block duration, drawn once per open as Prometheus does; zero without the feature. Where
+     * Prometheus warns and uses 10 for a percentage out of range, and ignores the flag without the
+     * feature, both are refused here.
+     */
+    private static Duration compactionDelay(Map<String, ?> props, Duration blockDuration) throws ConfigException {
+        String text = string(props, "delayedCompactionMaxPercent", "");
+        if (!bool(props, "delayedCompaction", "false")) {
+            if (!text.isEmpty()) {
+                throw new ConfigException(name("delayedCompactionMaxPercent") + " needs --enable-feature=delayed-compaction");
+            }
+            return Duration.ZERO;
+        }
+        int percent;
+        try {
+            percent = text.isEmpty() ? 10 : Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name("delayedCompactionMaxPercent") + ": expected an integer, got \"" + text + "\"");
+        }
+        if (percent < 1 || percent > 100) {
+            throw new ConfigException(name("delayedCompactionMaxPercent") + ": must be between 1 and 100, got " + percent);
+        }
+        return TsdbOptions.randomCompactionDelay(blockDuration, percent, java.util.concurrent.ThreadLocalRandom.current());
     }
 
     /** As Prometheus: 0 (the default) means 128MiB; anything else must lie between 10MiB and 256MiB. */

@@ -61,7 +61,7 @@ import org.osgi.service.component.annotations.Reference;
 public final class TsdbComponent implements Storage, Collector, TsdbAdmin, StorageAdmin, WalWatchable, ExemplarQueryable,
         MetadataQueryable, DeclaredCapabilities {
     private static final String[] KEYS = {"path", "retentionTime", "retentionSize", "outOfOrderTimeWindow", "blockDuration",
-        "walSyncOnCommit", "walCompression", "walCompressionType", "maxExemplars"};
+        "walSyncOnCommit", "walCompression", "walCompressionType", "maxExemplars", "maxChunkSegmentSize", "blockReloadInterval"};
 
     private volatile Tsdb tsdb;
     private volatile Collector collector;
@@ -91,7 +91,8 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     /**
      * The component's properties with the flag values under their property names. As in
      * Prometheus, exemplars are kept only with {@code --enable-feature=exemplar-storage}; without
-     * it the buffer holds none, whatever {@code storage.exemplars.max_exemplars} says.
+     * it the buffer holds none, whatever {@code storage.exemplars.max_exemplars} says. The head
+     * cut waits a random delay only with {@code --enable-feature=delayed-compaction}.
      */
     static Map<String, Object> withFlags(BundleContext context, Map<String, ?> properties) {
         Map<String, Object> all = new HashMap<>(properties);
@@ -101,9 +102,11 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
                 all.put(key, value);
             }
         });
-        if (!featureOn(context.getProperty("promethium.flag.enable-feature"), "exemplar-storage")) {
+        String features = context.getProperty("promethium.flag.enable-feature");
+        if (!featureOn(features, "exemplar-storage")) {
             all.put("maxExemplars", "0");
         }
+        all.put("delayedCompaction", Boolean.toString(featureOn(features, "delayed-compaction")));
         return all;
     }
 
@@ -152,7 +155,8 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
         TsdbOptions now = current.options();
         if (!next.path().equals(now.path()) || !next.blockDuration().equals(now.blockDuration())
                 || next.walSyncOnCommit() != now.walSyncOnCommit() || next.walCompression() != now.walCompression()
-                || next.walSegmentBytes() != now.walSegmentBytes() || next.samplesPerChunk() != now.samplesPerChunk()) {
+                || next.walSegmentBytes() != now.walSegmentBytes() || next.samplesPerChunk() != now.samplesPerChunk()
+                || next.maxChunkFileBytes() != now.maxChunkFileBytes() || !next.blockReloadInterval().equals(now.blockReloadInterval())) {
             // These (and the WAL sync policy) need a reopen; DS modified cannot do that atomically, so reopen here.
             deactivate();
             activate(properties);

@@ -123,6 +123,34 @@ class AgentDbTest {
         assertThatThrownBy(() -> AgentFlags.parse(props::get)).hasMessageContaining("--storage.agent.wal-compression");
     }
 
+    @Test
+    void walCompressionTypeFlagChoosesZstdAndNamesItselfWhenBad() throws Exception {
+        Map<String, String> props = new HashMap<>(Map.of("promethium.flag.storage.agent.path", dir.toString(),
+                "promethium.flag.storage.agent.wal-compression-type", "zstd"));
+        assertThat(AgentFlags.parse(props::get).walCompression()).isEqualTo(WalCompression.ZSTD);
+        props.put("promethium.flag.storage.agent.wal-compression", "false");
+        assertThat(AgentFlags.parse(props::get).walCompression()).isEqualTo(WalCompression.NONE);
+        props.remove("promethium.flag.storage.agent.wal-compression");
+        props.put("promethium.flag.storage.agent.wal-compression-type", "lz4");
+        assertThatThrownBy(() -> AgentFlags.parse(props::get)).hasMessageContaining("--storage.agent.wal-compression-type")
+                .hasMessageContaining("lz4");
+        props.put("promethium.flag.storage.agent.wal-compression-type", "none");
+        assertThatThrownBy(() -> AgentFlags.parse(props::get)).hasMessageContaining("--storage.agent.wal-compression=false");
+        // Written with zstd, the WAL replays: samples survive a restart.
+        props.put("promethium.flag.storage.agent.wal-compression-type", "zstd");
+        WalPosition start;
+        try (AgentDb db = AgentDb.open(AgentFlags.parse(props::get))) {
+            start = db.walWatchable().end();
+            Appender a = db.appender();
+            a.append(0, Labels.of("__name__", "z", "s", "0"), 1000, 1.0);
+            a.commit();
+        }
+        try (AgentDb db = AgentDb.open(AgentFlags.parse(props::get))) {
+            assertThat(db.numSeries()).isEqualTo(1);
+            assertThat(follow(db.walWatchable(), start)).containsExactly("0@1000");
+        }
+    }
+
     /** Everything a follower (remote write) sees from {@code from}: one line per entry. */
     private static List<String> followAll(WalWatchable log, WalPosition from) throws Exception {
         Map<Long, String> series = new HashMap<>();

@@ -139,6 +139,51 @@ class TsdbComponentTest {
         }
     }
 
+    @Test
+    void maxBlockChunkSegmentSizeDefaultsTo512MBAndOutside1MBTo2GBIsAnErrorNamingTheFlag() throws Exception {
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString())).maxChunkFileBytes()).isEqualTo(512L << 20);
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "maxChunkSegmentSize", "0B")).maxChunkFileBytes())
+                .isEqualTo(512L << 20);
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "maxChunkSegmentSize", "16MB")).maxChunkFileBytes())
+                .isEqualTo(16L << 20);
+        for (String bad : List.of("1023KB", "2GB", "lots")) {
+            assertThatThrownBy(() -> ComponentConfig.parse(Map.of("path", dir.toString(), "maxChunkSegmentSize", bad)))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.max-block-chunk-segment-size");
+        }
+    }
+
+    @Test
+    void blockReloadIntervalDefaultsToAMinuteAndBelowASecondIsAnErrorNamingTheFlag() throws Exception {
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString())).blockReloadInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString(), "blockReloadInterval", "5s")).blockReloadInterval())
+                .isEqualTo(Duration.ofSeconds(5));
+        for (String bad : List.of("500ms", "0s", "soon")) {
+            assertThatThrownBy(() -> ComponentConfig.parse(Map.of("path", dir.toString(), "blockReloadInterval", bad)))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.block-reload-interval");
+        }
+    }
+
+    @Test
+    void compactionDelayNeedsTheFeatureAndStaysWithinItsPercentOfTheBlockDuration() throws Exception {
+        assertThat(ComponentConfig.parse(Map.of("path", dir.toString())).compactionDelay()).isZero();
+        assertThatThrownBy(() -> ComponentConfig.parse(Map.of("path", dir.toString(), "delayedCompactionMaxPercent", "20")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.delayed-compaction.max-percent")
+                .hasMessageContaining("--enable-feature=delayed-compaction");
+        for (int i = 0; i < 20; i++) {
+            Duration d = ComponentConfig.parse(Map.of("path", dir.toString(), "delayedCompaction", "true", "blockDuration", "1h"))
+                    .compactionDelay();
+            assertThat(d).as("10%% of 1h by default").isLessThan(Duration.ofMinutes(6));
+            d = ComponentConfig.parse(Map.of("path", dir.toString(), "delayedCompaction", "true", "blockDuration", "1h",
+                    "delayedCompactionMaxPercent", "1")).compactionDelay();
+            assertThat(d).isLessThan(Duration.ofSeconds(36));
+        }
+        for (String bad : List.of("0", "101", "ten")) {
+            assertThatThrownBy(() -> ComponentConfig.parse(Map.of("path", dir.toString(), "delayedCompaction", "true",
+                    "delayedCompactionMaxPercent", bad)))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("--storage.tsdb.delayed-compaction.max-percent");
+        }
+    }
+
     private long headChunksAfter120Samples(Map<String, String> props) throws Exception {
         TsdbComponent component = new TsdbComponent();
         component.activate(props);

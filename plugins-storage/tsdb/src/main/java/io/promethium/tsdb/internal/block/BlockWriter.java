@@ -65,6 +65,7 @@ public final class BlockWriter implements AutoCloseable {
     private final long maxTime;
     private final FileOpener opener;
     private final int samplesPerChunk;
+    private final long maxChunkFileBytes;
     private final Chunks encoder = new Chunks();
     private final CRC32C crc = new CRC32C();
     private final GrowableBytes record = new GrowableBytes(1024);
@@ -95,7 +96,14 @@ public final class BlockWriter implements AutoCloseable {
 
     /** {@code samplesPerChunk}: the most float samples a chunk holds ({@code --storage.tsdb.samples-per-chunk}). */
     public BlockWriter(Path parent, long minTime, long maxTime, FileOpener opener, int samplesPerChunk) throws IOException {
+        this(parent, minTime, maxTime, opener, samplesPerChunk, ChunkFileFormat.MAX_FILE_BYTES);
+    }
+
+    /** {@code maxChunkFileBytes}: where a chunk file ends and the next begins ({@code --storage.tsdb.max-block-chunk-segment-size}). */
+    public BlockWriter(Path parent, long minTime, long maxTime, FileOpener opener, int samplesPerChunk, long maxChunkFileBytes)
+            throws IOException {
         this.samplesPerChunk = samplesPerChunk;
+        this.maxChunkFileBytes = maxChunkFileBytes;
         this.parent = requireNonNull(parent, "parent is null");
         this.opener = requireNonNull(opener, "opener is null");
         this.ulid = Ulid.next(System.currentTimeMillis());
@@ -367,7 +375,7 @@ public final class BlockWriter implements AutoCloseable {
         crc.reset();
         crc.update(record.array(), crcStart, record.length() - crcStart);
         record.writeInt((int) crc.getValue());
-        if (chunkFileOffset + record.length() > ChunkFileFormat.MAX_FILE_BYTES) {
+        if (chunkFileOffset + record.length() > maxChunkFileBytes) {
             openChunkFile();
         }
         long ref = ((long) chunkFileIndex << 32) | chunkFileOffset;

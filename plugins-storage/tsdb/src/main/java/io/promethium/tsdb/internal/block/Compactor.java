@@ -35,6 +35,7 @@ public final class Compactor {
     private int n;
 
     private final int samplesPerChunk;
+    private final long maxChunkFileBytes;
 
     public Compactor(FileOpener opener) {
         this(opener, Chunks.SAMPLES_PER_CHUNK);
@@ -42,8 +43,14 @@ public final class Compactor {
 
     /** {@code samplesPerChunk}: float samples per chunk in the blocks written ({@code --storage.tsdb.samples-per-chunk}). */
     public Compactor(FileOpener opener, int samplesPerChunk) {
+        this(opener, samplesPerChunk, ChunkFileFormat.MAX_FILE_BYTES);
+    }
+
+    /** {@code maxChunkFileBytes}: the largest chunk file of the blocks written ({@code --storage.tsdb.max-block-chunk-segment-size}). */
+    public Compactor(FileOpener opener, int samplesPerChunk, long maxChunkFileBytes) {
         this.opener = requireNonNull(opener, "opener is null");
         this.samplesPerChunk = samplesPerChunk;
+        this.maxChunkFileBytes = maxChunkFileBytes;
     }
 
     /** Persists head samples in {@code [mint, maxt)} as a level-1 block under {@code parent}; null if none. */
@@ -51,7 +58,7 @@ public final class Compactor {
         List<MemSeries> series = new ArrayList<>(head.numSeries());
         head.forEachSeries(series::add);
         series.sort(Comparator.comparing(MemSeries::labels));
-        try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener, samplesPerChunk)) {
+        try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener, samplesPerChunk, maxChunkFileBytes)) {
             SampleIterator reuse = null;
             for (MemSeries s : series) {
                 if (!s.overlaps(mint, maxt - 1)) {
@@ -143,7 +150,7 @@ public final class Compactor {
             cursors.add(new Cursor(b));
         }
         ChunkReader.Loaded loaded = new ChunkReader.Loaded();
-        try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener, samplesPerChunk)) {
+        try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener, samplesPerChunk, maxChunkFileBytes)) {
             List<Part> group = new ArrayList<>();
             while (true) {
                 io.promethium.api.model.Labels min = null;

@@ -88,6 +88,9 @@ public final class TsdbCollector implements Collector {
                 metrics.compactions.sum());
         counter(w, "prometheus_tsdb_compactions_failed_total", "Total number of compactions that failed for the partition.",
                 metrics.compactionsFailed.sum());
+        counter(w, "prometheus_tsdb_reloads_total", "Number of times the database reloaded block data from disk.", metrics.reloads.sum());
+        counter(w, "prometheus_tsdb_reloads_failures_total", "Number of times the database failed to reloadBlocks block data from disk.",
+                metrics.reloadsFailed.sum());
         gauge(w, "prometheus_tsdb_blocks_loaded", "Number of currently loaded data blocks", gauges.blocksLoaded());
         // Promethium's own (Prometheus refuses to start on a corrupt block): set aside, and not served now.
         counter(w, "promethium_tsdb_blocks_set_aside_total",

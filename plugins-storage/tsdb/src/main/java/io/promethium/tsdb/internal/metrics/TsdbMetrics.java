@@ -22,6 +22,7 @@ public final class TsdbMetrics {
     public final LongAdder compactions = new LongAdder();
     public final LongAdder compactionsFailed = new LongAdder();
     public final LongAdder headTruncations = new LongAdder();
+    public final LongAdder reloads = new LongAdder();
     public final LongAdder reloadsFailed = new LongAdder();
     public final LongAdder blocksCorrupt = new LongAdder();
     public final LongAdder retentionTimeDeletions = new LongAdder();

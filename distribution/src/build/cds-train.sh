@@ -15,6 +15,10 @@ java="$(promethium_find_java 21)" || exit 0
 # before any archive is made, since an archive holds the class path it was made with.
 "$java" "$(dirname "$0")/EmbeddingBundles.java" "$home/bundles" "$home/lib/embedding-bundles" \
   || echo "cds-train: EmbeddingBundles failed: tools needing an embedded jar will fail" >&2
+# What the shipped bundles and plugins declare (flags, features), so that one removed later is named
+# when its flag or feature is given (see io.promethium.launcher.ShippedBundles).
+"$java" -cp "$home/lib/promethium-launcher.jar" io.promethium.launcher.ShippedBundles "$home" \
+  || echo "cds-train: ShippedBundles failed: a removed bundle's flag will be 'unknown'" >&2
 # First, before any archive is made for them: the bundles' and plugins' jars with their entries
 # stored, not deflated (see StoreJars.java: inflating class files was ~12% of the server's start).
 "$java" "$(dirname "$0")/StoreJars.java" "$home/bundles" "$home/plugins" \

@@ -70,6 +70,27 @@ class ServerLifecycleIT {
     }
 
     @Test
+    void aFlagOrFeatureOfARemovedBundleIsRefusedNamingTheBundle() throws Exception {
+        try (ServerProcess server = ServerProcess.prepare()) {
+            try (java.util.stream.Stream<Path> jars = Files.list(server.home.resolve("bundles"))) {
+                for (Path jar : jars.filter(p -> p.getFileName().toString().startsWith("promethium-otlp-")).toList()) {
+                    Files.delete(jar);
+                }
+            }
+            ServerProcess.Result flag = server.runToCompletion("--web.enable-otlp-receiver");
+            assertThat(flag.exitCode()).as(flag.output()).isEqualTo(2);
+            assertThat(flag.output()).contains("flag --web.enable-otlp-receiver is declared by promethium-otlp, which is not installed")
+                    .contains("bundles/promethium-otlp-");
+            ServerProcess.Result feature = server.runToCompletion("--enable-feature=otlp-deltatocumulative");
+            assertThat(feature.exitCode()).as(feature.output()).isEqualTo(2);
+            assertThat(feature.output()).contains("--enable-feature=otlp-deltatocumulative is implemented by promethium-otlp, which is not installed");
+            ServerProcess.Result refused = server.runToCompletion("--enable-feature=promql-per-step-stats");
+            assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
+            assertThat(refused.output()).contains("not supported by Promethium: the engine evaluates a range query series by series");
+        }
+    }
+
+    @Test
     void invalidConfigAtStartExitsWithOneNamingFileAndLine() throws Exception {
         try (ServerProcess server = ServerProcess.prepare()) {
             server.config("scrape_configs:\n  - job_name: x\n    scrape_intervall: 5s\n");

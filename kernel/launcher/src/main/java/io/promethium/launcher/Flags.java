@@ -105,6 +105,15 @@ final class Flags {
 
     /** @param features the {@code --enable-feature} names that bundles implement */
     static Flags parse(List<Spec> specs, java.util.Set<String> features, List<String> args) throws UsageException {
+        return parse(specs, features, ShippedBundles.NONE, args);
+    }
+
+    /**
+     * @param features the {@code --enable-feature} names that the installed bundles implement
+     * @param shipped what the distribution's bundles declare, to name one that is not installed
+     */
+    static Flags parse(List<Spec> specs, java.util.Set<String> features, ShippedBundles shipped, List<String> args)
+            throws UsageException {
         Map<String, Spec> byName = new LinkedHashMap<>();
         Map<String, String> values = new LinkedHashMap<>();
         for (Spec spec : specs) {
@@ -135,7 +144,8 @@ final class Flags {
                 }
             }
             if (spec == null) {
-                String unsupported = PrometheusFlags.unsupported(name);
+                String notInstalled = shipped.flagNotInstalled(name);
+                String unsupported = notInstalled != null ? notInstalled : PrometheusFlags.unsupported(name);
                 throw new UsageException(unsupported != null ? unsupported : "unknown long flag " + quote("--" + name));
             }
             if (spec.isBoolean()) {
@@ -165,24 +175,30 @@ final class Flags {
         if (!List.of("debug", "info", "warn", "error").contains(level)) {
             throw new UsageException("invalid value " + quote(level) + " for flag --log.level, one of: debug, info, warn, error");
         }
-        checkFeatures(values.getOrDefault("enable-feature", ""), features);
+        checkFeatures(values.getOrDefault("enable-feature", ""), features, shipped);
         return new Flags(specs, Collections.unmodifiableMap(values), List.copyOf(given));
     }
 
     /**
      * {@code --enable-feature} takes a comma-separated list, as Prometheus's. A feature a bundle
-     * implements is fine; a Prometheus feature Promethium lacks is an error (it would otherwise be
-     * silently off); an unknown name is only a warning, as in Prometheus, and a name Prometheus 3
-     * dropped says what became of it.
+     * implements is fine; one a shipped bundle implements that is not installed, or a Prometheus
+     * feature Promethium refuses, is an error saying why (it would otherwise be silently off); an
+     * unknown name is only a warning, as in Prometheus, and a name Prometheus 3 dropped says what
+     * became of it.
      */
-    static void checkFeatures(String list, java.util.Set<String> implemented) throws UsageException {
+    static void checkFeatures(String list, java.util.Set<String> implemented, ShippedBundles shipped) throws UsageException {
         for (String feature : list.split(",")) {
             String name = feature.trim();
             if (name.isEmpty() || implemented.contains(name)) {
                 continue;
             }
-            if (PrometheusFlags.FEATURES_NOT_YET.contains(name)) {
-                throw new UsageException("--enable-feature=" + name + ": this Prometheus feature is not supported by Promethium yet");
+            String notInstalled = shipped.featureNotInstalled(name);
+            if (notInstalled != null) {
+                throw new UsageException(notInstalled);
+            }
+            String refused = PrometheusFlags.FEATURES_NOT_SUPPORTED.get(name);
+            if (refused != null) {
+                throw new UsageException("--enable-feature=" + name + ": this Prometheus feature is not supported by Promethium: " + refused);
             }
             String gone = PrometheusFlags.FEATURES_GONE_IN_3.get(name);
             java.util.logging.Logger.getLogger(Flags.class.getName()).warning(gone != null

@@ -70,7 +70,7 @@ public final class Main {
                 if (command.size() > 1) {
                     throw new Flags.UsageException("unexpected argument '" + command.get(1) + "'");
                 }
-                Flags flags = Flags.parse(specs, features, flagArgs);
+                Flags flags = Flags.parse(specs, features, ShippedBundles.read(home), flagArgs);
                 String conflict = flags.modeConflict();
                 if (conflict != null) {
                     err.println(conflict);
@@ -81,7 +81,7 @@ public final class Main {
             }
             // promtool's --enable-feature before the command words is the tool's (promtool's global flag), not the server's.
             List<String> toolFeatures = new ArrayList<>();
-            Flags flags = Flags.parse(specs, features, withoutFeatures(flagArgs, toolFeatures));
+            Flags flags = Flags.parse(specs, features, ShippedBundles.read(home), withoutFeatures(flagArgs, toolFeatures));
             LogSetup.configure(flags.get("log.level"), flags.get("log.format").equals("json"));
             for (Path candidate : candidates) {
                 if (!java.nio.file.Files.isDirectory(candidate)) {

@@ -4,25 +4,26 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Prometheus's own command-line flags and feature names that Promethium does not implement
- * (yet, or at all), so that a user's existing command line gets a message that says so instead
- * of "unknown flag" — and never a flag that is accepted and silently ignored. A flag leaves this
- * list simply by being declared: by the launcher or by a bundle ({@link BundleFlags}). Flags and
- * features Prometheus 3 removed get what became of them.
+ * Prometheus's own command-line flags and feature names that Promethium does not implement, with
+ * the reason, so that a user's existing command line gets a message that says why instead of
+ * "unknown flag", and never a flag that is accepted and silently ignored. A flag leaves these lists
+ * simply by being declared: by the launcher or by a bundle ({@link BundleFlags}); the flags and
+ * features of the distribution's bundles are never named here (a bundle that is not installed is
+ * said by {@link ShippedBundles}). Flags and features Prometheus 3 removed get what became of them.
+ * docs/configuration.md lists each with its reason ({@code RefusedFlagsDocumentedTest} compares).
  */
 final class PrometheusFlags {
 
     private PrometheusFlags() {
     }
 
-    /** Flags of Prometheus 3 not implemented yet. */
-    static final Set<String> NOT_YET = Set.of(
-            "web.enable-otlp-receiver",
-            "web.console.templates", "web.console.libraries",
-            "storage.tsdb.head-chunks-write-queue-size",
-            "storage.tsdb.delayed-compaction.max-percent", "storage.tsdb.allow-overlapping-compaction",
-            "storage.tsdb.delay-compact-file.path", "storage.tsdb.block-reload-interval",
-            "storage.tsdb.max-block-chunk-segment-size", "storage.agent.wal-compression-type");
+    /** Flags of Prometheus 3 that Promethium refuses, each with the reason. */
+    static final Map<String, String> NOT_SUPPORTED = Map.of(
+            "web.console.templates", "console templates (the /consoles pages) are not served; build the pages in Grafana or the web UI",
+            "web.console.libraries", "console templates (the /consoles pages) are not served; build the pages in Grafana or the web UI",
+            "storage.tsdb.head-chunks-write-queue-size", "the head keeps its chunks in memory (no chunks_head folder), so no chunk is queued for writing",
+            "storage.tsdb.allow-overlapping-compaction", "the blocks are Promethium's own format, which no other compactor reads, and overlapping blocks are always merged (Prometheus's default)",
+            "storage.tsdb.delay-compact-file.path", "it waits for a Thanos sidecar's upload of Prometheus-format blocks; Promethium's blocks are its own format, which no sidecar ships");
 
     /**
      * Flags of Prometheus 2 that Prometheus 3 no longer has (it says "unknown long flag"), with
@@ -31,7 +32,7 @@ final class PrometheusFlags {
     static final Map<String, String> REMOVED = Map.of(
             "storage.tsdb.retention", "use --storage.tsdb.retention.time",
             "storage.tsdb.allow-overlapping-blocks", "overlapping blocks are always allowed and compacted vertically",
-            "storage.tsdb.enable-overlapping-compaction", "see --storage.tsdb.allow-overlapping-compaction",
+            "storage.tsdb.enable-overlapping-compaction", "overlapping blocks are always compacted vertically",
             "alertmanager.timeout", "set timeout per Alertmanager in the config's alerting section",
             "scrape.name-escaping-scheme", "set metric_name_escaping_scheme in the config's global or scrape section");
 
@@ -60,11 +61,12 @@ final class PrometheusFlags {
             "auto-gomemlimit.ratio", "the heap limit is set by bin/promethium from the host's or container's memory; override with PROMETHIUM_JAVA_OPTS=-Xmx... or PROMETHIUM_HEAP_PERCENT",
             "auto-gomaxprocs", "the JVM follows the container's CPU quota by itself");
 
-    /** Feature names of Prometheus 3's {@code --enable-feature} that no bundle implements yet. */
-    static final Set<String> FEATURES_NOT_YET = Set.of(
-            "memory-snapshot-on-shutdown",
-            "delayed-compaction", "otlp-deltatocumulative", "otlp-native-delta-ingestion",
-            "promql-per-step-stats", "old-ui", "use-uncached-io");
+    /** Feature names of Prometheus 3's {@code --enable-feature} that Promethium refuses, each with the reason. */
+    static final Map<String, String> FEATURES_NOT_SUPPORTED = Map.of(
+            "memory-snapshot-on-shutdown", "no snapshot of the head is written; a restart replays the WAL",
+            "promql-per-step-stats", "the engine evaluates a range query series by series over all its steps and counts samples per query (stats=all: totalQueryableSamples, peakSamples), not per step",
+            "old-ui", "there is one web UI, Prometheus 3's; Prometheus 2's is not shipped",
+            "use-uncached-io", "block files are written through the page cache; direct I/O (O_DIRECT, aligned buffers) is not implemented");
 
     /**
      * Feature names Prometheus 2 had and Prometheus 3 dropped: Prometheus 3 only warns "Unknown
@@ -86,8 +88,9 @@ final class PrometheusFlags {
 
     /** The message for a flag the launcher does not know, or {@code null} if Prometheus has no such flag either. */
     static String unsupported(String name) {
-        if (NOT_YET.contains(name)) {
-            return "flag --" + name + " of Prometheus is not supported by Promethium yet";
+        String refused = NOT_SUPPORTED.get(name);
+        if (refused != null) {
+            return "flag --" + name + " of Prometheus is not supported by Promethium: " + refused;
         }
         String removed = REMOVED.get(name);
         if (removed != null) {

@@ -95,9 +95,9 @@ class FlagsTest {
     }
 
     @Test
-    void prometheusFlagsNotImplementedYetAreRefusedSayingSoNotUnknown() {
+    void prometheusFlagsNotSupportedAreRefusedSayingWhyNotUnknown() {
         assertThatThrownBy(() -> Flags.parse(specs, List.of("--web.console.templates=x")))
-                .hasMessageContaining("--web.console.templates of Prometheus is not supported by Promethium yet");
+                .hasMessageContaining("--web.console.templates of Prometheus is not supported by Promethium: console templates");
         assertThatThrownBy(() -> Flags.parse(specs, List.of("--auto-gomemlimit.ratio=0.8")))
                 .hasMessageContaining("Go runtime setting");
     }
@@ -149,7 +149,7 @@ class FlagsTest {
         assertThat(Flags.parse(specs, List.of("--enable-feature=foo", "--enable-feature", "bar")).get("enable-feature"))
                 .isEqualTo("foo,bar");
         assertThatThrownBy(() -> Flags.parse(specs, List.of("--enable-feature=old-ui,foo")))
-                .hasMessageContaining("old-ui").hasMessageContaining("not supported");
+                .hasMessageContaining("old-ui").hasMessageContaining("not supported").hasMessageContaining("one web UI");
     }
 
     @Test

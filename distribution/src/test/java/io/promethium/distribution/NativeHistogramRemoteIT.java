@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
  * Promethium. Each side's raw samples, read back through the other's query API, are equal to the
  * writer's own. (2.42 scrapes and sends integer histograms only: float histograms over remote write
  * and custom buckets came later, so those are checked against protobuf-java in the module tests.)
+ * Prometheus also scrapes Promethium's own {@code /metrics}, asking for protobuf first as its
+ * native-histograms feature does: the page is served in protobuf and Prometheus reads it.
  */
 class NativeHistogramRemoteIT {
 
@@ -51,6 +53,9 @@ class NativeHistogramRemoteIT {
                   - job_name: from_prometheus
                     metrics_path: /nh
                     static_configs: [{targets: ['127.0.0.1:%1$d']}]
+                  # Promethium's own /metrics, which answers this Prometheus's protobuf Accept header in protobuf.
+                  - job_name: promethium_self
+                    static_configs: [{targets: ['127.0.0.1:%2$d']}]
                 remote_write:
                   # Only its own scrapes: what Promethium wrote here must not echo back (older samples, refused).
                   - url: http://127.0.0.1:%2$d/api/v1/write
@@ -152,6 +157,80 @@ class NativeHistogramRemoteIT {
         // (a queue sends what is scraped after it started; the newest may still be on its way).
         assertThat(received).isEqualTo(written.subMap(received.firstKey(), true, received.lastKey(), true));
         assertThat(received.values()).allMatch(h -> h.contains("\"buckets\""));
+    }
+
+    /**
+     * Prometheus 2.42 with native histograms asks for delimited protobuf first; Promethium's
+     * {@code /metrics} answers in protobuf and Prometheus reads it: the target is up, the families
+     * have the types of the text page, and a histogram's buckets (the {@code +Inf} one implicit in
+     * the protobuf count) and a summary's quantiles are the text page's.
+     */
+    @Test
+    void prometheusScrapesThisServersOwnMetricsInProtobuf() throws Exception {
+        String accept = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,"
+                + "application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,"
+                + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+        java.net.http.HttpResponse<byte[]> direct = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(promethium.uri("/metrics")).header("Accept", accept).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(direct.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited");
+        URI theirs = prometheus.uri("");
+        RemotePeersIT.query(promethium.uri(""), "1", System.currentTimeMillis()); // a query for the engine's summary
+        promethium.await(Duration.ofSeconds(60), () -> {
+            JsonNode up = RemotePeersIT.query(theirs, "count_over_time(up{job=\"promethium_self\"}[1m]) >= 3 and up{job=\"promethium_self\"} == 1",
+                    System.currentTimeMillis());
+            return up.at("/data/result").size() == 1;
+        }, "three scrapes of Promethium's /metrics, the last one up");
+        String text = promethium.get("/metrics").body();
+        java.util.Map<String, String> types = new java.util.TreeMap<>();
+        for (String family : java.util.List.of("prometheus_http_requests_total", "prometheus_config_last_reload_successful",
+                "prometheus_http_request_duration_seconds", "prometheus_engine_query_duration_seconds")) {
+            JsonNode metadata = get(theirs.resolve("/api/v1/metadata?metric=" + family));
+            types.put(family, metadata.at("/data/" + family + "/0/type").asText());
+        }
+        assertThat(types).containsExactly(java.util.Map.entry("prometheus_config_last_reload_successful", "gauge"),
+                java.util.Map.entry("prometheus_engine_query_duration_seconds", "summary"),
+                java.util.Map.entry("prometheus_http_request_duration_seconds", "histogram"),
+                java.util.Map.entry("prometheus_http_requests_total", "counter"));
+        long at = System.currentTimeMillis();
+        assertThat(bounds(RemotePeersIT.query(theirs, "prometheus_http_request_duration_seconds_bucket{job=\"promethium_self\",handler=\"/metrics\"}", at), "le"))
+                .isEqualTo(bounds(text, "prometheus_http_request_duration_seconds_bucket{", "handler=\"/metrics\"", "le")).contains(Double.POSITIVE_INFINITY);
+        assertThat(bounds(RemotePeersIT.query(theirs, "prometheus_engine_query_duration_seconds{job=\"promethium_self\"}", at), "quantile"))
+                .isEqualTo(bounds(text, "prometheus_engine_query_duration_seconds{", "", "quantile")).isNotEmpty();
+    }
+
+    private static JsonNode get(URI uri) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+    }
+
+    /** The distinct values of {@code label} (as numbers) in a query answer. */
+    private static java.util.Set<Double> bounds(JsonNode answer, String label) {
+        java.util.Set<Double> out = new java.util.TreeSet<>();
+        for (JsonNode s : answer.at("/data/result")) {
+            out.add(number(s.at("/metric/" + label).asText()));
+        }
+        return out;
+    }
+
+    /** The distinct values of {@code label} (as numbers) on the lines of a text page that start with {@code prefix} and contain {@code filter}. */
+    private static java.util.Set<Double> bounds(String page, String prefix, String filter, String label) {
+        java.util.Set<Double> out = new java.util.TreeSet<>();
+        java.util.regex.Pattern value = java.util.regex.Pattern.compile(label + "=\"([^\"]*)\"");
+        for (String line : page.split("\n")) {
+            if (line.startsWith(prefix) && line.contains(filter)) {
+                java.util.regex.Matcher m = value.matcher(line);
+                if (m.find()) {
+                    out.add(number(m.group(1)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double number(String text) {
+        return text.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(text);
     }
 
     @Test

@@ -3,17 +3,22 @@ package io.promethium.exposition;
 import io.promethium.exposition.internal.OpenMetricsParser;
 import io.promethium.exposition.internal.ProtobufParser;
 import io.promethium.exposition.internal.TextParser;
+import java.io.BufferedWriter;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * The exposition formats this server reads, named by their {@code scrape_protocols} spelling; all
- * but protobuf are also written. Protobuf ({@code PrometheusProto}, delimited
- * {@code io.prometheus.client.MetricFamily} messages) is read only (since 1.2.0): it is the one
- * format that carries native histograms.
+ * The exposition formats this server reads and writes, named by their {@code scrape_protocols}
+ * spelling. Protobuf ({@code PrometheusProto}, delimited {@code io.prometheus.client.MetricFamily}
+ * messages; read since 1.2.0) is the one format that carries native histograms; being binary, it
+ * is written only over an {@link OutputStream} ({@link #newWriter(OutputStream, NameEscaping)},
+ * since 1.8.0).
  */
 public enum ExpositionFormat {
-    /** {@code PrometheusProto}: delimited {@code io.prometheus.client.MetricFamily} messages (read only). */
+    /** {@code PrometheusProto}: delimited {@code io.prometheus.client.MetricFamily} messages. */
     PROMETHEUS_PROTO("PrometheusProto", "application/vnd.google.protobuf", "",
             "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"),
     /** {@code OpenMetricsText1.0.0}. */
@@ -62,9 +67,14 @@ public enum ExpositionFormat {
     /**
      * The {@code Content-Type} a writer of this format made with {@code escaping}
      * ({@link #newWriter(Writer, NameEscaping)}) sends: the format's with that {@code escaping=}
-     * parameter; {@link #contentType()} when {@code escaping} is null. Since 1.6.0.
+     * parameter; {@link #contentType()} when {@code escaping} is null. Since 1.6.0. For protobuf
+     * the scheme is always named ({@code underscores} when null), since 1.8.0.
      */
     public String contentType(NameEscaping escaping) {
+        if (this == PROMETHEUS_PROTO) {
+            // Always named, as Prometheus 3 answers: underscores unless asked otherwise.
+            return ProtobufFamilyWriter.contentType(escaping == null ? NameEscaping.UNDERSCORES : escaping);
+        }
         if (escaping == null) {
             return contentType;
         }
@@ -108,7 +118,7 @@ public enum ExpositionFormat {
      */
     public ExpositionWriter newWriter(Writer out) {
         if (this == PROMETHEUS_PROTO) {
-            throw new UnsupportedOperationException("the protobuf exposition format is read, never written");
+            throw new UnsupportedOperationException("the protobuf exposition format is binary: write it with newWriter(OutputStream, NameEscaping)");
         }
         boolean utf8Names = this == PROMETHEUS_TEXT_1_0_0;
         return isOpenMetrics()
@@ -123,10 +133,26 @@ public enum ExpositionFormat {
      */
     public ExpositionWriter newWriter(Writer out, NameEscaping escaping) {
         if (this == PROMETHEUS_PROTO) {
-            throw new UnsupportedOperationException("the protobuf exposition format is read, never written");
+            throw new UnsupportedOperationException("the protobuf exposition format is binary: write it with newWriter(OutputStream, NameEscaping)");
         }
         String type = contentType(Objects.requireNonNull(escaping, "escaping is null"));
         return isOpenMetrics() ? new OpenMetricsWriter(out, escaping, type) : new TextFormatWriter(out, escaping, type);
+    }
+
+    /**
+     * A writer of this format over bytes, for an HTTP response: every format, protobuf included.
+     * {@code escaping} as {@link #newWriter(Writer, NameEscaping)}, or null for the format's own
+     * rule (protobuf: {@code underscores}, as client_golang's encoder). Its
+     * {@link ExpositionWriter#contentType()} is {@link #contentType(NameEscaping)};
+     * {@link ExpositionWriter#finish()} flushes {@code out}. Since 1.8.0.
+     */
+    public ExpositionWriter newWriter(OutputStream out, NameEscaping escaping) {
+        Objects.requireNonNull(out, "out is null");
+        if (this == PROMETHEUS_PROTO) {
+            return new ProtobufExpositionWriter(out, escaping == null ? NameEscaping.UNDERSCORES : escaping);
+        }
+        Writer text = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        return escaping == null ? newWriter(text) : newWriter(text, escaping);
     }
 
     /** The format named by a {@code scrape_protocols} entry. */

@@ -167,7 +167,9 @@ public final class ExpositionFormats {
     /**
      * The format to answer a request with, from its {@code Accept} header, as client_golang's
      * {@code expfmt.NegotiateIncludingOpenMetrics}: the first acceptable entry by weight wins;
-     * OpenMetrics is chosen only when asked for; anything else gets the text format 0.0.4.
+     * OpenMetrics, and delimited protobuf {@code MetricFamily} messages (since 1.8.0; what a
+     * Prometheus scrape with native histograms asks for first), are chosen only when asked for;
+     * anything else gets the text format 0.0.4.
      */
     public static ExpositionFormat writerFor(String acceptHeader) {
         if (acceptHeader == null || acceptHeader.isBlank()) {
@@ -184,6 +186,9 @@ public final class ExpositionFormats {
         accepted.sort((a, b) -> Double.compare(b.quality(), a.quality()));
         for (MediaType media : accepted) {
             String version = media.param("version");
+            if (isDelimitedProtobuf(media)) {
+                return ExpositionFormat.PROMETHEUS_PROTO;
+            }
             if (media.type().equals("application/openmetrics-text")) {
                 if (version == null || version.equals("1.0.0")) {
                     return ExpositionFormat.OPENMETRICS_TEXT_1_0_0;
@@ -230,12 +235,19 @@ public final class ExpositionFormats {
             String version = media.param("version");
             boolean answered = media.type().equals("application/openmetrics-text")
                     ? version == null || version.equals("1.0.0") || version.equals("0.0.1")
-                    : media.type().equals("text/plain") && (version == null || version.equals("0.0.4") || version.equals("1.0.0"));
+                    : isDelimitedProtobuf(media)
+                    || media.type().equals("text/plain") && (version == null || version.equals("0.0.4") || version.equals("1.0.0"));
             if (answered) {
                 return escaping;
             }
         }
         return escaping;
+    }
+
+    /** Client_golang's protobuf entry: {@code proto=io.prometheus.client.MetricFamily}, {@code encoding=delimited}. */
+    private static boolean isDelimitedProtobuf(MediaType media) {
+        return media.type().equals("application/vnd.google.protobuf") && "io.prometheus.client.MetricFamily".equals(media.param("proto"))
+                && "delimited".equals(media.param("encoding"));
     }
 
     /** A media type with lower-cased type and parameter names; {@code null} when malformed. */

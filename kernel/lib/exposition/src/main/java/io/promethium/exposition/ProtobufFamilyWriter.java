@@ -1,9 +1,11 @@
 package io.promethium.exposition;
 
+import io.promethium.api.model.Exemplar;
 import io.promethium.api.model.FloatHistogram;
 import io.promethium.api.model.Histogram;
 import io.promethium.api.model.HistogramSpans;
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.MetricType;
 import io.promethium.exposition.internal.Names;
 import io.promethium.remote.wire.ProtoWriter;
 import java.io.IOException;
@@ -27,6 +29,21 @@ import java.io.OutputStream;
  * cumulative buckets with its bounds (and +Inf). Names outside the legacy character set are
  * escaped as the {@code escaping=} parameter asks (client_golang's {@code EscapeMetricFamily});
  * {@code __name__} is the family's name, never a label pair, as in Prometheus's {@code /federate}.
+ *
+ * <p>Typed families (since 1.8.0, for a server's own {@code /metrics} as client_golang's encoder
+ * writes it): {@link #family(String, MetricType, String, String)} with help and unit, then
+ * {@link #value}, {@link #summary} or {@link #classicHistogram} per metric:
+ *
+ * <pre>
+ * MetricFamily { ...; string unit = 5; }                  // COUNTER = 0, GAUGE = 1, SUMMARY = 2
+ * Metric       { ...; Gauge gauge = 2; Counter counter = 3; Summary summary = 4; }
+ * Counter      { double value = 1; Exemplar exemplar = 2; Timestamp created_timestamp = 3; }    Gauge, Untyped { double value = 1; }
+ * Summary      { uint64 sample_count = 1; double sample_sum = 2; repeated Quantile quantile = 3; Timestamp created_timestamp = 4; }
+ * Quantile     { double quantile = 1; double value = 2; }
+ * Histogram    { ...; Timestamp created_timestamp = 15; }  Bucket { ...; Exemplar exemplar = 3; }
+ * Exemplar     { repeated LabelPair label = 1; double value = 2; Timestamp timestamp = 3; }     Timestamp { int64 seconds = 1; int32 nanos = 2; }
+ * </pre>
+ *
  * One writer per response; buffers are reused.
  */
 public final class ProtobufFamilyWriter {
@@ -45,33 +62,26 @@ public final class ProtobufFamilyWriter {
         this.escaping = java.util.Objects.requireNonNull(escaping, "escaping is null");
     }
 
-    /** Whether an {@code Accept} header asks for the delimited protobuf format. */
+    /**
+     * Whether an {@code Accept} header mentions the delimited protobuf format anywhere.
+     *
+     * @deprecated whatever the weights; {@code ExpositionFormats.writerFor(accept) == PROMETHEUS_PROTO}
+     *     negotiates as client_golang does
+     */
+    @Deprecated
     public static boolean accepts(String accept) {
         return accept != null && accept.contains("application/vnd.google.protobuf") && accept.contains("io.prometheus.client.MetricFamily")
                 && accept.contains("delimited");
     }
 
     /**
-     * The escaping an {@code Accept} header asks of the protobuf format: its {@code escaping=}
-     * parameter, else {@code underscores}, as client_golang's {@code expfmt.Negotiate} answers.
+     * The escaping an {@code Accept} header asks of the protobuf format, as client_golang's
+     * {@code expfmt.Negotiate} answers: the {@code escaping=} parameter ({@link ExpositionFormats#escapingFor}),
+     * else {@code underscores}.
      */
     public static NameEscaping escapingFor(String accept) {
-        if (accept != null) {
-            for (String part : accept.split(",")) {
-                if (accepts(part)) {
-                    for (String param : part.split(";")) {
-                        String[] kv = param.strip().split("=", 2);
-                        if (kv.length == 2 && kv[0].strip().equals("escaping")) {
-                            NameEscaping asked = NameEscaping.fromHeaderValue(kv[1].strip());
-                            if (asked != null) {
-                                return asked;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return NameEscaping.UNDERSCORES;
+        NameEscaping asked = ExpositionFormats.escapingFor(accept);
+        return asked == null ? NameEscaping.UNDERSCORES : asked;
     }
 
     /** The {@code Content-Type} of what this writer produces, with its escaping. */
@@ -90,6 +100,145 @@ public final class ProtobufFamilyWriter {
         family.stringField(1, escaping == NameEscaping.ALLOW_UTF8 || Names.isLegacyMetricName(name) ? name
                 : Names.escape(name, escaping, true));
         family.int64Field(3, histogram ? (gauge ? 5 : 4) : 3);
+    }
+
+    /**
+     * Starts a typed family with its help and unit; the previous one is written out. Info and
+     * stateset families are gauges here, as in the text format. Since 1.8.0.
+     */
+    public void family(String name, MetricType type, String help, String unit) throws IOException {
+        flush();
+        family.stringField(1, escaping == NameEscaping.ALLOW_UTF8 || Names.isLegacyMetricName(name) ? name
+                : Names.escape(name, escaping, true));
+        if (help != null && !help.isEmpty()) {
+            family.stringField(2, help);
+        }
+        family.int64Field(3, protoType(type));
+        if (unit != null && !unit.isEmpty()) {
+            family.stringField(5, unit);
+        }
+    }
+
+    private static int protoType(MetricType type) {
+        return switch (type) {
+            case COUNTER -> 0;
+            case GAUGE, INFO, STATESET -> 1;
+            case SUMMARY -> 2;
+            case UNKNOWN -> 3;
+            case HISTOGRAM -> 4;
+            case GAUGE_HISTOGRAM -> 5;
+        };
+    }
+
+    /**
+     * A counter, gauge or untyped metric of the current typed family ({@code type} as the family's):
+     * its value, and for a counter an exemplar and a created time in seconds (NaN: none). Since 1.8.0.
+     */
+    public void value(Labels labels, MetricType type, double value, Exemplar exemplar, double createdSeconds, boolean hasTimestamp,
+            long t) {
+        int m = family.beginMessage(4);
+        labels(labels);
+        int field = switch (type) {
+            case COUNTER -> 3;
+            case UNKNOWN -> 5;
+            default -> 2;
+        };
+        int v = family.beginMessage(field);
+        family.doubleField(1, value);
+        if (type == MetricType.COUNTER) {
+            if (exemplar != null) {
+                exemplar(2, exemplar);
+            }
+            created(3, createdSeconds);
+        }
+        endMetric(v, m, hasTimestamp, t);
+    }
+
+    /**
+     * A summary of the current typed family: count, sum, the first {@code n} quantiles with their
+     * values, a created time in seconds (NaN: none). Since 1.8.0.
+     */
+    public void summary(Labels labels, double count, double sum, double[] quantiles, double[] values, int n, double createdSeconds,
+            boolean hasTimestamp, long t) {
+        int m = family.beginMessage(4);
+        labels(labels);
+        int sm = family.beginMessage(4);
+        family.int64Field(1, (long) count);
+        family.doubleField(2, sum);
+        for (int i = 0; i < n; i++) {
+            int q = family.beginMessage(3);
+            family.doubleField(1, quantiles[i]);
+            family.doubleField(2, values[i]);
+            family.endMessage(q);
+        }
+        created(4, createdSeconds);
+        endMetric(sm, m, hasTimestamp, t);
+    }
+
+    /**
+     * A classic histogram of the current typed family: count, sum, the first {@code n} buckets
+     * (upper bound, cumulative count, exemplar or null), a created time in seconds (NaN: none).
+     * Counts that are not whole numbers go in the float fields. Since 1.8.0.
+     */
+    public void classicHistogram(Labels labels, double count, double sum, double[] bounds, double[] cumulative, Exemplar[] exemplars,
+            int n, double createdSeconds, boolean hasTimestamp, long t) {
+        int m = family.beginMessage(4);
+        labels(labels);
+        int hm = family.beginMessage(7);
+        count(1, 4, count);
+        family.doubleField(2, sum);
+        for (int i = 0; i < n; i++) {
+            int b = family.beginMessage(3);
+            count(1, 4, cumulative[i]);
+            family.doubleField(2, bounds[i]);
+            if (exemplars != null && exemplars[i] != null) {
+                exemplar(3, exemplars[i]);
+            }
+            family.endMessage(b);
+        }
+        created(15, createdSeconds);
+        endMetric(hm, m, hasTimestamp, t);
+    }
+
+    /** Ends a metric's typed message, then the metric with its timestamp when it has one. */
+    private void endMetric(int typed, int metric, boolean hasTimestamp, long t) {
+        family.endMessage(typed);
+        if (hasTimestamp) {
+            family.int64Field(6, t);
+        }
+        family.endMessage(metric);
+    }
+
+    /** A count as the {@code uint64} field when it is a whole number a double holds exactly, else as the {@code double} one. */
+    private void count(int integerField, int floatField, double v) {
+        if (v >= 0 && v <= 0x1p53 && v == Math.rint(v)) {
+            family.int64Field(integerField, (long) v);
+        } else {
+            family.doubleField(floatField, v);
+        }
+    }
+
+    private void created(int field, double seconds) {
+        if (!Double.isNaN(seconds)) {
+            timestamp(field, Math.round(seconds * 1000));
+        }
+    }
+
+    private void timestamp(int field, long millis) {
+        int ts = family.beginMessage(field);
+        family.int64Field(1, Math.floorDiv(millis, 1000));
+        family.int64Field(2, Math.floorMod(millis, 1000) * 1_000_000L);
+        family.endMessage(ts);
+    }
+
+    private void exemplar(int field, Exemplar e) {
+        int x = family.beginMessage(field);
+        labels(e.labels());
+        family.doubleField(2, e.value());
+        if (e.hasTimestamp()) {
+            timestamp(3, e.timestamp());
+        }
+        family.endMessage(x);
     }
 
     /** A float sample of the current family; {@code labels}' {@code __name__} is not written. */

@@ -4,11 +4,8 @@ import io.promethium.api.collect.Exporter;
 import io.promethium.api.web.HttpExchange;
 import io.promethium.exposition.ExpositionFormat;
 import io.promethium.exposition.ExpositionFormats;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -60,12 +57,14 @@ final class ExporterRoutes {
         String accept = exchange.requestHeader("Accept").orElse(null);
         ExpositionFormat format = ExpositionFormats.writerFor(accept);
         // An escaping= in Accept is honoured as client_golang's promhttp does (a Prometheus 3 scrape
-        // sends allow-utf-8 by default); without one, the format's own rule applies.
+        // sends allow-utf-8 by default); without one, the format's own rule applies. Protobuf when
+        // asked for first, as a Prometheus with native histograms asks.
         io.promethium.exposition.NameEscaping escaping = ExpositionFormats.escapingFor(accept);
-        Writer out = new BufferedWriter(new OutputStreamWriter(exchange.responseBody(), StandardCharsets.UTF_8), 1 << 16);
-        io.promethium.exposition.ExpositionWriter writer = escaping == null ? format.newWriter(out) : format.newWriter(out, escaping);
         exchange.status(200);
-        exchange.responseHeader("Content-Type", writer.contentType());
+        // Before the body is opened: opening it commits the headers.
+        exchange.responseHeader("Content-Type", format.contentType(escaping));
+        OutputStream out = exchange.responseBody();
+        io.promethium.exposition.ExpositionWriter writer = format.newWriter(out, escaping);
         try {
             exporters.render(exporter, writer);
         } catch (RuntimeException | LinkageError | StackOverflowError e) {

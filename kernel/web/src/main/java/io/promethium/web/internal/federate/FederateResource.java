@@ -154,7 +154,8 @@ public final class FederateResource implements Endpoints {
         List<Point> sorted = new ArrayList<>(points.values());
         sorted.sort(Comparator.comparing((Point p) -> p.labels().metricName()));
         Labels external = externalLabels.get();
-        if (ProtobufFamilyWriter.accepts(accept)) {
+        ExpositionFormat format = ExpositionFormats.writerFor(accept);
+        if (format == ExpositionFormat.PROMETHEUS_PROTO) {
             NameEscaping protoEscaping = ProtobufFamilyWriter.escapingFor(accept);
             Router.Streamed body = out -> {
                 ProtobufFamilyWriter writer = new ProtobufFamilyWriter(out, protoEscaping);
@@ -178,7 +179,6 @@ public final class FederateResource implements Endpoints {
             call.stream(200, ProtobufFamilyWriter.contentType(protoEscaping), body);
             return;
         }
-        ExpositionFormat format = ExpositionFormats.writerFor(accept);
         // An escaping= parameter is honoured as client_golang's encoder does (allow-utf-8 quotes
         // UTF-8 names in any text format); without one, text 1.0.0 quotes and the others escape
         // with underscores.

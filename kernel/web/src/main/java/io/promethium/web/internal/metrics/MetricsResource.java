@@ -5,11 +5,8 @@ import io.promethium.exposition.ExpositionFormats;
 import io.promethium.exposition.ExpositionWriter;
 import io.promethium.web.internal.routes.Endpoints;
 import io.promethium.web.internal.routes.Router;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -18,7 +15,7 @@ import java.util.logging.Logger;
 
 /**
  * The server's own metrics: every {@link Collector} service, rendered in the format the
- * scraper's {@code Accept} asks for (text 0.0.4 by default, OpenMetrics on request). A collector
+ * scraper's {@code Accept} asks for (text 0.0.4 by default, OpenMetrics or protobuf on request). A collector
  * that throws is skipped and logged; the others are still served. The same families as JSON at
  * {@code /api/v1/status/self_metrics} ({@link SelfMetrics}), as Prometheus 3.
  */
@@ -66,13 +63,15 @@ public final class MetricsResource implements Endpoints {
     private void metrics(Router.Call call) throws IOException {
         String accept = call.exchange().requestHeader("Accept").orElse(null);
         List<Collector> snapshot = collectors.get();
+        // Text 0.0.4 by default; OpenMetrics or protobuf when asked for first, as client_golang's
+        // promhttp negotiates (a Prometheus with native histograms asks for protobuf first).
         io.promethium.exposition.ExpositionFormat format = ExpositionFormats.writerFor(accept);
         // An escaping= parameter is honoured as on /federate (a plugin's collector may use UTF-8 names).
         io.promethium.exposition.NameEscaping escaping = ExpositionFormats.escapingFor(accept);
         call.exchange().status(200);
         call.exchange().responseHeader("Content-Type", format.contentType(escaping));
-        Writer writer = new BufferedWriter(new OutputStreamWriter(call.exchange().responseBody(), StandardCharsets.UTF_8), 1 << 16);
-        ExpositionWriter exposition = escaping == null ? format.newWriter(writer) : format.newWriter(writer, escaping);
+        OutputStream body = call.exchange().responseBody();
+        ExpositionWriter exposition = format.newWriter(body, escaping);
         for (Collector collector : snapshot) {
             try {
                 collector.collect(exposition);
@@ -81,6 +80,6 @@ public final class MetricsResource implements Endpoints {
             }
         }
         exposition.finish();
-        writer.flush();
+        body.flush();
     }
 }

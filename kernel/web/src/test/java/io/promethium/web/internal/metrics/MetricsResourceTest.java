@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promethium.api.collect.Collector;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.MetricType;
+import io.promethium.exposition.ExpositionFormat;
+import io.promethium.exposition.ExpositionParser;
 import io.promethium.web.internal.server.ApiServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -62,6 +64,58 @@ class MetricsResourceTest {
         HttpResponse<String> plain = server.get("/metrics");
         assertThat(plain.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
         assertThat(plain.body()).contains("queue_depth{queue_name=\"a\"} 3");
+    }
+
+    /**
+     * As client_golang's promhttp: delimited protobuf when the scraper asks for it first (Prometheus
+     * 2.42's header with native histograms on), with {@code escaping=} honoured; the families read
+     * back with their types and the text page's samples.
+     */
+    @Test
+    void protobufIsServedWhenAskedForFirstWithTheTextPagesSamples() throws Exception {
+        String nativeHistograms = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,"
+                + "application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,"
+                + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+        HttpResponse<byte[]> proto = server.sendBytes(HttpRequest.newBuilder(server.uri("/metrics")).header("Accept", nativeHistograms).GET());
+        assertThat(proto.headers().firstValue("Content-Type")).hasValue(
+                "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; escaping=underscores");
+        byte[] text = server.get("/metrics").body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(samples(ExpositionFormat.PROMETHEUS_PROTO, proto.body()))
+                .isEqualTo(samples(ExpositionFormat.PROMETHEUS_TEXT_0_0_4, text)).hasSize(10);
+        assertThat(types(proto.body())).containsExactly("queue_depth gauge", "requests_total counter", "temperature gauge",
+                "latency_seconds histogram", "pause_seconds summary");
+
+        HttpResponse<byte[]> utf8 = server.sendBytes(HttpRequest.newBuilder(server.uri("/metrics"))
+                .header("Accept", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;"
+                        + "escaping=allow-utf-8").GET());
+        assertThat(utf8.headers().firstValue("Content-Type").orElse("")).endsWith("; escaping=allow-utf-8");
+        assertThat(samples(ExpositionFormat.PROMETHEUS_PROTO, utf8.body())).containsKey(Labels.of("__name__", "queue.depth", "queue.name", "a"));
+    }
+
+    private static java.util.Map<Labels, String> samples(ExpositionFormat format, byte[] page) throws Exception {
+        ExpositionParser p = format.newParser(page, 0, page.length);
+        java.util.Map<Labels, String> out = new java.util.TreeMap<>();
+        ExpositionParser.Entry e;
+        while ((e = p.next()) != ExpositionParser.Entry.EOF) {
+            if (e == ExpositionParser.Entry.SERIES) {
+                Labels.Builder b = Labels.builder();
+                p.labels(b);
+                out.put(b.build(), Double.toString(p.value()));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> types(byte[] page) throws Exception {
+        ExpositionParser p = ExpositionFormat.PROMETHEUS_PROTO.newParser(page, 0, page.length);
+        List<String> out = new java.util.ArrayList<>();
+        ExpositionParser.Entry e;
+        while ((e = p.next()) != ExpositionParser.Entry.EOF) {
+            if (e == ExpositionParser.Entry.TYPE) {
+                out.add(p.metricFamilyName() + " " + p.type().text());
+            }
+        }
+        return out;
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.Set;
  * simply by being declared: by the launcher or by a bundle ({@link BundleFlags}); the flags and
  * features of the distribution's bundles are never named here (a bundle that is not installed is
  * said by {@link ShippedBundles}). Flags and features Prometheus 3 removed get what became of them.
- * docs/configuration.md lists each with its reason ({@code RefusedFlagsDocumentedTest} compares).
+ * docs/configuration.md lists each with its reason ({@code RefusalListsTest} compares).
  */
 final class PrometheusFlags {
 

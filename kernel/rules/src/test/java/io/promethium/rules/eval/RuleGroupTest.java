@@ -106,6 +106,37 @@ class RuleGroupTest {
         assertThat(g.status().rules().get(0).health()).isEqualTo(RuleHealth.OK);
     }
 
+    /**
+     * Prometheus's rules API shows {@code rule.Query().String()} and the generator URL is
+     * {@code strutil.TableLinkForExpression} of it: the parsed expression printed on one line (a
+     * quoted metric name as a {@code __name__} matcher, matchers sorted as strings), escaped by Go's
+     * {@code url.QueryEscape} (a space as {@code +}).
+     */
+    @Test
+    void statusAndGeneratorUrlShowTheExpressionAsPrometheusPrintsIt() throws Exception {
+        RuleGroup g = group("""
+                groups:
+                  - name: g
+                    rules:
+                      - record: "a.b:sum"
+                        expr: sum  by(job,"c.d")({"a.b"})
+                      - alert: Dotted
+                        expr: |
+                          {"a.b",   "c.d"="x"}
+                            >   0
+                """, false);
+        Appender app = storage.appender();
+        app.append(0, Labels.of("__name__", "a.b", "c.d", "x", "job", "node"), 0, 1);
+        app.commit();
+        evalAt(g, 0);
+        List<RuleStatus> rules = g.status().rules();
+        assertThat(rules.get(0).query()).isEqualTo("sum by (job, \"c.d\") ({__name__=\"a.b\"})");
+        assertThat(rules.get(1).query()).isEqualTo("{\"c.d\"=\"x\",__name__=\"a.b\"} > 0");
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).generatorUrl())
+                .isEqualTo("http://prom:9090/graph?g0.expr=%7B%22c.d%22%3D%22x%22%2C__name__%3D%22a.b%22%7D+%3E+0&g0.tab=1");
+    }
+
     @Test
     void firingAlertsAreResentEveryResendDelayNotEveryEvaluation() throws Exception {
         RuleGroup g = group(ALERT.replace("for: 2m", "for: 0s"), false);

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -48,12 +49,15 @@ import java.util.TreeMap;
  * samples are the same, except that an evaluation slot in the last second of a window is kept,
  * where promtool's whole-second window bounds drop it). Float results only, as promtool: a rule whose result holds native
  * histograms says so on stderr. Exit 1 when any rule failed (each printed as
- * {@code rule importer error: ...}); blocks of the windows done stay.
+ * {@code rule importer error: ...}); blocks of the windows done stay. Standard error also carries
+ * promtool 3's progress lines; standard output lists the blocks written after a run without
+ * errors (promtool prints nothing there; {@code -q} silences it).
  */
 final class RuleBackfill {
     static final String DEFAULT_URL = "http://localhost:9090";
 
-    record Args(Instant start, Instant end, URI url, Path outputDir, Duration evalInterval, boolean quiet, boolean humanReadable,
+    /** The command line; the times as given, parsed by {@link #run} (promtool parses them after the flags, and words its errors so). */
+    record Args(String start, String end, URI url, Path outputDir, Duration evalInterval, boolean quiet, boolean humanReadable,
             List<Path> files) {
 
         private static final CommandLine.Reader READER = CommandLine.reader()
@@ -63,11 +67,10 @@ final class RuleBackfill {
                 .shortName('r', "human-readable")
                 .refused("http.config.file", "--http.config.file is not supported: basic auth goes in --url (http://user:password@host:9090)");
 
-        static Args parse(List<String> args, Instant now) throws CommandLine.UsageException {
+        static Args parse(List<String> args) throws CommandLine.UsageException {
             CommandLine line = READER.read(args);
             String start = line.required("start");
             List<Path> files = line.arguments(1, Integer.MAX_VALUE, "rule-files").stream().map(Path::of).toList();
-            String end = line.value("end", null);
             String url = line.value("url", DEFAULT_URL);
             Duration every = Duration.ofSeconds(60);
             if (line.has("eval-interval")) {
@@ -81,11 +84,6 @@ final class RuleBackfill {
                     throw new IllegalArgumentException("--eval-interval must be positive, got " + value);
                 }
             }
-            Instant s = time(start, "start");
-            Instant e = end == null ? now.minus(Duration.ofHours(3)) : time(end, "end");
-            if (!s.isBefore(e)) {
-                throw new IllegalArgumentException("start time is not before end time");
-            }
             URI u;
             try {
                 u = URI.create(url);
@@ -95,20 +93,23 @@ final class RuleBackfill {
             if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
                 throw new IllegalArgumentException("--url must be an http or https URL, got " + GoStrings.quote(url));
             }
-            return new Args(s, e, u, Path.of(line.value("output-dir", "data/")), every, line.flag("quiet"), line.flag("human-readable"),
-                    files);
+            return new Args(start, line.value("end", null), u, Path.of(line.value("output-dir", "data/")), every, line.flag("quiet"),
+                    line.flag("human-readable"), files);
         }
 
-        /** promtool's parseTime: a Unix timestamp in seconds (fractions allowed) or RFC 3339. */
-        static Instant time(String s, String which) {
+        /**
+         * promtool's parseTime: a Unix timestamp in seconds (fractions allowed, the zone UTC) or
+         * RFC 3339 (its own offset).
+         */
+        static OffsetDateTime time(String s, String which) {
             try {
                 BigDecimal sec = new BigDecimal(s);
-                return Instant.ofEpochSecond(0, sec.movePointRight(9).longValueExact());
+                return Instant.ofEpochSecond(0, sec.movePointRight(9).longValueExact()).atOffset(ZoneOffset.UTC);
             } catch (NumberFormatException | ArithmeticException e) {
                 // not a number: RFC 3339 below
             }
             try {
-                return OffsetDateTime.parse(s).toInstant();
+                return OffsetDateTime.parse(s);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("error parsing " + which + " time: cannot parse " + GoStrings.quote(s)
                         + " to a valid timestamp");
@@ -126,16 +127,38 @@ final class RuleBackfill {
         this.err = err;
     }
 
-    int run(Args a) throws IOException {
+    /** Backfills; a failure is printed on stderr in promtool's words and gives exit code 1. */
+    int run(Args a, Instant now) throws IOException {
+        OffsetDateTime start;
+        OffsetDateTime end;
+        try {
+            end = a.end() == null ? now.minus(Duration.ofHours(3)).atOffset(ZoneOffset.UTC) : Args.time(a.end(), "end");
+            start = Args.time(a.start(), "start");
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        if (!start.toInstant().isBefore(end.toInstant())) {
+            err.println("start time is not before end time");
+            return 1;
+        }
+        log("new rule importer", "start", rfc822(start), "end", rfc822(end));
         List<RuleFiles.Group> groups = new ArrayList<>();
         for (Path f : a.files()) {
             try {
                 groups.addAll(RuleFiles.read(f, a.evalInterval()));
             } catch (IllegalArgumentException e) {
-                throw new IOException("rule importer parse error: " + e.getMessage());
+                err.println("rule importer parse error: " + e.getMessage());
+                return 1;
             }
         }
+        // promtool logs these as it goes, rule after rule, and prints the rules' errors after all of
+        // them; here every window holds all rules, so they come first and the errors follow, as there.
         for (RuleFiles.Group g : groups) {
+            log("processing group", "name", g.file() + ";" + g.name());
+            for (RuleFiles.Rule r : g.rules()) {
+                log("processing rule", "id", Integer.toString(r.index()), "name", r.record());
+            }
             if (g.alerts() > 0) {
                 err.printf("group %s (%s): %d alerting rules skipped (only recording rules are backfilled)%n", GoStrings.quote(g.name()),
                         g.file(), g.alerts());
@@ -143,8 +166,8 @@ final class RuleBackfill {
         }
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).followRedirects(HttpClient.Redirect.NORMAL).build();
         long window = TsdbOptions.DEFAULT_BLOCK_DURATION.toMillis();
-        long startSec = a.start().getEpochSecond();
-        long endSec = a.end().getEpochSecond();
+        long startSec = start.toEpochSecond();
+        long endSec = end.toEpochSecond();
         long startMs = startSec * 1000;
         long endMs = endSec * 1000;
         // Rules that failed stop being evaluated (promtool stops a rule at its first error).
@@ -185,6 +208,11 @@ final class RuleBackfill {
                 written.add(write(a.outputDir(), w, window, series));
             }
         }
+        if (!failed.isEmpty()) {
+            err.println("error importing rules");
+            return 1;
+        }
+        // promtool prints nothing on stdout; this list is Promethium's (-q leaves it out), and only after a run without errors.
         if (!a.quiet()) {
             out.printf("wrote %d blocks to %s%n", written.size(), a.outputDir());
             for (BlockMeta m : written) {
@@ -196,11 +224,35 @@ final class RuleBackfill {
                 }
             }
         }
-        if (!failed.isEmpty()) {
-            err.println("error importing rules");
-            return 1;
-        }
         return 0;
+    }
+
+    /**
+     * One of promtool 3's progress lines on stderr (promslog's default: slog's text handler, the
+     * time in the local zone to the millisecond); the {@code source} names this class where
+     * promtool names its Go file and line.
+     */
+    private void log(String msg, String... attrs) {
+        StringBuilder line = new StringBuilder("time=")
+                .append(OffsetDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX")))
+                .append(" level=INFO source=RuleBackfill msg=").append(slogValue(msg)).append(" component=backfiller");
+        for (int i = 0; i < attrs.length; i += 2) {
+            line.append(' ').append(attrs[i]).append('=').append(slogValue(attrs[i + 1]));
+        }
+        err.println(line);
+    }
+
+    /** slog's text handler: a value with a space, quote, '=' or an unprintable character (or empty) is Go-quoted. */
+    private static String slogValue(String s) {
+        boolean quote = s.isEmpty() || s.codePoints().anyMatch(c -> Character.isWhitespace(c) || c == '"' || c == '=' || Character.isISOControl(c));
+        return quote ? GoStrings.quote(s) : s;
+    }
+
+    /** Go's time.RFC822 ({@code 02 Jan 06 15:04 MST}): a UTC time says UTC, another offset is written as {@code +0100}. */
+    static String rfc822(OffsetDateTime t) {
+        String zone = t.getOffset().equals(ZoneOffset.UTC) ? "UTC"
+                : t.getOffset().getId().replace(":", "");
+        return t.format(java.time.format.DateTimeFormatter.ofPattern("dd MMM yy HH:mm", java.util.Locale.ENGLISH)) + " " + zone;
     }
 
     /** The group's evaluation slot at or before {@code t} (ms), with the rule manager's phase. */

@@ -96,13 +96,13 @@ public final class TsdbTool {
             if (args.size() >= 2 && args.get(0).equals("create-blocks-from") && args.get(1).equals("rules")) {
                 RuleBackfill.Args parsed;
                 try {
-                    parsed = RuleBackfill.Args.parse(args.subList(2, args.size()), java.time.Instant.now());
+                    parsed = RuleBackfill.Args.parse(args.subList(2, args.size()));
                 } catch (CommandLine.UsageException | IllegalArgumentException e) {
                     err.println("tsdb create-blocks-from rules: " + e.getMessage());
                     err.print(USAGE);
                     return 1;
                 }
-                return new RuleBackfill(out, err).run(parsed);
+                return new RuleBackfill(out, err).run(parsed, java.time.Instant.now());
             }
             if (!args.isEmpty() && args.get(0).equals("list")) {
                 BlockList.Args parsed;

@@ -225,8 +225,9 @@ public final class AlertingRule extends BaseRule {
     /** The alerts due for sending at {@code now} (Prometheus's cadence), marking them sent. */
     List<Alert> alertsToSend(long now, long resendDelayMillis, long intervalMillis, String externalUrl) {
         List<Alert> out = new ArrayList<>();
-        String generator = externalUrl + "/graph?g0.expr=" + URLEncoder.encode(def.expr(), StandardCharsets.UTF_8)
-                .replace("+", "%20") + "&g0.tab=1";
+        // Prometheus's strutil.TableLinkForExpression: Go's url.QueryEscape (a space as '+', '*' escaped, '~' kept).
+        String generator = externalUrl + "/graph?g0.expr=" + URLEncoder.encode(query(), StandardCharsets.UTF_8)
+                .replace("*", "%2A").replace("%7E", "~") + "&g0.tab=1";
         synchronized (this) {
             for (AlertInstance a : active.values()) {
                 if (!a.needsSending(now, resendDelayMillis)) {
@@ -332,7 +333,7 @@ public final class AlertingRule extends BaseRule {
                 state = a.state();
             }
         }
-        return new RuleStatus(RuleType.ALERTING, def.name(), def.expr(), labels, def.annotations(), def.forDuration(),
+        return new RuleStatus(RuleType.ALERTING, def.name(), query(), labels, def.annotations(), def.forDuration(),
                 def.keepFiringFor(), health(), lastError(), evaluationTime(), lastEvaluation(), state, alerts);
     }
 }

@@ -1,6 +1,7 @@
 package io.promethium.rules.internal.eval;
 
 import io.promethium.promql.engine.Sample;
+import io.promethium.promql.printer.PromQLPrinter;
 import io.promethium.rules.RuleHealth;
 import io.promethium.rules.RuleStatus;
 import io.promethium.rules.internal.file.RuleDef;
@@ -13,6 +14,7 @@ import java.util.Objects;
 public abstract sealed class BaseRule permits RecordingRule, AlertingRule {
 
     protected final RuleDef def;
+    private final String query;
     private volatile RuleHealth health = RuleHealth.UNKNOWN;
     private volatile String lastError = "";
     private volatile Instant lastEvaluation;
@@ -20,10 +22,20 @@ public abstract sealed class BaseRule permits RecordingRule, AlertingRule {
 
     protected BaseRule(RuleDef def) {
         this.def = Objects.requireNonNull(def, "def is null");
+        this.query = PromQLPrinter.toString(def.parsed());
     }
 
     public RuleDef def() {
         return def;
+    }
+
+    /**
+     * The expression as Prometheus's {@code Expr.String()} prints it (one line, matchers sorted,
+     * quoted names where the legacy character set does not suffice): the rules API's {@code query}
+     * and the alerts' generator URL show this, not the text as written.
+     */
+    public String query() {
+        return query;
     }
 
     /**

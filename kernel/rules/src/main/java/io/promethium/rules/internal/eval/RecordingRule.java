@@ -46,7 +46,7 @@ public final class RecordingRule extends BaseRule {
     @Override
     public RuleStatus status() {
         Labels labels = groupLabels.isEmpty() ? def.labels() : merge(groupLabels, def.labels());
-        return new RuleStatus(RuleType.RECORDING, def.name(), def.expr(), labels, Labels.EMPTY, Duration.ZERO,
+        return new RuleStatus(RuleType.RECORDING, def.name(), query(), labels, Labels.EMPTY, Duration.ZERO,
                 Duration.ZERO, health(), lastError(), evaluationTime(), lastEvaluation(), null, List.of());
     }
 

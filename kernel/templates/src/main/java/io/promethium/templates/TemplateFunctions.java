@@ -372,10 +372,9 @@ final class TemplateFunctions {
                 return "";
             }
         });
-        FUNCTIONS.put("graphLink", (env, a) -> env.externalUrl() + "/graph?g0.expr=" + URLEncoder.encode(string("graphLink", one("graphLink", a)),
-                StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=0");
-        FUNCTIONS.put("tableLink", (env, a) -> env.externalUrl() + "/graph?g0.expr=" + URLEncoder.encode(string("tableLink", one("tableLink", a)),
-                StandardCharsets.UTF_8).replace("+", "%20") + "&g0.tab=1");
+        // Relative links, as Prometheus's strutil.GraphLinkForExpression/TableLinkForExpression (no external URL).
+        FUNCTIONS.put("graphLink", (env, a) -> "/graph?g0.expr=" + queryEscape(string("graphLink", one("graphLink", a))) + "&g0.tab=0");
+        FUNCTIONS.put("tableLink", (env, a) -> "/graph?g0.expr=" + queryEscape(string("tableLink", one("tableLink", a))) + "&g0.tab=1");
         FUNCTIONS.put("urlQueryEscape", (env, a) -> queryEscape(string("urlQueryEscape", one("urlQueryEscape", a))));
         FUNCTIONS.put("toTime", (env, a) -> toTime(toFloat("toTime", one("toTime", a))));
         FUNCTIONS.put("toDuration", (env, a) -> {

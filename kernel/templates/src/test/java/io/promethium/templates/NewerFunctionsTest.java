@@ -153,6 +153,15 @@ class NewerFunctionsTest {
         assertThat(run("{{ 90 | toDuration }} {{ toDuration 1.5 }} {{ toDuration \"-0.001\" }}", Dialect.PROMETHEUS)).isEqualTo("1m30s 1.5s -1ms");
     }
 
+    /** Expected links as promtool 2.42's {@code test rules} rendered these annotations (strutil's relative links). */
+    @Test
+    void graphLinkAndTableLinkAreRelativeAndQueryEscaped() {
+        assertThat(run("{{ graphLink \"rate(x[5m]) > 0 * y~z\" }}", Dialect.PROMETHEUS))
+                .isEqualTo("/graph?g0.expr=rate%28x%5B5m%5D%29+%3E+0+%2A+y~z&g0.tab=0");
+        assertThat(run("{{ tableLink \"sum by (a) (b{c=\\\"d e\\\"})\" }}", Dialect.PROMETHEUS))
+                .isEqualTo("/graph?g0.expr=sum+by+%28a%29+%28b%7Bc%3D%22d+e%22%7D%29&g0.tab=1");
+    }
+
     @Test
     void urlQueryEscapeAndBase64encodeAreTheirDialects() {
         assertThat(run("{{ urlQueryEscape \"a b&c\" }}", Dialect.PROMETHEUS)).isEqualTo("a+b%26c");

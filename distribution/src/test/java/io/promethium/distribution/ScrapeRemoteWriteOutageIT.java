@@ -59,7 +59,7 @@ class ScrapeRemoteWriteOutageIT {
     static final int SERIES = Integer.getInteger("promethium.it.outage.series", 5000);
     static final int OUTAGE_SECONDS = Integer.getInteger("promethium.it.outage.seconds", 10);
     /** From the first scrape to the outage: the queue started and five scrapes sent, longer for more series. */
-    static final long WARM_UP_MILLIS = Math.max(12_000L, SERIES / 4L);
+    static final long WARM_UP_MILLIS = Math.max(8_000L, SERIES / 4L);
     /** The default block duration: the head is cut once it spans 1.5 of them. */
     static final long BLOCK_MILLIS = Duration.ofHours(2).toMillis();
     /** Series are queried a tenth at a time ({@code g} label), under the query's default sample limit. */

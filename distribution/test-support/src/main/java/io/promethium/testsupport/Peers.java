@@ -78,6 +78,16 @@ public final class Peers {
         return ofThisJvm().requireModule(module);
     }
 
+    /**
+     * Goes on when {@code available}; otherwise fails the test under CI and skips it elsewhere,
+     * saying {@code reason}, as {@link #require(String)} does for a program. For what a test needs
+     * of the machine rather than a program (root, to mount a {@code tmpfs}): a CI machine must
+     * provide it as it provides the peers, so the test cannot pass there by not running.
+     */
+    public static void requireCapability(boolean available, String reason) {
+        ofThisJvm().requireCapabilityOf(available, reason);
+    }
+
     /** The path of {@code program}, if it is installed. */
     public static Optional<Path> find(String program) {
         return ofThisJvm().findProgram(program);
@@ -88,12 +98,22 @@ public final class Peers {
         if (found.isPresent()) {
             return found.get();
         }
-        String reason = missingReason(program);
+        throw unavailable("required peer ", missingReason(program));
+    }
+
+    void requireCapabilityOf(boolean available, String reason) {
+        if (!available) {
+            throw unavailable("required of the machine: ", reason);
+        }
+    }
+
+    /** Under CI an assertion error, else a skip: thrown by the caller. */
+    private RuntimeException unavailable(String what, String reason) {
         if (ci()) {
-            throw new AssertionError("CI=" + environment.apply("CI") + ": required peer " + reason);
+            throw new AssertionError("CI=" + environment.apply("CI") + ": " + what + reason);
         }
         System.err.println("SKIPPED: " + reason);
-        throw new TestAbortedException("skipped: " + reason);
+        return new TestAbortedException("skipped: " + reason);
     }
 
     Path requireModule(String module) {
@@ -113,13 +133,9 @@ public final class Peers {
         if (python == null) {
             python = requireProgram("python3");
         }
-        String reason = "Python module '" + module + "' not importable by " + python + "; install the Debian package "
-                + PYTHON_MODULES.getOrDefault(module, "that provides it") + " (distribution/dev/install-peers does)";
-        if (ci()) {
-            throw new AssertionError("CI=" + environment.apply("CI") + ": required peer " + reason);
-        }
-        System.err.println("SKIPPED: " + reason);
-        throw new TestAbortedException("skipped: " + reason);
+        throw unavailable("required peer ", "Python module '" + module + "' not importable by " + python
+                + "; install the Debian package " + PYTHON_MODULES.getOrDefault(module, "that provides it")
+                + " (distribution/dev/install-peers does)");
     }
 
     private static boolean importable(Path python, String module) {

@@ -61,6 +61,18 @@ class PeersTest {
     }
 
     @Test
+    void aMissingCapabilityOfTheMachineFailsUnderCiAndSkipsElsewhereSayingWhy() {
+        peers.requireCapabilityOf(true, "never said");
+        assertThatThrownBy(() -> peers.requireCapabilityOf(false, "cannot mount a tmpfs (needs root)"))
+                .isInstanceOf(TestAbortedException.class)
+                .hasMessageContaining("cannot mount a tmpfs (needs root)");
+        environment.put("CI", "true");
+        assertThatThrownBy(() -> peers.requireCapabilityOf(false, "cannot mount a tmpfs (needs root)"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessage("CI=true: required of the machine: cannot mount a tmpfs (needs root)");
+    }
+
+    @Test
     void ciFalseOrEmptyIsNotCi() {
         environment.put("CI", "false");
         assertThat(peers.ci()).isFalse();

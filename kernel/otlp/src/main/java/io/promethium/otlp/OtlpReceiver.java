@@ -20,8 +20,9 @@ import java.util.logging.Logger;
  * Prometheus 3 answers them. 404 unless {@code --web.enable-otlp-receiver}; 400 for a content type
  * other than {@code application/x-protobuf} or {@code application/json}, a compression other than
  * gzip, a body that does not decode, or samples the storage refuses (out of order, out of bounds,
- * duplicate: the sender must not retry); 500 for a translation error or a storage failure; 200
- * with an empty {@code ExportMetricsServiceResponse} when stored. One request is one appender
+ * duplicate: the sender must not retry); 500 for a translation error or another refusal of the
+ * storage; 503 when the storage cannot write (a full disk) or is closed; 200 with an empty
+ * {@code ExportMetricsServiceResponse} when stored. One request is one appender
  * batch: all of it is stored or none, so Prometheus (and this receiver) never answers a
  * {@code partial_success}.
  */
@@ -173,7 +174,7 @@ final class OtlpReceiver implements HttpRoutes {
             return new Answer(200, contentType);
         } catch (StorageException e) {
             LOG.warning("Error appending remote write: " + e.getMessage());
-            return new Answer(500, String.valueOf(e.getMessage()));
+            return new Answer(storageFailureStatus(e), String.valueOf(e.getMessage()));
         } finally {
             if (!committed) {
                 try {
@@ -183,6 +184,19 @@ final class OtlpReceiver implements HttpRoutes {
                 }
             }
         }
+    }
+
+    /**
+     * 503 when the storage cannot write now (a full disk, an I/O error, closed): OTLP/HTTP senders
+     * retry 429, 502, 503 and 504 only, and drop a batch answered anything else, so Prometheus's 500
+     * would lose it; the batch was not stored and is stored when sent again. 500 otherwise.
+     */
+    static int storageFailureStatus(StorageException e) {
+        return switch (e.reason()) {
+            case IO, CLOSED -> 503;
+            case OUT_OF_ORDER, OUT_OF_BOUNDS, DUPLICATE_TIMESTAMP -> 400;
+            case LIMIT, UNSUPPORTED, INVALID -> 500;
+        };
     }
 
     private static int metricCount(ExportMetricsServiceRequest request) {

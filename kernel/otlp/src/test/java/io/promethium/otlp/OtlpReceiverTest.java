@@ -113,6 +113,70 @@ class OtlpReceiverTest {
         }
     }
 
+    /**
+     * A storage that cannot write (a full disk: the WAL write of the commit fails) is a 503, which
+     * OTLP/HTTP senders retry (they drop a batch answered 500, Prometheus's answer); nothing of the
+     * refused batch is stored, and the same batch sent again once the disk has room is stored once.
+     */
+    @Test
+    void aFullDiskIs503SoTheSenderRetriesAndTheRefusedBatchIsStoredOnlyWhenSentAgain() throws Exception {
+        long now = System.currentTimeMillis();
+        boolean[] full = {true};
+        io.promethium.api.storage.Storage failing = new io.promethium.api.storage.Storage() {
+            @Override
+            public io.promethium.api.storage.Appender appender() {
+                io.promethium.api.storage.Appender real = db.appender();
+                return new io.promethium.api.storage.Appender() {
+                    @Override
+                    public long append(long ref, Labels labels, long timestamp, double value) {
+                        return real.append(ref, labels, timestamp, value);
+                    }
+
+                    @Override
+                    public long updateMetadata(long ref, Labels labels, io.promethium.api.model.Metadata metadata) {
+                        return real.updateMetadata(ref, labels, metadata);
+                    }
+
+                    @Override
+                    public void commit() {
+                        if (full[0]) {
+                            real.rollback();
+                            throw new io.promethium.api.storage.StorageException(io.promethium.api.storage.StorageException.Reason.IO,
+                                    "WAL write failed, batch of 1 samples not stored: No space left on device");
+                        }
+                        real.commit();
+                    }
+
+                    @Override
+                    public void rollback() {
+                        real.rollback();
+                    }
+                };
+            }
+
+            @Override
+            public Querier querier(long minTime, long maxTime) {
+                return db.querier(minTime, maxTime);
+            }
+
+            @Override
+            public long startTime() {
+                return db.startTime();
+            }
+        };
+        try (RoutesServer s = server(true, null)) {
+            component.storage(failing);
+            HttpResponse<String> refused = post(s, OtlpReceiver.PROTOBUF, gauge("temperature", now, 21.5));
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertEquals("WAL write failed, batch of 1 samples not stored: No space left on device\n", refused.body());
+            assertEquals(List.of(), values("temperature"));
+            full[0] = false;
+            HttpResponse<String> again = post(s, OtlpReceiver.PROTOBUF, gauge("temperature", now, 21.5));
+            assertEquals(200, again.statusCode(), again.body());
+            assertEquals(List.of("{__name__=\"temperature\", job=\"svc\"} " + now + " 21.5"), values("temperature"));
+        }
+    }
+
     @Test
     void jsonBodyWithOtlpEncodingIsStored() throws Exception {
         long now = System.currentTimeMillis();

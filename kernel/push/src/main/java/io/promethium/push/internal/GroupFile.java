@@ -41,6 +41,25 @@ final class GroupFile {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        try {
+            writeAndRename(tmp, file, groups);
+        } catch (IOException | RuntimeException e) {
+            // A write cut short by a full disk leaves no half-written file holding the space it found.
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot sync a folder; the rename itself is atomic.
+        }
+    }
+
+    private static void writeAndRename(Path tmp, Path file, List<MetricGroup> groups) throws IOException {
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
@@ -60,11 +79,6 @@ final class GroupFile {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot sync a folder; the rename itself is atomic.
         }
     }
 

@@ -20,7 +20,9 @@ import java.util.logging.Logger;
  * {@code exported_job}/{@code exported_instance} and the endpoint's own job and instance are set.
  * A series that left the page (its group deleted, replaced or expired) gets a staleness marker at
  * the next tick, so queries stop returning it at once. Empty label values are dropped, as a scrape
- * drops them. Not thread-safe: one ticker thread calls {@link #tick}.
+ * drops them. A tick whose batch the storage cannot commit (a full disk) is lost, as a failed
+ * scrape is: its samples count as rejected and the next tick stores the groups again. Not
+ * thread-safe: one ticker thread calls {@link #tick}.
  */
 final class StorageFeeder {
 
@@ -32,6 +34,8 @@ final class StorageFeeder {
     private final String instance;
     private final PushMetrics metrics;
     private Map<Labels, Long> previous = new HashMap<>();
+    /** The message of the commit failure that began the current run of failing ticks, or null. */
+    private String failure;
 
     StorageFeeder(GroupStore store, boolean honorLabels, String job, String instance, PushMetrics metrics) {
         this.store = store;
@@ -83,11 +87,22 @@ final class StorageFeeder {
         }
         try {
             appender.commit();
-            previous = next;
-            metrics.storedSamples.add(appended[0]);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "push: storing the pushed groups failed", e);
+            // The tick's batch is lost (the groups are kept; the next tick stores them): counted, logged once per failure.
+            metrics.storageRejected.add(appended[0]);
+            if (failure == null) {
+                LOG.log(Level.WARNING, "push: storing the pushed groups failed: " + e.getMessage()
+                        + " (their samples are stored again at each tick until it works; the groups are kept)", e);
+            }
+            failure = String.valueOf(e.getMessage());
+            return 0;
         }
+        if (failure != null) {
+            LOG.info("push: storing the pushed groups works again after: " + failure);
+            failure = null;
+        }
+        previous = next;
+        metrics.storedSamples.add(appended[0]);
         return appended[0];
     }
 

@@ -62,6 +62,17 @@ class TestGroupFile {
     }
 
     @Test
+    void aWriteThatFailsLeavesNoTemporaryFileBehind() throws Exception {
+        // The rename fails (a non-empty folder holds the file's name), as a write fails on a full disk: after the temporary file was made.
+        Path file = Files.createDirectories(dir.resolve("pushgateway.data"));
+        Files.writeString(file.resolve("occupant"), "x");
+        assertThatThrownBy(() -> GroupFile.write(file, storeWithGroups().groups())).isInstanceOf(IOException.class);
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly("pushgateway.data");
+        }
+    }
+
+    @Test
     void aMissingFileIsAnEmptyStore() throws Exception {
         assertThat(GroupFile.read(dir.resolve("none"))).isEmpty();
     }

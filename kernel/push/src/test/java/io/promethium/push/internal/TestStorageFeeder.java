@@ -8,9 +8,12 @@ import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Storage;
+import io.promethium.api.storage.StorageException;
+import io.promethium.testsupport.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 
 class TestStorageFeeder {
@@ -22,6 +25,8 @@ class TestStorageFeeder {
     static final class RecordingStorage implements Storage {
         final List<Sample> samples = new ArrayList<>();
         final List<Metadata> metadata = new ArrayList<>();
+        /** Commits fail as on a full disk while set. */
+        boolean full;
 
         @Override
         public Appender appender() {
@@ -41,6 +46,9 @@ class TestStorageFeeder {
 
                 @Override
                 public void commit() {
+                    if (full) {
+                        throw new StorageException(StorageException.Reason.IO, "WAL write failed: No space left on device");
+                    }
                     samples.addAll(batch);
                 }
 
@@ -109,6 +117,34 @@ class TestStorageFeeder {
                         "exported_job", "batch", "exported_instance", "host1"), 1000, 1),
                 new Sample(Labels.of("__name__", "y", "job", "pushgateway", "instance", "localhost:9090",
                         "exported_job", "noinstance"), 1000, 2));
+    }
+
+    @Test
+    void ticksTheStorageCannotCommitAreCountedAsRejectedLoggedOnceAndTheGroupsAreStoredAgainWhenItCan() throws Exception {
+        GroupStore store = new GroupStore(new GroupStore.Limits(10, 100), GroupStore::wallClockNanos);
+        push(store, GroupingKey.of("job", "batch"), "done 5\n");
+        RecordingStorage storage = new RecordingStorage();
+        PushMetrics metrics = new PushMetrics();
+        StorageFeeder feeder = new StorageFeeder(store, true, "pushgateway", "localhost:9090", metrics);
+        try (LogCapture log = new LogCapture(StorageFeeder.class.getName(), Level.INFO)) {
+            storage.full = true;
+            assertThat(feeder.tick(storage, 1000)).isZero();
+            assertThat(feeder.tick(storage, 2000)).isZero();
+            assertThat(storage.samples).isEmpty();
+            // Each tick's samples: done, push_time_seconds, push_failure_time_seconds.
+            assertThat(metrics.storageRejected.sum()).isEqualTo(6);
+            assertThat(log.lines()).singleElement().asString()
+                    .contains("storing the pushed groups failed: WAL write failed: No space left on device");
+            assertThat(log.lines(Level.WARNING)).hasSize(1);
+
+            storage.full = false;
+            assertThat(feeder.tick(storage, 3000)).isEqualTo(3);
+            assertThat(storage.samples).contains(new Sample(Labels.of("__name__", "done", "job", "batch"), 3000, 5));
+            assertThat(metrics.storedSamples.sum()).isEqualTo(3);
+            assertThat(log.lines()).hasSize(2);
+            assertThat(log.lines(Level.INFO)).singleElement().asString()
+                    .contains("works again after: WAL write failed: No space left on device");
+        }
     }
 
     @Test

@@ -6,7 +6,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.promql.engine.EngineOptions;
 import io.promethium.promql.engine.QueryEngine;
 import io.promethium.web.internal.metrics.HttpMetrics;
-import io.promethium.web.internal.metrics.LogCapture;
+import io.promethium.testsupport.LogCapture;
 import io.promethium.web.internal.metrics.Refusals;
 import io.promethium.web.internal.series.SeriesResource;
 import io.promethium.web.internal.server.ApiServer;

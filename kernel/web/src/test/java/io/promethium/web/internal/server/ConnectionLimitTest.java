@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promethium.web.internal.metrics.ConnectionMetrics;
 import io.promethium.web.internal.metrics.HttpMetrics;
-import io.promethium.web.internal.metrics.LogCapture;
+import io.promethium.testsupport.LogCapture;
 import java.util.logging.Level;
 import io.promethium.web.internal.routes.RouteTable;
 import io.promethium.web.internal.routes.Router;

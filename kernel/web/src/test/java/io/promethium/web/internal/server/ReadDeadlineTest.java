@@ -93,7 +93,7 @@ class ReadDeadlineTest {
 
     /** Sends {@code head}, then {@code trickle} every 100 ms: closed without an answer at the deadline, others served meanwhile. */
     private void assertTrickleCutOff(String head, byte trickle) throws Exception {
-        try (io.promethium.web.internal.metrics.LogCapture log = new io.promethium.web.internal.metrics.LogCapture(
+        try (io.promethium.testsupport.LogCapture log = new io.promethium.testsupport.LogCapture(
                 ReadDeadlineConnectionFactory.class.getName(), java.util.logging.Level.WARNING);
              Socket slow = new Socket("127.0.0.1", server.port())) {
             slow.setSoTimeout(20_000);

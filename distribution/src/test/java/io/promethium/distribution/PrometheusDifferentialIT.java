@@ -26,6 +26,27 @@ import org.junit.jupiter.api.Test;
  */
 class PrometheusDifferentialIT {
 
+    /** Queries past the prettifier's 100-byte line: every kind of node it splits, and a few it keeps whole. */
+    private static final List<String> PRETTIFIER_CASES = List.of(
+            "sum(rate(http_requests_total{job=\"api-server\",code=~\"5..\"}[5m])) by (job) / sum(rate(http_requests_total{job=\"api-server\"}[5m])) by (job)",
+            "histogram_quantile(0.99, sum by (le, job, instance) (rate(http_request_duration_seconds_bucket{job=\"api-server\",handler!=\"/metrics\"}[5m])))",
+            "a_very_long_metric_name_that_is_long_enough_to_exceed_the_limit{label_one=\"value_one\",label_two=\"value_two\",label_three=\"three\"}",
+            "label_replace(up{job=\"api-server\",instance=\"localhost:9090\",environment=\"production\"}, \"host\", \"$1\", \"instance\", \"(.*):.*\")",
+            "(first_metric_with_a_long_name_one + second_metric_with_a_long_name_two) * (third_metric_with_a_long_name + fourth_metric_name)",
+            "sum without (instance, pod, container, namespace) (rate(container_cpu_usage_seconds_total{image!=\"\",container!=\"POD\"}[5m] offset 1h))",
+            "max_over_time(rate(http_requests_total{job=\"api-server\",code=~\"5..\"}[5m])[1h:1m]) > on (job) group_left (team) max by (job, team) (team_info)",
+            "-(some_very_long_metric_name_for_testing_unary_minus{with=\"labels\",and=\"more\",labels=\"here\",to=\"exceed the hundred chars\"})",
+            "count_values(\"version\", build_info{job=\"api-server\",instance=\"localhost:9090\",environment=\"production\",region=\"eu\"})",
+            "topk(5, sum by (namespace, pod) (rate(container_network_receive_bytes_total{namespace=~\"kube-.*\"}[5m]) @ 1609746000))",
+            "quantile_over_time(0.95, node_cpu_seconds_total{mode=\"idle\",instance=~\"node-exporter-.*:9100\",job=\"node\"}[10m:30s])",
+            "1 + 2 * 3 - 4 / 5 % 6 ^ 7 + very_long_metric_name_number_one_with_many_characters - very_long_metric_name_two_chars",
+            "sum(up) by (job) and on(job) sum(up) by (job) unless on(job) sum(up) by (job) or on(job) sum(up) by (job) > bool 3",
+            "vector(1) + scalar(sum(rate(http_requests_total{job=\"api-server\",code=~\"5..\",handler=\"/api/v1/query\"}[5m])))",
+            "absent_over_time(some_metric{job=\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}[5m] offset 10m @ end())",
+            "sum(rate(a[5m])) / ignoring(code) group_left sum(rate(b[5m])) / on() group_right(x,y) sum(rate(cccccccccccccccccccccccccccc[5m]))",
+            "\"a long string literal that exceeds one hundred characters in total length for sure, yes it does, for sure yes\"",
+            "rate(x[5m]) offset -5m", "x[1h1m]", "(((a)))");
+
     /**
      * Requests whose answers differ by design between Prometheus 2.42 and Prometheus 3 semantics:
      * a regular expression found in the decoded request, and the reason.
@@ -457,6 +478,11 @@ class PrometheusDifferentialIT {
                 "/api/v1/format_query?query=" + enc("sum("), "/api/v1/parse_query?query=diff_up",
                 "/api/v1/status/tsdb")) {
             t.check(req, "GET", "");
+        }
+        // The prettifier that `promethium promql format` also prints with (the Debian promtool 2.42 lacks that
+        // command; its server's format_query is the same code, parser.Prettify): queries long enough to be split.
+        for (String query : PRETTIFIER_CASES) {
+            t.check("/api/v1/format_query", "POST", "query=" + enc(query));
         }
         t.check("/api/v1/series", "POST", "match[]=diff_info");
         t.check("/api/v1/labels", "POST", "match[]=diff_info");

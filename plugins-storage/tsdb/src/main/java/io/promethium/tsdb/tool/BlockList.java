@@ -51,8 +51,11 @@ final class BlockList {
      * (by min time; raw before coarser resolutions at the same time); the caller closes them.
      */
     static List<Block> open(Path dir, PrintStream report) throws IOException {
+        if (!Files.exists(dir)) {
+            throw new IOException("opening the db dir: stat " + dir + ": no such file or directory"); // promtool's words
+        }
         if (!Files.isDirectory(dir)) {
-            throw new IOException("not a directory: " + dir);
+            throw new IOException("find blocks: readdirent " + dir + ": not a directory");
         }
         List<Block> blocks = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {

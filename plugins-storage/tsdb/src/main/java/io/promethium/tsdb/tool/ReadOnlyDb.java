@@ -37,8 +37,11 @@ final class ReadOnlyDb implements AutoCloseable {
     }
 
     static ReadOnlyDb open(Path dir, Path sandboxRoot) throws IOException {
+        if (!Files.exists(dir)) {
+            throw new IOException("opening the db dir: stat " + dir + ": no such file or directory"); // promtool's words
+        }
         if (!Files.isDirectory(dir)) {
-            throw new IOException("not a directory: " + dir);
+            throw new IOException("find blocks: readdirent " + dir + ": not a directory");
         }
         if (sandboxRoot != null && !Files.isDirectory(sandboxRoot)) {
             throw new IOException("--sandbox-dir-root " + sandboxRoot + " is not a directory");

@@ -25,10 +25,13 @@ final class SeriesSelector {
     /** The selector's matchers; an {@link IllegalArgumentException} says what is wrong and where. */
     static List<Matcher> parse(String text) {
         SeriesSelector p = new SeriesSelector(text);
-        try {
-            return p.selector();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad series selector " + quote(text) + ": " + e.getMessage(), e);
+        return p.selector();
+    }
+
+    /** A selector that does not parse, worded as PromQL's parser words it: {@code 1:COLUMN: parse error: WHAT}. */
+    static final class SelectorException extends IllegalArgumentException {
+        SelectorException(String message) {
+            super(message);
         }
     }
 
@@ -61,7 +64,7 @@ final class SeriesSelector {
                     m = Matcher.of(op, label, string());
                 }
                 if (m.name().equals(Labels.METRIC_NAME) && name != null) {
-                    throw new IllegalArgumentException("metric name must not be set twice: " + quote(name) + " or " + quote(m.value()));
+                    throw error("metric name must not be set twice: " + quote(name) + " or " + quote(m.value()));
                 }
                 if (op == null) {
                     name = m.value();
@@ -71,7 +74,9 @@ final class SeriesSelector {
                 if (pos < text.length() && text.charAt(pos) == ',') {
                     pos++;
                     skipSpace();
-                } else if (pos >= text.length() || text.charAt(pos) != '}') {
+                } else if (pos >= text.length()) {
+                    throw error("unexpected end of input inside braces");
+                } else if (text.charAt(pos) != '}') {
                     throw error("expected , or } in label matching");
                 }
             }
@@ -206,8 +211,9 @@ final class SeriesSelector {
         }
     }
 
-    private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("at character " + (pos + 1) + ": " + what);
+    private SelectorException error(String what) {
+        // The selector is one line: PromQL's line 1, its column counted from 1.
+        return new SelectorException("1:" + (pos + 1) + ": parse error: " + what);
     }
 
     private static String quote(String s) {

@@ -18,7 +18,8 @@ import java.util.List;
  *   wal-stats DIR                             the WAL's records by type with their bytes
  * </pre>
  * The benchmarks are not shipped: {@code distribution/bench/tsdb write|wal|replay}.
- * Exit codes: 0 done, 1 failed (message on stderr) or bad usage (usage on stderr), as promtool.
+ * Exit codes, messages and help as promtool's: 0 done (the usage on stdout for {@code --help}); 1 failed, the
+ * message on stderr, a bad command line as {@code promethium tsdb CMD: error: MESSAGE, try --help}.
  */
 public final class TsdbTool {
     static final String USAGE = """
@@ -66,81 +67,89 @@ public final class TsdbTool {
         return null;
     }
 
+    /** Reads a command's arguments. */
+    private interface ArgsReader<T> {
+        T read() throws CommandLine.UsageException;
+    }
+
+    /** A flag's bad value is a usage error, as kingpin reports it; a bad selector keeps PromQL's words. */
+    private static <T> T parse(ArgsReader<T> reader) throws CommandLine.UsageException {
+        try {
+            return reader.read();
+        } catch (SeriesSelector.SelectorException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException(e.getMessage());
+        }
+    }
+
     /** Runs a command; returns the exit code. */
     static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(USAGE); // kingpin prints help on stdout and exits 0
+            return 0;
+        }
+        String command = args.isEmpty() ? "" : args.get(0);
         try {
-            if (!args.isEmpty() && args.get(0).equals("create-blocks-from") && "openmetrics".equals(subcommand(args))) {
-                Backfill.Args parsed;
-                try {
-                    parsed = Backfill.Args.parse(args.subList(1, args.size()));
-                } catch (CommandLine.UsageException e) {
-                    err.println("tsdb create-blocks-from openmetrics: " + e.getMessage());
-                    err.print(USAGE);
-                    return 1;
+            switch (command) {
+                case "" -> throw new CommandLine.UsageException("must select a subcommand of 'tsdb'");
+                case "create-blocks-from" -> {
+                    String which = subcommand(args);
+                    if ("openmetrics".equals(which)) {
+                        command = "create-blocks-from openmetrics";
+                        Backfill.Args parsed = parse(() -> Backfill.Args.parse(args.subList(1, args.size())));
+                        new Backfill(out).run(parsed);
+                        return 0;
+                    }
+                    if ("rules".equals(which) && args.get(1).equals("rules")) {
+                        command = "create-blocks-from rules";
+                        RuleBackfill.Args parsed = parse(() -> RuleBackfill.Args.parse(args.subList(2, args.size())));
+                        return new RuleBackfill(out, err).run(parsed, java.time.Instant.now());
+                    }
+                    command = "create-blocks-from";
+                    throw new CommandLine.UsageException(which == null ? "must select a subcommand of 'tsdb create-blocks-from'"
+                            : "expected command but got \"" + which + "\"");
                 }
-                new Backfill(out).run(parsed);
-                return 0;
-            }
-            if (!args.isEmpty() && (args.get(0).equals("dump") || args.get(0).equals("dump-openmetrics"))) {
-                Dump.Args parsed;
-                try {
-                    parsed = Dump.Args.parse(args.subList(1, args.size()), args.get(0).equals("dump"));
-                } catch (CommandLine.UsageException | IllegalArgumentException e) {
-                    err.println("tsdb " + args.get(0) + ": " + e.getMessage());
-                    err.print(USAGE);
-                    return 1;
+                case "dump", "dump-openmetrics" -> {
+                    boolean dump = command.equals("dump");
+                    Dump.Args parsed = parse(() -> Dump.Args.parse(args.subList(1, args.size()), dump));
+                    new Dump(out, command.equals("dump-openmetrics")).run(parsed);
+                    return 0;
                 }
-                new Dump(out, args.get(0).equals("dump-openmetrics")).run(parsed);
-                return 0;
-            }
-            if (args.size() >= 2 && args.get(0).equals("create-blocks-from") && args.get(1).equals("rules")) {
-                RuleBackfill.Args parsed;
-                try {
-                    parsed = RuleBackfill.Args.parse(args.subList(2, args.size()));
-                } catch (CommandLine.UsageException | IllegalArgumentException e) {
-                    err.println("tsdb create-blocks-from rules: " + e.getMessage());
-                    err.print(USAGE);
-                    return 1;
+                case "list" -> {
+                    BlockList.Args parsed = parse(() -> BlockList.Args.parse(args.subList(1, args.size())));
+                    new BlockList(out).list(parsed);
+                    return 0;
                 }
-                return new RuleBackfill(out, err).run(parsed, java.time.Instant.now());
-            }
-            if (!args.isEmpty() && args.get(0).equals("list")) {
-                BlockList.Args parsed;
-                try {
-                    parsed = BlockList.Args.parse(args.subList(1, args.size()));
-                } catch (CommandLine.UsageException e) {
-                    err.println("tsdb list: " + e.getMessage());
-                    err.print(USAGE);
-                    return 1;
+                case "analyze" -> {
+                    Analyze.Args parsed = parse(() -> Analyze.Args.parse(args.subList(1, args.size())));
+                    new Analyze(out).run(parsed);
+                    return 0;
                 }
-                new BlockList(out).list(parsed);
-                return 0;
-            }
-            if (!args.isEmpty() && args.get(0).equals("analyze")) {
-                Analyze.Args parsed;
-                try {
-                    parsed = Analyze.Args.parse(args.subList(1, args.size()));
-                } catch (CommandLine.UsageException e) {
-                    err.println("tsdb analyze: " + e.getMessage());
-                    err.print(USAGE);
-                    return 1;
+                case "wal-stats" -> {
+                    if (args.size() != 2) {
+                        throw new CommandLine.UsageException(args.size() < 2 ? "required argument 'dir' not provided" : "unexpected " + args.get(2));
+                    }
+                    new WalDump(out).run(java.nio.file.Path.of(args.get(1)));
+                    return 0;
                 }
-                new Analyze(out).run(parsed);
-                return 0;
+                default -> {
+                    String unknown = command;
+                    command = "";
+                    throw new CommandLine.UsageException("expected command but got \"" + unknown + "\"");
+                }
             }
-            if (args.size() == 2 && args.get(0).equals("wal-stats")) {
-                new WalDump(out).run(java.nio.file.Path.of(args.get(1)));
-                return 0;
-            }
+        } catch (CommandLine.UsageException e) {
+            // promtool's (kingpin's) form of a usage error; the usage itself only on --help.
+            err.println("promethium tsdb" + (command.isEmpty() ? "" : " " + command) + ": error: " + e.getMessage() + ", try --help");
+            return 1;
+        } catch (SeriesSelector.SelectorException e) {
+            err.println(e.getMessage()); // promtool prints the parser's error alone
+            return 1;
         } catch (Exception e) {
-            if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("bad series selector")) {
-                err.println("tsdb " + args.get(0) + ": " + e.getMessage());
-                return 1;
-            }
-            err.println("tsdb " + (args.isEmpty() ? "" : args.get(0)) + ": " + e.getMessage());
+            // As promtool: the error alone, its words naming what failed and where.
+            err.println(e.getMessage() != null ? e.getMessage() : e.toString());
             return 1;
         }
-        err.print(USAGE);
-        return 1;
     }
 }

@@ -47,12 +47,50 @@ class TsdbToolTest {
         return file;
     }
 
+    /**
+     * Differential against the Debian promtool (2.42): bad command lines and unreadable folders give
+     * its exit code and its line on stderr, {@code promtool:} read as the command's own name
+     * ({@code promethium tsdb dump:}), as every promtool-like command words it.
+     */
     @Test
-    void unknownArgumentsPrintUsageAndExitOneAsPromtool() {
-        assertThat(run("frobnicate")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: promethium tsdb");
-        assertThat(run()).isEqualTo(1);
-        assertThat(run("bench", "write")).isEqualTo(1);
+    void badCommandLinesAndFoldersFailInPromtoolsWords() throws Exception {
+        Path promtool = io.promethium.testsupport.Peers.require("promtool");
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+        // promtool reads the head before the selectors: a WAL folder, empty, lets it get that far.
+        Path data = dir.resolve("empty-data");
+        Files.createDirectories(data.resolve("wal"));
+        String[][] cases = {
+            {"promethium tsdb"},
+            {"promethium tsdb", "frobnicate"},
+            {"promethium tsdb dump", "dump", "--nope"},
+            {"promethium tsdb list", "list", "--bogus"},
+            {"promethium tsdb analyze", "analyze", "a", "b", "c"},
+            {"promethium tsdb create-blocks-from", "create-blocks-from"},
+            {"promethium tsdb create-blocks-from openmetrics", "create-blocks-from", "openmetrics"},
+            {"promethium tsdb create-blocks-from rules", "create-blocks-from", "rules", "--start=1700000000"},
+            {"", "dump", dir.resolve("missing").toString()},
+            {"", "list", dir.resolve("missing").toString()},
+            {"", "list", file.toString()},
+            {"", "dump", "--match=up{", data.toString()},
+            {"", "dump", "--match={job=\"a\"", data.toString()},
+        };
+        for (String[] c : cases) {
+            List<String> args = List.of(c).subList(1, c.length);
+            out.reset();
+            err.reset();
+            int ours = run(args.toArray(String[]::new));
+            List<String> cmd = new ArrayList<>(List.of(promtool.toString(), "tsdb"));
+            cmd.addAll(args);
+            Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String theirs = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as("promtool's exit code for %s", args).isEqualTo(1);
+            assertThat(ours).as("exit code for %s", args).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as("stderr for %s", args)
+                    .isEqualTo(c[0].isEmpty() ? theirs : theirs.replace("promtool:", c[0] + ":"));
+            assertThat(out.size()).as("stdout for %s", args).isZero();
+        }
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: promethium tsdb");
     }
 
     @Test
@@ -531,6 +569,6 @@ class TsdbToolTest {
     @Test
     void listOfMissingDirectoryFailsClearly() {
         assertThat(run("list", dir.resolve("nope").toString())).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a directory");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("opening the db dir: stat " + dir.resolve("nope") + ": no such file or directory\n");
     }
 }

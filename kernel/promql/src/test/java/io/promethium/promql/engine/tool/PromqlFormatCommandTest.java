@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The Debian promtool (2.42) has no {@code promql format}; the expected forms are those of
  * Prometheus's prettier (its {@code printer_test.go} cases' layout: two spaces per level, a split
- * once the single line exceeds 100 bytes).
+ * once the single line exceeds 100 bytes). The same printer is compared with the real Prometheus
+ * 2.42's ({@code /api/v1/format_query}, the code promtool's command calls) on twenty long queries
+ * in {@code PrometheusDifferentialIT}.
  */
 class PromqlFormatCommandTest {
 

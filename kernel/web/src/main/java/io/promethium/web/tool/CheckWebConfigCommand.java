@@ -51,10 +51,30 @@ public final class CheckWebConfigCommand implements Tool {
                 WebConfigFile.load(Path.of(arg)).validate();
                 err.println(arg + " SUCCESS");
             } catch (Exception e) {
-                err.println(arg + " FAILED: " + e.getMessage());
+                err.println(arg + " FAILED: " + promtoolWords(arg, e.getMessage()));
                 failed = true;
             }
         }
         return failed ? 1 : 0;
+    }
+
+    private static final String YAML_ERRORS = "yaml: unmarshal errors: ";
+
+    /**
+     * The server's message as promtool prints it: without the file and position the server puts
+     * first (promtool names the file once, before {@code FAILED}), and a YAML error in yaml.v2's
+     * shape, {@code yaml: unmarshal errors:} then {@code line N: ...} on the next line.
+     */
+    static String promtoolWords(String file, String message) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(file) + "(?::(\\d+):\\d+)?: (.*)",
+                java.util.regex.Pattern.DOTALL).matcher(message);
+        if (!m.matches()) {
+            return message;
+        }
+        String rest = m.group(2);
+        if (m.group(1) != null && rest.startsWith(YAML_ERRORS)) {
+            return "yaml: unmarshal errors:\n  line " + m.group(1) + ": " + rest.substring(YAML_ERRORS.length());
+        }
+        return rest;
     }
 }

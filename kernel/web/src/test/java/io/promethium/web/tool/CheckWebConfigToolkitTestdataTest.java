@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * {@code promethium check web-config} on every web config file of the exporter-toolkit's test data
  * (test resources {@code exporter-toolkit/}, Apache-2.0), against the verdicts and error patterns
  * the toolkit's own {@code tls_config_test.go} expects of its {@code Validate} (read from that
- * file), and against the Debian {@code promtool check web-config} where it is installed.
+ * file), and against the Debian {@code promtool check web-config}: the same lines, word for word.
  */
 class CheckWebConfigToolkitTestdataTest {
 
@@ -111,23 +111,39 @@ class CheckWebConfigToolkitTestdataTest {
         assertThat(wrong).isEmpty();
     }
 
+    /**
+     * The exporter-toolkit's messages that changed since the one in the Debian promtool (2.42):
+     * inline PEM made "missing cert_file" "missing one of cert or cert_file" and the certificate a
+     * file read before the pair is loaded; a capital went. 2.42's words, rewritten to today's,
+     * before the comparison (today's are checked against the toolkit's tests above).
+     */
+    private static final List<Map.Entry<Pattern, String>> TOOLKIT_SINCE_242 = List.of(
+            Map.entry(Pattern.compile("FAILED: missing (cert|key)_file$"), "FAILED: missing one of $1 or $1_file"),
+            Map.entry(Pattern.compile("FAILED: failed to load X509KeyPair: open ([^:]+): "), "FAILED: failed to read cert_file ($1): open $1: "),
+            Map.entry(Pattern.compile("FAILED: Client CA's"), "FAILED: client CA's"));
+
     @Test
-    void verdictsAgreeWithTheDebianPromtool() throws Exception {
+    void outputAgreesWithTheDebianPromtool() throws Exception {
         Path promtool = Peers.require("promtool");
         List<String> compared = new ArrayList<>();
         List<String> disagree = new ArrayList<>();
         for (Path file : configFiles()) {
             Process process = new ProcessBuilder(promtool.toString(), "check", "web-config", file.getFileName().toString())
                     .directory(testdata().toFile()).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             if (NEWER_KEYS.matcher(output).find()) {
                 continue;
             }
             compared.add(file.getFileName().toString());
+            for (Map.Entry<Pattern, String> since : TOOLKIT_SINCE_242) {
+                output = since.getKey().matcher(output).replaceAll(since.getValue());
+            }
             Verdict ours = check(file);
-            if (ours.success() != (process.exitValue() == 0)) {
-                disagree.add(file.getFileName() + ": promtool " + output.strip() + " / promethium " + ours.line());
+            // Ours named the file by its absolute path, promtool by its name in its working folder.
+            String line = ours.line().replace(testdata() + "/", "");
+            if (ours.success() != (process.exitValue() == 0) || !line.equals(output)) {
+                disagree.add("promtool:   " + output + "\npromethium: " + line);
             }
         }
         assertThat(compared).hasSizeGreaterThan(30);

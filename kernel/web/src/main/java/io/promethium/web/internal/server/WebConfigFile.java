@@ -126,6 +126,20 @@ public record WebConfigFile(Path source, TlsServer tlsServer, Map<String, String
     public record RateLimit(Duration interval, int burst) {
     }
 
+    /** A node as yaml.v2 names it in a type error: its tag and, for a scalar, its value, shortened past 10 bytes. */
+    private static String goValue(YamlNode node) {
+        return switch (node) {
+            case YamlNode.Mapping m -> "!!map";
+            case YamlNode.Sequence q -> "!!seq";
+            case YamlNode.Scalar sc -> {
+                String text = sc.text() == null ? "" : sc.text();
+                String tag = sc.string() ? "!!str" : text.matches("[-+]?[0-9]+") ? "!!int"
+                        : text.matches("(?i)true|false|yes|no|on|off") ? "!!bool" : text.matches("[-+]?[0-9.]+([eE][-+]?[0-9]+)?") ? "!!float" : "!!str";
+                yield tag + " `" + (text.length() > 10 ? text.substring(0, 7) + "..." : text) + "`";
+            }
+        };
+    }
+
     public static WebConfigFile load(Path file) throws ConfigException {
         String text;
         try {
@@ -140,9 +154,11 @@ public record WebConfigFile(Path source, TlsServer tlsServer, Map<String, String
             return new WebConfigFile(file, TlsServer.DISABLED, Map.of(), true, Map.of(), null);
         }
         if (!(root instanceof YamlNode.Mapping mapping)) {
-            throw new ConfigException(root.location() + ": yaml: unmarshal errors: cannot unmarshal into web.Config");
+            throw new ConfigException(root.location() + ": yaml: unmarshal errors: cannot unmarshal " + goValue(root) + " into web.Config");
         }
-        Path base = file.toAbsolutePath().getParent();
+        // As the toolkit's SetDirectory (Go's filepath.Join): relative to the folder as the file was named, so
+        // messages name a file as the user wrote it.
+        Path base = file.getParent() == null ? Path.of("") : file.getParent();
         TlsServer tls = TlsServer.DISABLED;
         Map<String, String> users = new LinkedHashMap<>();
         boolean http2 = true;

@@ -20,11 +20,11 @@ import java.util.logging.Logger;
  * Prometheus 3 answers them. 404 unless {@code --web.enable-otlp-receiver}; 400 for a content type
  * other than {@code application/x-protobuf} or {@code application/json}, a compression other than
  * gzip, a body that does not decode, or samples the storage refuses (out of order, out of bounds,
- * duplicate: the sender must not retry); 500 for a translation error or another refusal of the
- * storage; 503 when the storage cannot write (a full disk) or is closed; 200 with an empty
- * {@code ExportMetricsServiceResponse} when stored. One request is one appender
- * batch: all of it is stored or none, so Prometheus (and this receiver) never answers a
- * {@code partial_success}.
+ * duplicate: the sender must not retry; nothing of the request is stored); 500 for another refusal
+ * of the storage; 503 when the storage cannot write (a full disk) or is closed; otherwise 200 with
+ * an empty {@code ExportMetricsServiceResponse}, a metric that did not translate (delta without its
+ * feature, say) logged and left out, as Prometheus does. Prometheus never answers a
+ * {@code partial_success} (its handler writes the status alone), nor does this receiver.
  */
 final class OtlpReceiver implements HttpRoutes {
 
@@ -162,12 +162,12 @@ final class OtlpReceiver implements HttpRoutes {
                 LOG.warning("Warnings translating OTLP metrics to Prometheus write request: "
                         + result.warnings().stream().map(Translator.Warning::message).toList());
             }
+            if (result.storageRejected()) {
+                return new Answer(400, String.join("\n", result.errors()));
+            }
             if (!result.errors().isEmpty()) {
-                String message = String.join("\n", result.errors());
-                if (!result.storageRejected()) {
-                    LOG.warning("Error appending remote write: " + message);
-                }
-                return new Answer(result.storageRejected() ? 400 : 500, message);
+                // As Prometheus: a metric that does not translate is logged and left out; the rest is stored.
+                LOG.warning("Error translating OTLP metrics to Prometheus write request: " + String.join("; ", result.errors()));
             }
             appender.commit();
             committed = true;

@@ -252,18 +252,28 @@ class OtlpReceiverTest {
         }
     }
 
+    /**
+     * As Prometheus's otlpWriteHandler: a translation error is logged (Warn) and the metric left out,
+     * the request answered 200 with the rest stored; the sender has nothing to retry.
+     */
     @Test
-    void deltaTemporalityIs500WithoutTheFeatureAndStoredWithIt() throws Exception {
+    void deltaTemporalityIsLeftOutWithoutTheFeatureAndStoredWithIt() throws Exception {
         long now = System.currentTimeMillis();
+        io.opentelemetry.proto.metrics.v1.Metric gauge = io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("temp")
+                .setGauge(io.opentelemetry.proto.metrics.v1.Gauge.newBuilder().addDataPoints(io.opentelemetry.proto.metrics.v1.NumberDataPoint
+                        .newBuilder().setTimeUnixNano(now * 1_000_000).setAsDouble(21.5))).build();
         byte[] delta = TranslatorTest.request(TranslatorTest.resource(), io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("reqs")
                 .setSum(io.opentelemetry.proto.metrics.v1.Sum.newBuilder().setIsMonotonic(true)
                         .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
                         .addDataPoints(io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder().setTimeUnixNano(now * 1_000_000)
-                                .setAsInt(3))).build()).toByteArray();
-        try (RoutesServer s = server(true, null)) {
+                                .setAsInt(3))).build(), gauge).toByteArray();
+        try (RoutesServer s = server(true, null); io.promethium.testsupport.LogCapture log = new io.promethium.testsupport.LogCapture(OtlpReceiver.class.getName(), java.util.logging.Level.WARNING)) {
             HttpResponse<String> r = post(s, OtlpReceiver.PROTOBUF, delta);
-            assertEquals(500, r.statusCode());
-            assertEquals("invalid temporality and type combination for metric \"reqs\"\n", r.body());
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(List.of(), values("reqs_total"));
+            assertEquals(List.of("{__name__=\"temp\"} " + now + " 21.5"), values("temp"));
+            assertTrue(log.lines().stream().anyMatch(m -> m.contains("invalid temporality and type combination for metric \"reqs\"")),
+                    log.lines().toString());
         }
         try (RoutesServer s = server(true, "otlp-native-delta-ingestion")) {
             assertEquals(200, post(s, OtlpReceiver.PROTOBUF, delta).statusCode());

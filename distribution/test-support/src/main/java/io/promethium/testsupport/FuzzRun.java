@@ -8,8 +8,9 @@ import java.time.Duration;
  * <p>Each run is named by a property prefix, e.g. {@code promql.fuzz}: {@code <prefix>.seed} sets
  * the seed, {@code <prefix>.iterations} a fixed number of iterations, {@code <prefix>.millis} the
  * time budget. Under CI ({@link Ci}) the run is a fixed number of iterations, the same on every
- * machine; elsewhere it runs for its time budget. {@link #start()} prints the seed and how to
- * replay it before the first iteration, so a hang or crash still shows it.
+ * machine; elsewhere it runs for its time budget, from the default seed ({@link #configure}) or
+ * from a new one each run ({@link #configureVaryingSeed}). {@link #start()} prints the seed and
+ * how to replay it before the first iteration, so a hang or crash still shows it.
  */
 public final class FuzzRun {
 
@@ -44,6 +45,16 @@ public final class FuzzRun {
         }
         long budget = millis != null ? Duration.ofMillis(millis).toNanos() : localBudget.toNanos();
         return new FuzzRun(prefix, seed, Long.MAX_VALUE, budget, false);
+    }
+
+    /**
+     * As {@link #configure}, but outside CI without {@code <prefix>.seed} each run draws a new seed
+     * (printed by {@link #start()}), so runs on developers' machines explore past what CI's fixed
+     * seed covers; under CI the seed stays {@code ciSeed}, the same on every machine.
+     */
+    public static FuzzRun configureVaryingSeed(String prefix, long ciSeed, int ciIterations, Duration localBudget) {
+        // A <prefix>.seed property still wins: configure reads it before this default.
+        return configure(prefix, Ci.active() ? ciSeed : new java.security.SecureRandom().nextLong(), ciIterations, localBudget);
     }
 
     /** The seed of this run's random source. */

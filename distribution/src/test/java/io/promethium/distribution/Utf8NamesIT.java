@@ -247,7 +247,10 @@ class Utf8NamesIT {
         Map<String, String> series = new TreeMap<>(alertLabels);
         series.put("__name__", "ALERTS");
         series.put("alertstate", "firing");
-        JsonNode alertSeries = data(server.get("/api/v1/query?query=" + enc("ALERTS{\"alert.severity\"=\"page\"}"))).path("result");
+        // The alert's state is public from its evaluation on; its ALERTS sample once that evaluation commits.
+        String alertsQuery = "/api/v1/query?query=" + enc("ALERTS{\"alert.severity\"=\"page\"}");
+        server.await(Duration.ofSeconds(10), () -> server.get(alertsQuery).body().contains("\"ALERTS\""), "the ALERTS series stored");
+        JsonNode alertSeries = data(server.get(alertsQuery)).path("result");
         assertThat(alertSeries).hasSize(1);
         assertThat(labels(alertSeries.get(0).path("metric"))).isEqualTo(series);
     }

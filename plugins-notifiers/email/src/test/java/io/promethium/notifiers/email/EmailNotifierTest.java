@@ -55,10 +55,21 @@ class EmailNotifierTest {
         return sharedCerts;
     }
 
+    /**
+     * A GreenMail server on loopback (a dynamic port for 0). Its start is awaited 30 s instead of
+     * GreenMail's 2 s, which a machine busy with other builds' tests overran.
+     */
+    private static ServerSetup setup(int port, String protocol) {
+        ServerSetup setup = new ServerSetup(port, "127.0.0.1", protocol);
+        setup = port == 0 ? setup.dynamicPort() : setup;
+        setup.setServerStartupTimeout(30_000);
+        return setup;
+    }
+
     @BeforeEach
     void start() {
         context = new TestNotifierContext(dir, "team", new HttpConfigClientFactory(), TEMPLATES);
-        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        mail = new GreenMail(setup(0, ServerSetup.PROTOCOL_SMTP));
         mail.start();
     }
 
@@ -225,7 +236,7 @@ class EmailNotifierTest {
      */
     @Test
     void forceImplicitTlsSpeaksTlsFromTheFirstByteOnAnyPort() throws Exception {
-        GreenMail smtps = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort());
+        GreenMail smtps = new GreenMail(setup(0, ServerSetup.PROTOCOL_SMTPS));
         smtps.start();
         try {
             Map<String, Object> c = base();
@@ -245,7 +256,7 @@ class EmailNotifierTest {
     /** The global {@code smtp_force_implicit_tls} applies to a block without the field, and the block's own value wins. */
     @Test
     void globalSmtpForceImplicitTlsIsTheDefaultAndTheBlockOverridesIt() throws Exception {
-        GreenMail smtps = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort());
+        GreenMail smtps = new GreenMail(setup(0, ServerSetup.PROTOCOL_SMTPS));
         smtps.start();
         try {
             context.global("smtp_force_implicit_tls", true);
@@ -283,7 +294,7 @@ class EmailNotifierTest {
             org.junit.jupiter.api.Assumptions.abort("cannot listen on 127.0.0.1:465 (" + e.getMessage()
                     + "): needs root or net.ipv4.ip_unprivileged_port_start <= 465");
         }
-        GreenMail smtps = new GreenMail(new ServerSetup(465, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
+        GreenMail smtps = new GreenMail(setup(465, ServerSetup.PROTOCOL_SMTPS));
         smtps.start();
         try {
             smtps.getUserManager().setAuthRequired(true);
@@ -475,7 +486,7 @@ class EmailNotifierTest {
      */
     @Test
     void globalSmtpTlsConfigAppliesToImplicitTlsAndIsNotMergedIntoTheBlocksOwn() throws Exception {
-        GreenMail smtps = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort());
+        GreenMail smtps = new GreenMail(setup(0, ServerSetup.PROTOCOL_SMTPS));
         smtps.start();
         try {
             Map<String, Object> c = base();

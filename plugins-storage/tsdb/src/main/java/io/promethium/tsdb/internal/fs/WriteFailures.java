@@ -8,9 +8,12 @@ import java.util.logging.Logger;
 
 /**
  * Logs the TSDB's failing writes once per episode: the first failure in an {@link Area} is logged
- * with the path and cause, later ones are only counted (by the caller's metric), and the first
- * success after them is logged as the end of the episode. A full disk thus gives two log lines,
- * not one a second. A failure for lack of space reads "no space left on device", as Prometheus's
+ * with the path and cause, later ones are only counted (by the caller's metric), and the episode
+ * ends, logged, at the next success of a checkpoint or compaction, and once WAL writes have
+ * succeeded {@link #SETTLED_SUCCESSES} times in a row or for
+ * {@link #SETTLED_NANOS} since the last failure. A full disk thus gives two log lines, not one a
+ * second, even while small writes still fit in the last allocated page of a file and succeed
+ * between the failures of larger ones (seen on a full tmpfs). A failure for lack of space reads "no space left on device", as Prometheus's
  * log does (the JDK's message for ENOSPC is capitalised), so one alert rule matches both.
  */
 public final class WriteFailures {
@@ -18,27 +21,41 @@ public final class WriteFailures {
 
     /** Where a write failed; each has its own episode. */
     public enum Area {
-        WAL("WAL write to", "the batch was refused (not acknowledged), queries keep answering; appends resume by themselves"),
-        WAL_SYNC("WAL fsync of", "writes stay in the page cache until a later fsync succeeds"),
-        CHECKPOINT("WAL checkpoint to", "the WAL keeps its segments until a later checkpoint succeeds"),
-        COMPACTION("compaction in", "the head keeps its samples in memory and in the WAL, and compaction is retried");
+        WAL("WAL write to", "the batch was refused (not acknowledged), queries keep answering; appends resume by themselves", true),
+        WAL_SYNC("WAL fsync of", "writes stay in the page cache until a later fsync succeeds", true),
+        CHECKPOINT("WAL checkpoint to", "the WAL keeps its segments until a later checkpoint succeeds", false),
+        COMPACTION("compaction in", "the head keeps its samples in memory and in the WAL, and compaction is retried", false);
 
         final String what;
         final String consequence;
+        /** Many small writes a second: an episode ends once they settle; a rare large write ends it by succeeding once. */
+        final boolean frequent;
 
-        Area(String what, String consequence) {
+        Area(String what, String consequence, boolean frequent) {
             this.what = what;
             this.consequence = consequence;
+            this.frequent = frequent;
         }
     }
+
+    /** Successes in a row after which a failing area has recovered. */
+    static final int SETTLED_SUCCESSES = 5;
+    /** Time without a failure after which a success ends an episode. */
+    static final long SETTLED_NANOS = 5_000_000_000L;
 
     /** Failures in the current episode per area; 0 = none going on. */
     private final AtomicLongArray failing = new AtomicLongArray(Area.values().length);
     /** 1 while an area's episode began for lack of space. */
     private final AtomicLongArray noSpace = new AtomicLongArray(Area.values().length);
+    /** When an area's last failure happened ({@link System#nanoTime()}). */
+    private final AtomicLongArray lastFailure = new AtomicLongArray(Area.values().length);
+    /** Successes since an area's last failure, while its episode goes on. */
+    private final AtomicLongArray settled = new AtomicLongArray(Area.values().length);
 
     /** Records a failed write of {@code path}; logs it when it starts an episode. Returns whether it did. */
     public boolean failed(Area area, Path path, Throwable cause) {
+        lastFailure.set(area.ordinal(), System.nanoTime());
+        settled.set(area.ordinal(), 0);
         if (failing.getAndIncrement(area.ordinal()) != 0) {
             return false;
         }
@@ -49,10 +66,13 @@ public final class WriteFailures {
         return true;
     }
 
-    /** Records a successful write; ends (and logs the end of) an episode. Cheap when none is going on. */
+    /** Records a successful write; ends (and logs the end of) an episode once settled. Cheap when none is going on. */
     public void succeeded(Area area, Path path) {
         int i = area.ordinal();
         if (failing.get(i) == 0) {
+            return;
+        }
+        if (area.frequent && settled.incrementAndGet(i) < SETTLED_SUCCESSES && System.nanoTime() - lastFailure.get(i) < SETTLED_NANOS) {
             return;
         }
         long n = failing.getAndSet(i, 0);

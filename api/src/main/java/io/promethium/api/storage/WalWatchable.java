@@ -49,4 +49,15 @@ public interface WalWatchable {
      *     (from another log) is returned unchanged; callers restart from {@link #end()}.
      */
     WalPosition read(WalPosition from, long maxBytes, WalVisitor visitor) throws IOException;
+
+    /**
+     * What has been committed to the log so far, read when a follower sizes its sending (about
+     * every ten seconds); cheap and never blocking. The default, {@link AppendTotals#UNKNOWN},
+     * leaves followers to go by what they read.
+     *
+     * @since 1.17.0
+     */
+    default AppendTotals appended() {
+        return AppendTotals.UNKNOWN;
+    }
 }

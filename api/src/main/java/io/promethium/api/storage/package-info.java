@@ -69,9 +69,13 @@
  * by default): the loaded blocks' metadata, for {@code /api/v1/status/tsdb/blocks}, and
  * {@link io.promethium.api.storage.WalReplayProgress}: the WAL replay's segments, registered
  * before the replay starts, for {@code /api/v1/status/walreplay}.
+ *
+ * <p>1.17.0 adds {@code WalWatchable.appended()} ({@link io.promethium.api.storage.AppendTotals}):
+ * the newest timestamp and the count committed, so a follower behind a down receiver sizes its
+ * sending by the backlog, as Prometheus's remote write does.
  */
 @Export
-@Version("1.16.0")
+@Version("1.17.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

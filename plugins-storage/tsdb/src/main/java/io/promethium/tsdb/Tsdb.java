@@ -351,7 +351,9 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
 
     /** The WAL as the api's followable log, or {@code null} when the WAL is off. */
     public io.promethium.api.storage.WalWatchable walWatchable() {
-        return wal == null ? null : new io.promethium.tsdb.internal.wal.WalTail(wal);
+        // samplesAppended counts histogram samples too.
+        return wal == null ? null : new io.promethium.tsdb.internal.wal.WalTail(wal, () -> new io.promethium.api.storage.AppendTotals(
+                head.maxTime(), metrics.samplesAppended.sum() + head.exemplars().appended()));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.promethium.remote.write;
 
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
+import io.promethium.api.storage.AppendTotals;
 import io.promethium.api.storage.MetadataSource;
 import io.promethium.api.storage.WalPosition;
 import io.promethium.api.storage.WalWatchable;
@@ -143,8 +144,21 @@ final class QueueManager implements AutoCloseable {
         return histogramsIn.get();
     }
 
-    long highestReadMillis() {
-        return highestIn.get();
+    /**
+     * Prometheus's highest timestamp in: the newest one the storage committed, so a reader stalled
+     * behind a down receiver still shows the backlog; the newest read when the log does not say.
+     */
+    long highestInMillis() {
+        AppendTotals a = appendedNow();
+        return a.known() ? Math.max(a.highestTimestamp(), highestIn.get()) : highestIn.get();
+    }
+
+    private AppendTotals appendedNow() {
+        try {
+            return log.appended();
+        } catch (RuntimeException e) {
+            return AppendTotals.UNKNOWN; // the storage is restarting: the next tick asks again
+        }
     }
 
     void sent(int n, long nanos) {
@@ -402,7 +416,7 @@ final class QueueManager implements AutoCloseable {
                 long in = dataIn();
                 long out = samplesOut.get();
                 long nanos = sendNanos.get();
-                double inNow = (in - lastIn) / seconds;
+                double inNow = Math.max(0, in - lastIn) / seconds; // 0 across a storage's restart
                 double outNow = (out - lastOut) / seconds;
                 double durNow = (nanos - lastNanos) / 1e9 / seconds;
                 lastIn = in;
@@ -431,9 +445,14 @@ final class QueueManager implements AutoCloseable {
         }
     }
 
-    /** Everything read for sending (samples, exemplars, histograms), as Prometheus's data-in rate counts it. */
+    /**
+     * Prometheus's data-in: samples, histograms and exemplars the storage committed, so the incoming
+     * rate stays the scrape rate while the reader waits for a down receiver; what was read for
+     * sending when the log does not say.
+     */
     private long dataIn() {
-        return samplesIn.get() + exemplarsIn.get() + histogramsIn.get();
+        AppendTotals a = appendedNow();
+        return a.known() ? a.appended() : samplesIn.get() + exemplarsIn.get() + histogramsIn.get();
     }
 
     /** Prometheus's calculation: enough shards to send the incoming rate plus a tenth of the backlog per update period. */
@@ -443,7 +462,7 @@ final class QueueManager implements AutoCloseable {
             return current;
         }
         double timePerSample = outDuration / outRate;
-        double delaySeconds = Math.max(0, (highestIn.get() - metrics.highestSentMillis.get()) / 1000.0);
+        double delaySeconds = Math.max(0, (highestInMillis() - metrics.highestSentMillis.get()) / 1000.0);
         double pending = delaySeconds * inRate;
         double integralGain = 0.1 / (shardUpdateMillis / 1000.0);
         double desired = timePerSample * (inRate + integralGain * pending);

@@ -269,7 +269,7 @@ public final class RemoteWriteComponent implements ConfigSection, Collector {
         long histogramsIn = 0;
         List<QueueMetrics> metrics = new ArrayList<>();
         for (QueueManager q : current) {
-            highest = Math.max(highest, q.highestReadMillis() / 1000.0);
+            highest = Math.max(highest, q.highestInMillis() / 1000.0);
             in = Math.max(in, q.samplesRead());
             exemplarsIn = Math.max(exemplarsIn, q.exemplarsRead());
             histogramsIn = Math.max(histogramsIn, q.histogramsRead());

@@ -22,7 +22,7 @@ class AgentRemoteWriteTest {
     Path dir;
 
     @Test
-    void exemplarsAppendedInAgentModeAreRemoteWritten() throws Exception {
+    void exemplarsAppendedInAgentModeAreRemoteWrittenAndCountedAsAppended() throws Exception {
         try (TestReceiver receiver = new TestReceiver();
              AgentDb agent = AgentDb.open(new AgentDb.Options(dir, 1 << 20, Duration.ofHours(2), Duration.ofMinutes(5),
                      Duration.ofHours(4), true, WalCompression.SNAPPY))) {
@@ -36,6 +36,8 @@ class AgentRemoteWriteTest {
                 app.appendExemplar(ref, l, new Exemplar(Labels.of("trace_id", "abc"), 0.5, 1000, true));
                 app.updateMetadata(ref, l, new Metadata(MetricType.COUNTER, "Requests.", ""));
                 app.commit();
+                // What the queue sizes its shards by: the newest timestamp, and the sample and exemplar committed.
+                assertThat(agent.walWatchable().appended()).isEqualTo(new io.promethium.api.storage.AppendTotals(1000, 2));
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 while ((receiver.exemplars.size() < 1 || receiver.samples.size() < 1) && System.nanoTime() < deadline) {
                     Thread.sleep(20);

@@ -16,8 +16,12 @@ import io.promethium.api.model.Labels;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.model.MetricType;
 import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.AppendTotals;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.MetadataSource;
+import io.promethium.api.storage.WalPosition;
+import io.promethium.api.storage.WalVisitor;
+import io.promethium.api.storage.WalWatchable;
 import io.promethium.testkit.HttpConfigClientFactory;
 import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbOptions;
@@ -422,6 +426,62 @@ class QueueManagerTest {
         }
         assertThat(q.shardCount()).isGreaterThan(1);
         assertThat(q.metrics().shardsDesired.get()).isGreaterThan(1);
+    }
+
+    /**
+     * Prometheus sizes shards from what its appender saw: behind a down receiver the WAL reader
+     * waits, and a backlog measured by what was read would look like none (one shard caught up a
+     * 5-minute outage at 100k series, ScrapeRemoteWriteOutageIT). The storage's committed newest
+     * timestamp shows the 300 s still to send.
+     */
+    @Test
+    void theBacklogIsMeasuredFromWhatTheStorageCommittedNotFromWhatWasRead() throws Exception {
+        AppendTotals[] committed = {AppendTotals.UNKNOWN};
+        WalWatchable real = db.walWatchable();
+        WalWatchable log = new WalWatchable() {
+            @Override
+            public Path stateDirectory() {
+                return real.stateDirectory();
+            }
+
+            @Override
+            public WalPosition end() throws java.io.IOException {
+                return real.end();
+            }
+
+            @Override
+            public WalPosition oldest() throws java.io.IOException {
+                return real.oldest();
+            }
+
+            @Override
+            public void seriesBefore(WalPosition position, WalVisitor visitor) throws java.io.IOException {
+                real.seriesBefore(position, visitor);
+            }
+
+            @Override
+            public WalPosition read(WalPosition from, long maxBytes, WalVisitor visitor) throws java.io.IOException {
+                return real.read(from, maxBytes, visitor);
+            }
+
+            @Override
+            public AppendTotals appended() {
+                return committed[0];
+            }
+        };
+        RemoteWriteSettings s = settings(receiver.url(), Map.of("queue_config", Map.of("max_shards", 8L)));
+        QueueManager q = new QueueManager(s, log, new HttpSender(s, "test"), List::of, QueueManager.SHARD_UPDATE_MILLIS);
+        q.start();
+        queues.add(q);
+        append(10, 5000, 1);
+        assertThat(db.walWatchable().appended()).isEqualTo(new AppendTotals(5000, 10));
+        await(() -> q.metrics().highestSentMillis.get() == 5000, Duration.ofSeconds(10));
+        // One shard busy 40% of the time keeps up with 10k samples/s.
+        assertThat(q.desiredShards(10_000, 10_000, 0.4)).as("nothing behind by what was read").isEqualTo(1);
+        committed[0] = new AppendTotals(305_000, 1_000_000);
+        assertThat(q.highestInMillis()).isEqualTo(305_000);
+        // 300 s behind: a tenth of the backlog a second on top of the rate, 0.4 × (1 + 3) = 1.6.
+        assertThat(q.desiredShards(10_000, 10_000, 0.4)).as("300 s behind by what was committed").isEqualTo(2);
     }
 
     @Test

@@ -98,6 +98,8 @@ public final class AgentDb implements Storage, MetadataQueryable, DeclaredCapabi
     private final TsdbMetrics walMetrics = new TsdbMetrics();
     private final LongAdder samplesAppended = new LongAdder();
     private final LongAdder histogramsAppended = new LongAdder();
+    /** The newest committed timestamp, for followers' {@link WalWatchable#appended()}. */
+    private final AtomicLong highestAppended = new AtomicLong(Long.MIN_VALUE);
     private final LongAdder exemplarsAppended = new LongAdder();
     private final LongAdder invalidHistograms = new LongAdder();
     private final LongAdder outOfOrder = new LongAdder();
@@ -192,7 +194,8 @@ public final class AgentDb implements Storage, MetadataQueryable, DeclaredCapabi
 
     /** The WAL, for remote write to follow. */
     public WalWatchable walWatchable() {
-        return new WalTail(wal);
+        return new WalTail(wal, () -> new io.promethium.api.storage.AppendTotals(highestAppended.get(),
+                samplesAppended.sum() + histogramsAppended.sum() + exemplarsAppended.sum()));
     }
 
     public Options options() {
@@ -440,14 +443,18 @@ public final class AgentDb implements Storage, MetadataQueryable, DeclaredCapabi
             } finally {
                 enc.reset();
             }
+            long newest = Long.MIN_VALUE;
             for (int i = 0; i < n; i++) {
                 advance(entries[i], ts[i]);
                 entries[i] = null;
+                newest = Math.max(newest, ts[i]);
             }
             for (int i = 0; i < hn; i++) {
                 advance(hEntries[i], hts[i]);
                 hEntries[i] = null;
+                newest = Math.max(newest, hts[i]);
             }
+            highestAppended.accumulateAndGet(newest, Math::max);
             for (int i = 0; i < eEntries.size(); i++) {
                 Entry e = eEntries.get(i);
                 Exemplar x = eValues.get(i);

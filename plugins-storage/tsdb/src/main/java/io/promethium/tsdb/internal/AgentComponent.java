@@ -142,6 +142,15 @@ public final class AgentComponent implements Storage, Collector, TsdbAdmin, Stor
         return log().read(from, maxBytes, visitor);
     }
 
+    @Override
+    public io.promethium.api.storage.AppendTotals appended() {
+        try {
+            return log().appended();
+        } catch (IOException e) {
+            return io.promethium.api.storage.AppendTotals.UNKNOWN;
+        }
+    }
+
     /** Agent mode keeps no exemplars to query. */
     @Override
     public List<SeriesExemplars> selectExemplars(long start, long end, List<List<Matcher>> matcherSets) {

@@ -306,6 +306,15 @@ public final class TsdbComponent implements Storage, Collector, TsdbAdmin, Stora
     }
 
     @Override
+    public io.promethium.api.storage.AppendTotals appended() {
+        try {
+            return log().appended();
+        } catch (IOException e) {
+            return io.promethium.api.storage.AppendTotals.UNKNOWN;
+        }
+    }
+
+    @Override
     public List<SeriesExemplars> selectExemplars(long start, long end, List<List<Matcher>> matcherSets) {
         return db().selectExemplars(start, end, matcherSets);
     }

@@ -3,6 +3,7 @@ package io.promethium.tsdb.internal.wal;
 import static java.util.Objects.requireNonNull;
 
 import io.promethium.api.model.Labels;
+import io.promethium.api.storage.AppendTotals;
 import io.promethium.api.storage.WalPosition;
 import io.promethium.api.storage.WalVisitor;
 import io.promethium.api.storage.WalWatchable;
@@ -14,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -27,9 +29,17 @@ public final class WalTail implements WalWatchable {
     private static final int MAX_RECORD = 256 << 20;
 
     private final Wal wal;
+    private final Supplier<AppendTotals> appended;
 
-    public WalTail(Wal wal) {
+    /** @param appended what the storage's appenders committed, read at each {@link #appended()} */
+    public WalTail(Wal wal, Supplier<AppendTotals> appended) {
         this.wal = requireNonNull(wal, "wal is null");
+        this.appended = requireNonNull(appended, "appended is null");
+    }
+
+    @Override
+    public AppendTotals appended() {
+        return appended.get();
     }
 
     @Override

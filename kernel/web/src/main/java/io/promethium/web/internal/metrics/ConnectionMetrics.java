@@ -25,6 +25,7 @@ public final class ConnectionMetrics {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder closed = new LongAdder();
     private final LongAdder limited = new LongAdder();
+    private final LongAdder evicted = new LongAdder();
     private final ThrottledLog log;
     private volatile int maxConnections;
 
@@ -61,6 +62,23 @@ public final class ConnectionMetrics {
                 + " to be accepted until one closes (a flood of connections or too low a limit)");
     }
 
+    /**
+     * {@code count} connections that had waited two seconds or more on their clients (no request, or
+     * its headers incomplete) closed to make room at the limit; the longest had waited {@code waitedNanos}.
+     */
+    public void evicted(int limit, int count, String client, long waitedNanos) {
+        evicted.add(count);
+        log.log("max_connections_evicted", () -> String.format(java.util.Locale.ROOT,
+                "closed %d connection%s waiting on their clients to make room at --web.max-connections %d: the longest, of %s, had sent"
+                        + " no complete request for %.1f s (idle or slow clients holding every connection)",
+                count, count == 1 ? "" : "s", limit, client, waitedNanos / 1e9));
+    }
+
+    /** Connections closed to make room so far. */
+    public long evicted() {
+        return evicted.sum();
+    }
+
     /** Connections open now. */
     public long open() {
         return accepted.sum() - closed.sum();
@@ -86,5 +104,9 @@ public final class ConnectionMetrics {
         writer.family("promethium_http_connections_limited_total", MetricType.COUNTER,
                 "Connections accepted while all --web.max-connections were open, which waited for one to close before they were served.", "");
         writer.sample("promethium_http_connections_limited_total", limited.sum());
+        writer.family("promethium_http_connections_evicted_total", MetricType.COUNTER,
+                "Connections waiting on their client (no request, or its headers incomplete) for two seconds or more, closed to make room"
+                        + " for a new one while all --web.max-connections were open.", "");
+        writer.sample("promethium_http_connections_evicted_total", evicted.sum());
     }
 }

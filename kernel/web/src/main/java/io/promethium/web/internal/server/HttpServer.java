@@ -84,11 +84,13 @@ public final class HttpServer {
         // One throttle for all listeners: a flood of slow clients writes one warning every 10 s.
         ThrottledLog readDeadlineWarnings = new ThrottledLog(ReadDeadlineConnectionFactory.LOG, java.util.logging.Level.WARNING);
         int backlog = listenBacklog();
+        // Shared by the listeners, as the slots are.
+        WaitingConnections waiting = new WaitingConnections();
         for (String listen : listenAddresses(listenAddress)) {
             // --web.read-timeout as Go's ReadTimeout: the whole request read within it (slow
             // clients cut off), and, as Go's IdleTimeout defaulting to it, idle connections closed after it.
             HttpConnectionFactory http1 = new ReadDeadlineConnectionFactory(http, readTimeoutMillis, routes.metrics().readDeadlineExceeded(),
-                    readDeadlineWarnings);
+                    readDeadlineWarnings, waiting);
             org.eclipse.jetty.server.ConnectionFactory[] factories;
             if (ssl == null) {
                 // No h2c (HTTP/2 without TLS), as Go's server and so Prometheus.
@@ -99,7 +101,7 @@ public final class HttpServer {
                 factories = new org.eclipse.jetty.server.ConnectionFactory[] {new ReloadingSslConnectionFactory(ssl, live, HTTP_1_1), http1};
             }
             // With or without a limit, so the connections are counted.
-            ServerConnector connector = new LimitedServerConnector(server, slots, maxConnections, routes.metrics().connections(), factories);
+            ServerConnector connector = new LimitedServerConnector(server, slots, maxConnections, routes.metrics().connections(), waiting, factories);
             InetSocketAddress address = parseAddress(listen);
             connector.setHost(address.getHostString().isEmpty() ? null : address.getHostString());
             connector.setPort(address.getPort());

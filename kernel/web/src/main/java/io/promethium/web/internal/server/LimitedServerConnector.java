@@ -28,16 +28,24 @@ import io.promethium.web.internal.metrics.ConnectionMetrics;
  * while they wait on a listener nobody connects to, so a freed slot can sit there while
  * connections wait on another listener. Here a slot only ever goes to a connection that exists.
  *
+ * <p>At the limit, when no slot frees within 100 ms, the connections that have waited two seconds
+ * or more on their clients (no request, or a request's headers incomplete) are closed to make room:
+ * see {@link WaitingConnections}.
+ *
  * <p>Without a limit the listener works the same way without slots, so its connections are
  * counted either way ({@link ConnectionMetrics}: as Prometheus's conntrack listener counts them, and
  * those that found the limit reached, with a warning).
  */
 final class LimitedServerConnector extends ServerConnector {
 
+    /** How long a connection waits for a slot before those waiting long on their clients are closed, and between such passes. */
+    private static final long EVICTION_AFTER_MILLIS = 100;
+
     /** The limit's slots, or null for no limit (the connections are still counted). */
     private final Semaphore slots;
     private final int limit;
     private final ConnectionMetrics metrics;
+    private final WaitingConnections waiting;
     /** The accepted connections holding a slot, until their end point closes or their set-up fails. */
     private final Set<SelectableChannel> holding = ConcurrentHashMap.newKeySet();
     /** Whether the acceptor's last accepted channel reached the selector; written and read by the acceptor thread only. */
@@ -47,13 +55,17 @@ final class LimitedServerConnector extends ServerConnector {
      * @param slots   the limit's slots, shared by the listeners it spans; null for no limit
      * @param limit   the limit, {@code --web.max-connections} (named in the warning when it is reached)
      * @param metrics counts the connections accepted and closed, and those that waited for a slot
+     * @param waiting the connections waiting on their clients, shared by the listeners as the slots are:
+     *                at the limit the longest waiting is closed to make room
      */
-    LimitedServerConnector(Server server, Semaphore slots, int limit, ConnectionMetrics metrics, ConnectionFactory... factories) {
+    LimitedServerConnector(Server server, Semaphore slots, int limit, ConnectionMetrics metrics, WaitingConnections waiting,
+                           ConnectionFactory... factories) {
         // One acceptor per listener, as Go's single accept loop: it holds at most one waiting connection.
         super(server, 1, -1, factories);
         this.slots = slots;
         this.limit = limit;
         this.metrics = java.util.Objects.requireNonNull(metrics, "metrics is null");
+        this.waiting = java.util.Objects.requireNonNull(waiting, "waiting is null");
         getSelectorManager().addEventListener(new SelectorManager.AcceptListener() {
             @Override
             public void onAccepting(SelectableChannel channel) {
@@ -79,7 +91,14 @@ final class LimitedServerConnector extends ServerConnector {
             // Every slot held: this connection, and those behind it in the backlog, wait for one to close.
             metrics.limitReached(limit);
             try {
-                slots.acquire();
+                // First a moment for a slot to free (a burst of short requests turns them over fast),
+                // then the connections waiting long on their clients are closed, and so on.
+                while (!slots.tryAcquire(EVICTION_AFTER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    WaitingConnections.Evicted evicted = waiting.closeWaitingLong();
+                    if (evicted != null) {
+                        metrics.evicted(limit, evicted.count(), evicted.client(), evicted.waitedNanos());
+                    }
+                }
             } catch (InterruptedException e) {
                 // Jetty interrupts its acceptors to stop them: its accept loop then sees the connector stopped.
                 channel.close();

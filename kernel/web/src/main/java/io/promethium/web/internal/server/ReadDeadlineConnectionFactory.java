@@ -25,6 +25,10 @@ import io.promethium.web.internal.metrics.ThrottledLog;
  * <p>Jetty 12.0 has no such deadline of its own, hence this subclass of its connection: the
  * parser's {@code messageBegin} (bytes of a new request in the buffer) arms a scheduler task,
  * {@code messageComplete} (the body read to its end) or a bad message disarms it.
+ *
+ * <p>Each connection also tells {@link WaitingConnections} when it waits on its client (opened, or
+ * its last answer sent, until a request's headers are complete), so that at the connection limit
+ * the longest waiting gives way to a new one.
  */
 final class ReadDeadlineConnectionFactory extends HttpConnectionFactory {
     static final Logger LOG = Logger.getLogger(ReadDeadlineConnectionFactory.class.getName());
@@ -32,27 +36,28 @@ final class ReadDeadlineConnectionFactory extends HttpConnectionFactory {
     private final long deadlineMillis;
     private final AtomicLong expired;
     private final ThrottledLog warnings;
+    private final WaitingConnections waiting;
 
     /**
      * @param deadlineMillis the whole request's read deadline; 0 for none (as Go's zero ReadTimeout)
      * @param expired        counts the connections closed at the deadline
      * @param warnings       the warning of a connection closed at the deadline, at most one line every
      *                       10 s with the count of the others (which are logged at {@code FINE})
+     * @param waiting        where each connection says whether it waits on its client, for the connection limit
      */
-    ReadDeadlineConnectionFactory(HttpConfiguration config, long deadlineMillis, AtomicLong expired, ThrottledLog warnings) {
+    ReadDeadlineConnectionFactory(HttpConfiguration config, long deadlineMillis, AtomicLong expired, ThrottledLog warnings,
+                                  WaitingConnections waiting) {
         super(config);
         this.deadlineMillis = deadlineMillis;
         this.expired = expired;
         this.warnings = warnings;
+        this.waiting = java.util.Objects.requireNonNull(waiting, "waiting is null");
     }
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        if (deadlineMillis <= 0) {
-            return super.newConnection(connector, endPoint);
-        }
         DeadlineConnection connection = new DeadlineConnection(getHttpConfiguration(), connector, endPoint, isRecordHttpComplianceViolations(),
-                connector.getScheduler(), deadlineMillis, expired, warnings);
+                connector.getScheduler(), deadlineMillis, expired, warnings, waiting);
         connection.setUseInputDirectByteBuffers(isUseInputDirectByteBuffers());
         connection.setUseOutputDirectByteBuffers(isUseOutputDirectByteBuffers());
         return configure(connection, connector, endPoint);
@@ -63,16 +68,49 @@ final class ReadDeadlineConnectionFactory extends HttpConnectionFactory {
         private final long deadlineMillis;
         private final AtomicLong expired;
         private final ThrottledLog warnings;
+        private final WaitingConnections waiting;
         /** The armed deadline of the request being read, or null between requests. */
         private volatile Scheduler.Task armed;
 
         DeadlineConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, boolean recordViolations, Scheduler scheduler,
-                           long deadlineMillis, AtomicLong expired, ThrottledLog warnings) {
+                           long deadlineMillis, AtomicLong expired, ThrottledLog warnings, WaitingConnections waiting) {
             super(config, connector, endPoint, recordViolations);
             this.scheduler = scheduler;
             this.deadlineMillis = deadlineMillis;
             this.expired = expired;
             this.warnings = warnings;
+            this.waiting = waiting;
+        }
+
+        @Override
+        public void onOpen() {
+            waiting.waiting(getEndPoint());
+            super.onOpen();
+        }
+
+        @Override
+        protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, org.eclipse.jetty.http.HttpVersion version) {
+            return new TrackedStream(method, uri, version);
+        }
+
+        /** A request's exchange: once answered (or failed), the connection waits on its client again. */
+        private final class TrackedStream extends HttpStreamOverHTTP1 {
+            TrackedStream(String method, String uri, org.eclipse.jetty.http.HttpVersion version) {
+                super(method, uri, version);
+            }
+
+            @Override
+            public void succeeded() {
+                // Before: completing may parse a pipelined request at once, which is then busy.
+                waiting.waiting(getEndPoint());
+                super.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                waiting.waiting(getEndPoint());
+                super.failed(x);
+            }
         }
 
         @Override
@@ -84,7 +122,7 @@ final class ReadDeadlineConnectionFactory extends HttpConnectionFactory {
         private void arm() {
             // The parser calls messageBegin at every parse while it waits for a request, also with
             // nothing read yet (a kept-alive connection between requests: the idle timeout's time).
-            if (armed == null && !isRequestBufferEmpty()) {
+            if (deadlineMillis > 0 && armed == null && !isRequestBufferEmpty()) {
                 armed = scheduler.schedule(this::expire, deadlineMillis, TimeUnit.MILLISECONDS);
             }
         }
@@ -116,6 +154,7 @@ final class ReadDeadlineConnectionFactory extends HttpConnectionFactory {
         @Override
         public void onClose(Throwable cause) {
             disarm();
+            waiting.closed(getEndPoint());
             super.onClose(cause);
         }
 
@@ -124,6 +163,12 @@ final class ReadDeadlineConnectionFactory extends HttpConnectionFactory {
             public void messageBegin() {
                 super.messageBegin();
                 arm();
+            }
+
+            @Override
+            public boolean headerComplete() {
+                waiting.busy(getEndPoint());
+                return super.headerComplete();
             }
 
             @Override

@@ -24,21 +24,42 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code --web.max-connections} as Prometheus's (Go's {@code netutil.LimitListener} over a listener
- * whose backlog is the kernel's {@code somaxconn}): a connection beyond the limit waits in the
- * listen backlog, is neither refused, nor accepted and closed, and is answered once a slot frees.
- * The clients behave as HTTP clients do: each reads its answer to the end and closes.
+ * whose backlog is the kernel's {@code somaxconn}): while every slot holds a request being served,
+ * a connection beyond the limit waits in the listen backlog, is neither refused, nor accepted and
+ * closed, and is answered once a slot frees. Beyond Prometheus, connections that have waited two
+ * seconds or more on their clients (idle, or trickling their headers) give way to a new one. The clients
+ * behave as HTTP clients do: each reads its answer to the end and closes.
  */
 class ConnectionLimitTest {
 
     private static final int LIMIT = 4;
+    private static final String HOLD = "GET /api/v1/hold HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
 
-    private static HttpServer start(String listen, int maxConnections) throws Exception {
+    /** Requests to /api/v1/hold that reached the handler; each waits there for a permit of {@link #release}. */
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.Semaphore release = new java.util.concurrent.Semaphore(0);
+
+    @org.junit.jupiter.api.AfterEach
+    void releaseHeld() {
+        release.release(1_000);
+    }
+
+    private HttpServer start(String listen, int maxConnections) throws Exception {
         return start(listen, maxConnections, new HttpMetrics());
     }
 
-    private static HttpServer start(String listen, int maxConnections, HttpMetrics metrics) throws Exception {
+    private HttpServer start(String listen, int maxConnections, HttpMetrics metrics) throws Exception {
         RouteTable routes = new RouteTable();
         routes.addBuiltIn(Router.under("/api/v1/ping").get("/api/v1/ping", call -> call.respond(200, "text/plain", "pong")).build());
+        routes.addBuiltIn(Router.under("/api/v1/hold").get("/api/v1/hold", call -> {
+            held.incrementAndGet();
+            try {
+                release.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            call.respond(200, "text/plain", "pong");
+        }).build());
         HttpServer server = new HttpServer(listen, new RoutesHandler(routes, metrics, null, "/"),
                 WebConfigFile.NONE, 30_000, maxConnections, "/");
         server.start();
@@ -52,12 +73,13 @@ class ConnectionLimitTest {
         try (LogCapture log = new LogCapture(ConnectionMetrics.class.getName(), Level.WARNING);
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             HttpServer server = start("127.0.0.1:0", LIMIT, metrics);
-            List<Socket> idle = new ArrayList<>();
+            List<Socket> busy = new ArrayList<>();
             try {
                 for (int i = 0; i < LIMIT; i++) {
-                    idle.add(new Socket("127.0.0.1", server.port()));
+                    busy.add(hold(server.port()));
                 }
-                await(() -> connections.open() == LIMIT, "the idle connections open");
+                await(() -> held.get() == LIMIT, "the held requests served");
+                assertThat(connections.open()).isEqualTo(LIMIT);
                 assertThat(connections.limited()).isZero();
                 assertThat(log.lines()).isEmpty();
                 List<Future<Outcome>> waiting = new ArrayList<>();
@@ -66,7 +88,10 @@ class ConnectionLimitTest {
                 }
                 await(() -> connections.limited() >= 1, "a connection waiting at the limit counted");
                 assertThat(connections.open()).isEqualTo(LIMIT);
-                for (Socket s : idle) {
+                release.release(LIMIT);
+                for (Socket s : busy) {
+                    // Read to the end and closed, as a client does (the server's half-closed connection waits for that).
+                    assertThat(firstAnswer(s)).startsWith("HTTP/1.1 200");
                     s.close();
                 }
                 for (Future<Outcome> f : waiting) {
@@ -84,9 +109,10 @@ class ConnectionLimitTest {
                         .contains("net_conntrack_listener_conn_closed_total{listener_name=\"http\"} 7\n")
                         .contains("promethium_http_connections_open 0\n")
                         .contains("promethium_http_connections_max 4\n")
-                        .containsPattern("promethium_http_connections_limited_total [123]\n");
+                        .containsPattern("promethium_http_connections_limited_total [123]\n")
+                        .contains("promethium_http_connections_evicted_total 0\n");
             } finally {
-                for (Socket s : idle) {
+                for (Socket s : busy) {
                     s.close();
                 }
                 server.stop();
@@ -129,13 +155,14 @@ class ConnectionLimitTest {
     }
 
     @Test
-    void connectionsBeyondTheLimitWaitInTheBacklogAndAreEachAnsweredOnceAnIdleConnectionCloses() throws Exception {
+    void connectionsBeyondTheLimitWaitInTheBacklogAndAreEachAnsweredOnceARequestBeingServedEnds() throws Exception {
         HttpServer server = start("127.0.0.1:0", LIMIT);
-        List<Socket> idle = new ArrayList<>();
+        List<Socket> busy = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < LIMIT; i++) {
-                idle.add(new Socket("127.0.0.1", server.port()));
+                busy.add(hold(server.port()));
             }
+            await(() -> held.get() == LIMIT, "the held requests served");
             // More than Java's default backlog of 50, which Go's somaxconn-sized one takes whole.
             List<Future<Outcome>> waiting = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -143,14 +170,14 @@ class ConnectionLimitTest {
             }
             Thread.sleep(1_500);
             long freed = System.nanoTime();
-            idle.get(0).close();
+            release.release(1);
             for (Future<Outcome> f : waiting) {
                 Outcome outcome = f.get(60, TimeUnit.SECONDS);
                 assertThat(outcome.answer()).as("a connection beyond the limit of %d", LIMIT).startsWith("HTTP/1.1 200");
-                assertThat(outcome.atNanos()).as("answered only once an idle connection closed").isGreaterThan(freed);
+                assertThat(outcome.atNanos()).as("answered only once a held request ended").isGreaterThan(freed);
             }
         } finally {
-            for (Socket s : idle) {
+            for (Socket s : busy) {
                 s.close();
             }
             server.stop();
@@ -162,27 +189,17 @@ class ConnectionLimitTest {
         HttpServer server = start("127.0.0.1:0,127.0.0.1:0", LIMIT);
         List<Socket> sockets = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            // Twice the limit, kept alive after their answer, alternately on each listener.
+            // Twice the limit, each a request held by the server, alternately on each listener.
             List<Future<String>> answers = new ArrayList<>();
             for (int i = 0; i < 2 * LIMIT; i++) {
-                Socket s = new Socket("127.0.0.1", server.ports().get(i % 2));
-                s.setSoTimeout(30_000);
-                s.getOutputStream().write("GET /api/v1/ping HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                Socket s = hold(server.ports().get(i % 2));
                 sockets.add(s);
                 answers.add(pool.submit(() -> firstAnswer(s)));
             }
             Thread.sleep(1_500);
-            List<Socket> served = new ArrayList<>();
-            for (int i = 0; i < answers.size(); i++) {
-                if (answers.get(i).isDone()) {
-                    assertThat(answers.get(i).get()).as("connection %d, answered or closed while the limit is reached", i).startsWith("HTTP/1.1 200");
-                    served.add(sockets.get(i));
-                }
-            }
-            assertThat(served).as("connections served at once over both listeners").hasSize(LIMIT);
-            for (Socket s : served) {
-                s.close();
-            }
+            assertThat(held.get()).as("requests served at once over both listeners").isEqualTo(LIMIT);
+            assertThat(answers).as("none answered or closed while the limit is reached").noneMatch(Future::isDone);
+            release.release(2 * LIMIT);
             for (Future<String> answer : answers) {
                 assertThat(answer.get(30, TimeUnit.SECONDS)).as("once the served ones closed, every waiting one").startsWith("HTTP/1.1 200");
             }
@@ -212,6 +229,94 @@ class ConnectionLimitTest {
             }
         } finally {
             server.stop();
+        }
+    }
+
+    /**
+     * Idle connections take every slot: a new connection waits until they have been idle two
+     * seconds, then they are closed and the new one served at once; counted and logged once.
+     */
+    @Test
+    void idleConnectionsGiveWayToANewOneOnceTheyHaveWaitedTwoSeconds() throws Exception {
+        HttpMetrics metrics = new HttpMetrics();
+        try (LogCapture log = new LogCapture(ConnectionMetrics.class.getName(), Level.WARNING)) {
+            HttpServer server = start("127.0.0.1:0", LIMIT, metrics);
+            List<Socket> idle = new ArrayList<>();
+            try {
+                long opened = System.nanoTime();
+                for (int i = 0; i < LIMIT; i++) {
+                    idle.add(new Socket("127.0.0.1", server.port()));
+                }
+                await(() -> metrics.connections().open() == LIMIT, "the idle connections open");
+                Outcome outcome = oneRequest(server.port(), 5_000);
+                assertThat(outcome.answer()).startsWith("HTTP/1.1 200");
+                assertThat(outcome.atNanos() - opened).as("answered once the idle connections had waited two seconds")
+                        .isGreaterThanOrEqualTo(WaitingConnections.MIN_WAIT_NANOS);
+                assertThat(idle).as("idle connections closed by the server").allMatch(ConnectionLimitTest::closedByServer);
+                assertThat(metrics.connections().evicted()).isEqualTo(LIMIT);
+                assertThat(log.lines()).anyMatch(l -> l.matches("closed 4 connections waiting on their clients to make room at"
+                        + " --web.max-connections 4: the longest, of /127\\.0\\.0\\.1:\\d+, had sent no complete request for 2\\.\\d s"
+                        + " \\(idle or slow clients holding every connection\\)"));
+            } finally {
+                for (Socket s : idle) {
+                    s.close();
+                }
+                server.stop();
+            }
+        }
+    }
+
+    /**
+     * A slowloris connection (headers trickled, never complete) gives way at the limit; the
+     * requests being served beside it do not, and are answered whole.
+     */
+    @Test
+    void aConnectionTricklingItsHeadersGivesWayButRequestsBeingServedDoNot() throws Exception {
+        HttpMetrics metrics = new HttpMetrics();
+        HttpServer server = start("127.0.0.1:0", LIMIT, metrics);
+        List<Socket> busy = new ArrayList<>();
+        try (Socket slow = new Socket("127.0.0.1", server.port())) {
+            slow.getOutputStream().write("GET /api/v1/ping HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < LIMIT - 1; i++) {
+                busy.add(hold(server.port()));
+            }
+            await(() -> held.get() == LIMIT - 1, "the held requests served");
+            for (int i = 0; i < 22; i++) {
+                Thread.sleep(100);
+                slow.getOutputStream().write('a');
+            }
+            assertThat(oneRequest(server.port(), 5_000).answer()).startsWith("HTTP/1.1 200");
+            assertThat(closedByServer(slow)).as("the trickling connection closed").isTrue();
+            assertThat(metrics.connections().evicted()).isEqualTo(1);
+            release.release(LIMIT - 1);
+            for (Socket s : busy) {
+                assertThat(firstAnswer(s)).as("a request being served when the limit was reached").startsWith("HTTP/1.1 200");
+            }
+        } finally {
+            for (Socket s : busy) {
+                s.close();
+            }
+            server.stop();
+        }
+    }
+
+    /** A new connection with a request to /api/v1/hold, which the server holds until {@link #release} gives a permit. */
+    private static Socket hold(int port) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(30_000);
+        s.getOutputStream().write(HOLD.getBytes(StandardCharsets.US_ASCII));
+        return s;
+    }
+
+    /** Whether the server closed the socket (end of stream or reset), or has not within half a second. */
+    private static boolean closedByServer(Socket s) {
+        try {
+            s.setSoTimeout(500);
+            return s.getInputStream().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -28,9 +28,11 @@ import org.junit.jupiter.api.Test;
  * them are damaged: a chunk file cut in half, a byte flipped in the middle of the largest index
  * file, a {@code meta.json} cut to its first 40 characters, and, in the fourth, a byte flipped in
  * the middle of the first chunk's data (its length and the file's size intact, so only a read
- * finds it).
+ * finds it); four more each lose a file: {@code meta.json}, the chunk file, the index folder, the
+ * largest file in the index folder.
  *
- * <p>The second start is ready and sets the first three aside: each folder is renamed
+ * <p>The second start is ready and sets the first three and the four missing a file aside (a
+ * missing file named as such): each folder is renamed
  * {@code <ulid>.corrupted}, logged ("is corrupt and was set aside as") with its path, counted in
  * {@code promethium_tsdb_blocks_set_aside_total} and {@code promethium_tsdb_blocks_corrupt}, and
  * listed under {@code corruptBlocks} in {@code /api/v1/status/tsdb}. The fourth opens (opening
@@ -76,7 +78,7 @@ class CorruptBlocksIT {
             Path data = server.home.resolve("data");
             server.config(CONFIG.formatted(server.port));
             server.start(FLAGS).awaitReady();
-            server.await(Duration.ofSeconds(60), () -> blockCount(data) >= 5, "five blocks");
+            server.await(Duration.ofSeconds(60), () -> blockCount(data) >= 9, "nine blocks");
             server.signal("TERM");
             assertThat(server.process().waitFor(60, TimeUnit.SECONDS)).as("stopped by TERM").isTrue();
 
@@ -85,16 +87,26 @@ class CorruptBlocksIT {
             BlockSpan badIndex = blocks.get(1);
             BlockSpan badMeta = blocks.get(2);
             BlockSpan flippedChunk = blocks.get(3);
-            List<BlockSpan> intact = blocks.subList(4, blocks.size());
+            BlockSpan noMeta = blocks.get(4);
+            BlockSpan noChunks = blocks.get(5);
+            BlockSpan noIndex = blocks.get(6);
+            BlockSpan noIndexFile = blocks.get(7);
+            List<BlockSpan> intact = blocks.subList(8, blocks.size());
             truncateHalf(data.resolve(truncatedChunks.ulid()).resolve("chunks/000001"));
             flipByte(largest(data.resolve(badIndex.ulid()).resolve("index")), -1);
             Path meta = data.resolve(badMeta.ulid()).resolve("meta.json");
             Files.writeString(meta, Files.readString(meta).substring(0, 40));
             Path chunks = data.resolve(flippedChunk.ulid()).resolve("chunks/000001");
             flipByte(chunks, firstChunkDataMiddle(chunks));
+            Files.delete(data.resolve(noMeta.ulid()).resolve("meta.json"));
+            Files.delete(data.resolve(noChunks.ulid()).resolve("chunks/000001"));
+            deleteTree(data.resolve(noIndex.ulid()).resolve("index"));
+            Path lostIndexFile = largest(data.resolve(noIndexFile.ulid()).resolve("index"));
+            Files.delete(lostIndexFile);
 
             server.start(FLAGS).awaitReady();
-            List<BlockSpan> setAside = List.of(truncatedChunks, badIndex, badMeta);
+            List<BlockSpan> missing = List.of(noMeta, noChunks, noIndex, noIndexFile);
+            List<BlockSpan> setAside = List.of(truncatedChunks, badIndex, badMeta, noMeta, noChunks, noIndex, noIndexFile);
             for (BlockSpan b : setAside) {
                 assertThat(data.resolve(b.ulid())).doesNotExist();
                 assertThat(data.resolve(b.ulid() + ".corrupted")).isDirectory();
@@ -103,11 +115,19 @@ class CorruptBlocksIT {
             }
             assertThat(server.output()).containsPattern("block " + Pattern.quote(data.resolve(truncatedChunks.ulid()).toString())
                     + " is corrupt and was set aside as .*: chunk file .* is \\d+ bytes, meta.json says \\d+");
-            assertThat(metric(server, "promethium_tsdb_blocks_set_aside_total")).isEqualTo(3);
-            assertThat(metric(server, "promethium_tsdb_blocks_corrupt")).isEqualTo(3);
+            // A missing file is named as such (the index folder not recreated empty by opening it).
+            for (Path lost : List.of(data.resolve(noMeta.ulid()).resolve("meta.json"), data.resolve(noChunks.ulid()).resolve("chunks/000001"),
+                    data.resolve(noIndex.ulid()).resolve("index"), lostIndexFile)) {
+                String ulid = data.relativize(lost).getName(0).toString();
+                assertThat(server.output()).contains("block " + data.resolve(ulid) + " is corrupt and was set aside as "
+                        + data.resolve(ulid + ".corrupted") + " (not served; remove it or restore it from a backup): missing file " + lost);
+            }
+            assertThat(data.resolve(noIndex.ulid() + ".corrupted").resolve("index")).doesNotExist();
+            assertThat(metric(server, "promethium_tsdb_blocks_set_aside_total")).isEqualTo(7);
+            assertThat(metric(server, "promethium_tsdb_blocks_corrupt")).isEqualTo(7);
             List<JsonNode> listed = corruptBlocks(server);
             assertThat(listed).map(c -> c.path("block").asText())
-                    .containsExactlyInAnyOrder(truncatedChunks.ulid(), badIndex.ulid(), badMeta.ulid());
+                    .containsExactlyInAnyOrderElementsOf(setAside.stream().map(BlockSpan::ulid).toList());
             assertThat(listed).allSatisfy(c -> assertThat(c.path("path").asText())
                     .isEqualTo(data.resolve(c.path("block").asText() + ".corrupted").toString()));
             assertThat(data.resolve(flippedChunk.ulid())).as("opened: only a read finds a bad chunk").isDirectory();
@@ -136,7 +156,8 @@ class CorruptBlocksIT {
             JsonNode answer = JSON.readTree(answered.body());
             assertThat(answer.path("warnings").toString()).contains("block " + flippedChunk.ulid() + " skipped: ");
             List<Long> times = sampleTimes(answer);
-            List<BlockSpan> damaged = List.of(truncatedChunks, badIndex, badMeta, flippedChunk);
+            List<BlockSpan> damaged = new ArrayList<>(setAside);
+            damaged.add(flippedChunk);
             assertThat(times).as("samples from a damaged block's time").noneMatch(t -> damaged.stream().anyMatch(b -> b.covers(t)));
             for (BlockSpan b : intact) {
                 assertThat(times).as("samples of intact block " + b.ulid()).anyMatch(b::covers);
@@ -145,8 +166,8 @@ class CorruptBlocksIT {
             assertThat(times).as("samples after the first start's last block (the head, and blocks cut from it since)")
                     .anyMatch(t -> t >= lastBlockEnd);
 
-            assertThat(metric(server, "promethium_tsdb_blocks_corrupt")).isEqualTo(4);
-            assertThat(metric(server, "promethium_tsdb_blocks_set_aside_total")).as("found by a read, not set aside").isEqualTo(3);
+            assertThat(metric(server, "promethium_tsdb_blocks_corrupt")).isEqualTo(8);
+            assertThat(metric(server, "promethium_tsdb_blocks_set_aside_total")).as("found by a read, not set aside").isEqualTo(7);
             assertThat(corruptBlocks(server)).anySatisfy(c -> {
                 assertThat(c.path("block").asText()).isEqualTo(flippedChunk.ulid());
                 assertThat(c.path("reason").asText()).contains("checksum mismatch");
@@ -162,7 +183,7 @@ class CorruptBlocksIT {
             HttpResponse<String> clean = query(server, ALL);
             assertThat(clean.statusCode()).as(head(clean.body())).isEqualTo(200);
             assertThat(JSON.readTree(clean.body()).path("warnings").toString()).doesNotContain(flippedChunk.ulid());
-            assertThat(metric(server, "promethium_tsdb_blocks_corrupt")).isEqualTo(4);
+            assertThat(metric(server, "promethium_tsdb_blocks_corrupt")).isEqualTo(8);
         }
     }
 
@@ -237,6 +258,14 @@ class CorruptBlocksIT {
             throw new IllegalStateException("no " + name + " in " + meta);
         }
         return Long.parseLong(m.group(1));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static void truncateHalf(Path file) throws IOException {

@@ -149,7 +149,8 @@ final class TsdbBlockLoader {
     /** Whether a block failed to open for what its files hold or lack, rather than for the process's situation. */
     private static boolean isCorruption(Exception e) {
         return e instanceof RuntimeException || e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.EOFException
-                || e instanceof org.apache.lucene.index.CorruptIndexException || e instanceof org.apache.lucene.index.IndexFormatTooOldException
+                || e instanceof org.apache.lucene.index.CorruptIndexException || e instanceof org.apache.lucene.index.IndexNotFoundException
+                || e instanceof org.apache.lucene.index.IndexFormatTooOldException
                 || e instanceof org.apache.lucene.index.IndexFormatTooNewException;
     }
 
@@ -162,10 +163,21 @@ final class TsdbBlockLoader {
     }
 
     private void setAsideBlock(Path block, Exception cause) {
-        String reason = cause instanceof java.nio.file.NoSuchFileException missing
+        java.nio.file.NoSuchFileException missing = missingFile(cause);
+        String reason = missing != null
                 ? "missing file " + missing.getFile()
                 : cause.getMessage() == null ? cause.toString() : cause.getMessage();
         setAsideBlock(block, reason, isCorruption(cause));
+    }
+
+    /** The missing file behind a failure: Lucene wraps one its segment lists in "Problem reading index". */
+    private static java.nio.file.NoSuchFileException missingFile(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.NoSuchFileException missing) {
+                return missing;
+            }
+        }
+        return null;
     }
 
     private void setAsideBlock(Path block, String reason, boolean corruption) {

@@ -56,6 +56,10 @@ final class BlockIndex implements AutoCloseable {
     /** Opens and verifies every index file's checksum (the index is small next to the chunks). */
     static BlockIndex open(Path blockDir, long blockMinTime) throws IOException {
         Path dir = blockDir.resolve("index");
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            // Lucene's directory would create it: a block without its index is missing a file.
+            throw new java.nio.file.NoSuchFileException(dir.toString());
+        }
         Directory directory = new MMapDirectory(dir);
         try {
             DirectoryReader reader = DirectoryReader.open(directory);

@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hostile clients against the assembled server, bounded to fit a CI run: 200 slowloris sockets
- * trickling a header byte at a time (closed at {@code --web.read-timeout}, 12 s here: several times what the other clients take), 200 concurrent fresh connections, a 1 GiB streamed push body,
- * a snappy body declaring 4 GiB decoded, a query nested 10,000 deep and a regex whose
+ * trickling a header byte at a time (closed at {@code --web.read-timeout}, 12 s here: several
+ * times what the other clients take), 200 concurrent fresh connections, a 1 GiB push body and a
+ * 1 GiB Alertmanager API body streamed, an OTLP body gzipped from 1 GiB, a snappy body declaring
+ * 4 GiB decoded, a query nested 10,000 deep and a regex whose
  * backtracking is cubic in a 5,000-character label value. Each is refused or limited with an error
  * naming the limit, counted by that limit in {@code promethium_http_requests_refused_total} (the
  * slowloris sockets in {@code promethium_http_read_deadline_exceeded_total}) and logged once as a
@@ -44,7 +46,8 @@ class HostileClientsIT {
     @Test
     void hostileClientsAreRefusedWhileHealthAndSmallQueriesAnswerWithinASecond() throws Exception {
         try (ServerProcess server = ServerProcess.prepare()) {
-            server.environment("PROMETHIUM_JAVA_OPTS", "-Xmx" + (HEAP_LIMIT >> 20) + "m").start("--web.enable-remote-write-receiver", "--push.storage.interval=1s", "--web.read-timeout=" + READ_TIMEOUT_SECONDS + "s")
+            server.environment("PROMETHIUM_JAVA_OPTS", "-Xmx" + (HEAP_LIMIT >> 20) + "m").start("--web.enable-remote-write-receiver",
+                    "--web.enable-otlp-receiver", "--alertmanager.config.file=conf/alertmanager.yml", "--push.storage.interval=1s", "--web.read-timeout=" + READ_TIMEOUT_SECONDS + "s")
                     .awaitReady();
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
             ResponsivenessMonitor monitor = new ResponsivenessMonitor(server).start();
@@ -84,9 +87,21 @@ class HostileClientsIT {
                 }
 
                 // A 1 GiB push body, streamed chunked (no length to refuse it by): cut off with 413 long before its end.
-                PushResult push = pushStream(server.port, GIB);
+                StreamResult push = stream(server.port, "PUT /metrics/job/huge", "text/plain", GIB);
                 assertThat(push.response()).startsWith("HTTP/1.1 413").contains("--push.max-body-size");
                 assertThat(push.sent()).isLessThan(GIB / 4);
+
+                // The same to the Alertmanager API: 400 at its 16 MiB limit.
+                StreamResult alerts = stream(server.port, "POST /api/v2/alerts", "application/json", GIB);
+                assertThat(alerts.response()).startsWith("HTTP/1.1 400").contains("body larger than " + (16 << 20) + " bytes");
+                assertThat(alerts.sent()).isLessThan(GIB / 4);
+
+                // An OTLP body gzipped from 1 GiB (1 MiB on the wire): inflated no further than the 32 MiB limit.
+                HttpResponse<String> otlp = client.send(HttpRequest.newBuilder(server.uri("/api/v1/otlp/v1/metrics"))
+                        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/x-protobuf").header("Content-Encoding", "gzip")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(gzipBomb(GIB))).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(otlp.statusCode()).as(otlp.body()).isEqualTo(400);
+                assertThat(otlp.body()).contains("request body too large: more than " + (32 << 20) + " bytes");
 
                 // A remote-write snappy body declaring 4 GiB decoded, eight times the heap: refused by its declared length.
                 long bombStart = System.nanoTime();
@@ -136,7 +151,8 @@ class HostileClientsIT {
                 String metrics = server.get("/metrics").body();
                 assertThat(metrics).containsPattern("(?m)^promethium_http_read_deadline_exceeded_total (2[0-9][0-9]|[3-9][0-9][0-9])$");
                 // Each refusal counted by its limit, for an operator to alert on.
-                for (String limit : List.of("push_body_size", "remote_write_decoded_size", "query_nesting", "regex_cost")) {
+                for (String limit : List.of("push_body_size", "alertmanager_body_size", "otlp_body_size", "remote_write_decoded_size",
+                        "query_nesting", "regex_cost")) {
                     assertThat(metrics).as("refusals by %s", limit).contains("promethium_http_requests_refused_total{limit=\"" + limit + "\"} 1\n");
                 }
             } finally {
@@ -156,10 +172,12 @@ class HostileClientsIT {
             // One warning per refusal (each limit refused once here), naming the limit, the client and the path.
             assertThat(log).contains(" to /metrics/job/huge by the limit push_body_size: push body exceeds the limit of " + (32 << 20)
                     + " bytes (--push.max-body-size)")
+                    .contains(" to /api/v2/alerts by the limit alertmanager_body_size: body larger than " + (16 << 20) + " bytes")
+                    .contains(" to /api/v1/otlp/v1/metrics by the limit otlp_body_size: request body too large")
                     .contains(" to /api/v1/write by the limit remote_write_decoded_size: snappy: decoded length " + 4 * GIB)
                     .contains(" to /api/v1/query by the limit query_nesting: ")
                     .contains(" to /api/v1/query by the limit regex_cost: ");
-            assertThat(occurrences(log, "refused a request from 127.0.0.1:")).isEqualTo(4);
+            assertThat(occurrences(log, "refused a request from 127.0.0.1:")).isEqualTo(6);
             // The 200 slowloris sockets, cut off within a second or two of each other: one warning (at most one every 10 s).
             assertThat(occurrences(log, "its request was not read within --web.read-timeout " + READ_TIMEOUT_SECONDS * 1000 + "ms"))
                     .as("slowloris warnings").isBetween(1, 2);
@@ -218,15 +236,18 @@ class HostileClientsIT {
         }
     }
 
-    record PushResult(String response, long sent) {
+    record StreamResult(String response, long sent) {
     }
 
-    /** Streams up to {@code total} bytes of sample lines as a chunked push body until the server answers or cuts it off. */
-    private static PushResult pushStream(int port, long total) throws Exception {
+    /**
+     * Streams up to {@code total} bytes of sample lines as a chunked body ({@code request} is the
+     * method and path) until the server answers or cuts it off: no length to refuse it by.
+     */
+    private static StreamResult stream(int port, String request, String contentType, long total) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
-            out.write(("PUT /metrics/job/huge HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n")
+            out.write((request + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: " + contentType + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             byte[] line = "huge_metric{i=\"0123456789\"} 1\n".getBytes(StandardCharsets.US_ASCII);
             ByteArrayOutputStream chunkData = new ByteArrayOutputStream();
@@ -252,8 +273,20 @@ class HostileClientsIT {
                 // The server closed the connection after answering: read what it said.
             }
             byte[] response = in.readNBytes(4096);
-            return new PushResult(new String(response, StandardCharsets.UTF_8), sent);
+            return new StreamResult(new String(response, StandardCharsets.UTF_8), sent);
         }
+    }
+
+    /** {@code size} zero bytes gzipped (about a thousandth of that on the wire). */
+    private static byte[] gzipBomb(long size) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] zeros = new byte[1 << 20];
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes, 1 << 16)) {
+            for (long written = 0; written < size; written += zeros.length) {
+                gz.write(zeros);
+            }
+        }
+        return bytes.toByteArray();
     }
 
     /**

@@ -234,7 +234,7 @@ class ConnectionLimitTest {
 
     /**
      * Idle connections take every slot: a new connection waits until they have been idle two
-     * seconds, then they are closed and the new one served at once; counted and logged once.
+     * seconds, then those that have are closed and the new one served at once; counted and logged once.
      */
     @Test
     void idleConnectionsGiveWayToANewOneOnceTheyHaveWaitedTwoSeconds() throws Exception {
@@ -252,10 +252,12 @@ class ConnectionLimitTest {
                 assertThat(outcome.answer()).startsWith("HTTP/1.1 200");
                 assertThat(outcome.atNanos() - opened).as("answered once the idle connections had waited two seconds")
                         .isGreaterThanOrEqualTo(WaitingConnections.MIN_WAIT_NANOS);
-                assertThat(idle).as("idle connections closed by the server").allMatch(ConnectionLimitTest::closedByServer);
-                assertThat(metrics.connections().evicted()).isEqualTo(LIMIT);
-                assertThat(log.lines()).anyMatch(l -> l.matches("closed 4 connections waiting on their clients to make room at"
-                        + " --web.max-connections 4: the longest, of /127\\.0\\.0\\.1:\\d+, had sent no complete request for 2\\.\\d s"
+                // Those two seconds old at that moment: all four, or fewer if opened a moment apart.
+                long closed = idle.stream().filter(ConnectionLimitTest::closedByServer).count();
+                assertThat(closed).as("idle connections closed by the server").isBetween(1L, (long) LIMIT);
+                assertThat(metrics.connections().evicted()).isEqualTo(closed);
+                assertThat(log.lines()).anyMatch(l -> l.matches("closed " + closed + " connections? waiting on their clients to make room at"
+                        + " --web.max-connections 4: the longest, of /127\\.0\\.0\\.1:\\d+, had sent no complete request for \\d+\\.\\d s"
                         + " \\(idle or slow clients holding every connection\\)"));
             } finally {
                 for (Socket s : idle) {

@@ -36,16 +36,18 @@ final class ConsistencyCheck {
     /**
      * @param pushed the sanitized families of the push, by name
      * @param groupAfter the pushed group's families after the change, by name
+     * @param names which names are valid
      * @param others the other groups' families
      */
-    static void check(Map<String, MetricFamily> pushed, Map<String, MetricFamily> groupAfter, Others others) throws PushException {
+    static void check(Map<String, MetricFamily> pushed, Map<String, MetricFamily> groupAfter, NameValidation names, Others others)
+            throws PushException {
         for (MetricFamily f : pushed.values()) {
-            if (!validMetricName(f.name())) {
+            if (!names.validMetricName(f.name())) {
                 throw PushException.rejected("\"" + f.name() + "\" is not a valid metric name");
             }
             Set<List<LabelPair>> seen = new HashSet<>();
             for (PushedMetric m : f.metrics()) {
-                checkLabels(f, m);
+                checkLabels(f, m, names);
                 if (!seen.add(m.labels())) {
                     throw PushException.rejected("collected metric \"" + f.name() + "\" " + text(m.labels())
                             + " was collected before with the same name and label values");
@@ -70,10 +72,10 @@ final class ConsistencyCheck {
         }
     }
 
-    private static void checkLabels(MetricFamily f, PushedMetric m) throws PushException {
+    private static void checkLabels(MetricFamily f, PushedMetric m, NameValidation valid) throws PushException {
         Set<String> names = new HashSet<>();
         for (LabelPair l : m.labels()) {
-            if (!GroupingKey.validLabelName(l.name()) || l.name().startsWith("__")) {
+            if (!valid.validLabelName(l.name()) || l.name().startsWith("__")) {
                 throw PushException.rejected("collected metric \"" + f.name() + "\" " + text(m.labels())
                         + " has a label named \"" + l.name() + "\" that is not a valid label name");
             }
@@ -125,20 +127,6 @@ final class ConsistencyCheck {
     }
 
     /** {@code [a-zA-Z_:][a-zA-Z0-9_:]*}. */
-    static boolean validMetricName(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean ok = c == '_' || c == ':' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     static String text(List<LabelPair> labels) {
         StringBuilder sb = new StringBuilder("{");
         for (LabelPair l : labels) {

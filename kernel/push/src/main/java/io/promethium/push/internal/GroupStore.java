@@ -26,6 +26,7 @@ final class GroupStore {
     }
 
     private final Limits limits;
+    private final NameValidation names;
     private final LongSupplier nanoClock;
     private final Map<GroupingKey, MetricGroup> groups = new HashMap<>();
     /** Family name → groups holding it, so the checks visit only related families. */
@@ -36,7 +37,16 @@ final class GroupStore {
 
     /** @param nanoClock Unix time in nanoseconds */
     GroupStore(Limits limits, LongSupplier nanoClock) {
+        this(limits, NameValidation.LEGACY, nanoClock);
+    }
+
+    /**
+     * @param names which metric and label names a push may carry
+     * @param nanoClock Unix time in nanoseconds
+     */
+    GroupStore(Limits limits, NameValidation names, LongSupplier nanoClock) {
         this.limits = limits;
+        this.names = names;
         this.nanoClock = nanoClock;
     }
 
@@ -82,7 +92,7 @@ final class GroupStore {
             }
             Map<String, MetricFamily> groupAfter = new HashMap<>();
             after.forEach((n, sf) -> groupAfter.put(n, sf.family()));
-            ConsistencyCheck.check(sanitized, groupAfter, new ConsistencyCheck.Others() {
+            ConsistencyCheck.check(sanitized, groupAfter, names, new ConsistencyCheck.Others() {
                 @Override
                 public Collection<MetricFamily> named(String name) {
                     return othersOf(name, key, false);

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * The labels that name a group of pushed metrics: {@code job} and any further pairs of the push
  * URL, {@code /metrics/job/<job>{/<label>/<value>}}. A label name ending in {@code @base64} (and
- * {@code job@base64}) marks its value as base64url, padding optional, as the Pushgateway reads it.
+ * {@code job@base64}) marks its value as base64url, padding optional, as the Pushgateway reads it;
+ * with UTF-8 names, a name starting {@code U__} is unescaped (Prometheus's value encoding).
  */
 record GroupingKey(SortedMap<String, String> labels) implements Comparable<GroupingKey> {
 
@@ -33,8 +34,9 @@ record GroupingKey(SortedMap<String, String> labels) implements Comparable<Group
      * Parses the part of the path after {@code /metrics/job}: {@code /<job>{/<name>/<value>}}.
      *
      * @param jobBase64 whether the path was {@code /metrics/job@base64/...}
+     * @param names which label names are valid, and whether a {@code U__} name is unescaped
      */
-    static GroupingKey parse(String rest, boolean jobBase64) throws PushException {
+    static GroupingKey parse(String rest, boolean jobBase64, NameValidation names) throws PushException {
         if (rest.isEmpty() || rest.equals("/")) {
             throw PushException.badRequest("job name is required");
         }
@@ -54,14 +56,15 @@ record GroupingKey(SortedMap<String, String> labels) implements Comparable<Group
             for (int i = 0; i < parts.length; i += 2) {
                 String name = parts[i];
                 String trimmed = name.endsWith(BASE64_SUFFIX) ? name.substring(0, name.length() - BASE64_SUFFIX.length()) : name;
-                if (!validLabelName(trimmed) || trimmed.startsWith("__")) {
+                String unescaped = names.pathLabelName(trimmed);
+                if (!names.validLabelName(unescaped) || trimmed.startsWith("__")) {
                     throw PushException.badRequest("improper label name \"" + trimmed + "\"");
                 }
                 String value = parts[i + 1];
                 if (!trimmed.equals(name)) {
                     value = decodeBase64(value, "invalid base64 encoding for label " + trimmed + "=\"" + value + "\"");
                 }
-                labels.put(trimmed, value);
+                labels.put(unescaped, value);
             }
         }
         if (job.isEmpty()) {
@@ -81,21 +84,6 @@ record GroupingKey(SortedMap<String, String> labels) implements Comparable<Group
         } catch (IllegalArgumentException e) {
             throw PushException.badRequest(error + ": " + e.getMessage());
         }
-    }
-
-    /** The legacy label-name charset, {@code [a-zA-Z_][a-zA-Z0-9_]*}. */
-    static boolean validLabelName(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The key's labels as pairs, sorted by name. */

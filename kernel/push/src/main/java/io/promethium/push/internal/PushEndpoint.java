@@ -76,7 +76,7 @@ final class PushEndpoint {
         GroupingKey key;
         long ttlMillis;
         try {
-            key = GroupingKey.parse(ex.subPath(), jobBase64);
+            key = GroupingKey.parse(ex.subPath(), jobBase64, settings.names());
             ttlMillis = ttl(ex);
         } catch (PushException e) {
             refused(ex, null, e);
@@ -192,10 +192,13 @@ final class PushEndpoint {
             return;
         }
         List<MetricFamily> families = PushedPage.gather(store.groups());
+        // Quoted UTF-8 names only for a reader that says it takes them, as client_golang negotiates.
+        boolean utf8 = PushedPage.hasUtf8Names(families)
+                && ex.requestHeader("Accept").map(a -> a.contains("escaping=allow-utf-8")).orElse(false);
         ex.status(200);
-        ex.responseHeader("Content-Type", TEXT_CONTENT_TYPE);
+        ex.responseHeader("Content-Type", utf8 ? io.promethium.exposition.TextFormatWriter.UTF8_CONTENT_TYPE : TEXT_CONTENT_TYPE);
         try (Writer w = new OutputStreamWriter(ex.responseBody(), StandardCharsets.UTF_8)) {
-            PushedPage.write(families, w);
+            PushedPage.write(families, w, utf8);
         }
     }
 

@@ -35,7 +35,7 @@ final class PushService implements AutoCloseable {
      */
     PushService(PushSettings settings, Supplier<Storage> storage, Supplier<PushEndpoint.Status> status) {
         this.settings = settings;
-        this.store = new GroupStore(settings.limits(), GroupStore::wallClockNanos);
+        this.store = new GroupStore(settings.limits(), settings.names(), GroupStore::wallClockNanos);
         restore();
         this.endpoint = new PushEndpoint(store, settings, status, metrics);
         background = Executors.newSingleThreadScheduledExecutor(r -> {

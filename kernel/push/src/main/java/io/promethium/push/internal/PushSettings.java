@@ -18,10 +18,11 @@ import java.util.function.Function;
  *     own (Prometheus's {@code honor_labels: true}), or become {@code exported_job}/{@code exported_instance}
  * @param storageJob the {@code job} label of stored series when {@code honorLabels} is false
  * @param storageInstance the {@code instance} label of stored series when {@code honorLabels} is false
+ * @param names which metric and label names a push may carry ({@code --push.enable-utf8-names})
  */
 record PushSettings(boolean enabled, Duration groupTtl, Path persistenceFile, Duration persistenceInterval,
         long maxBodyBytes, int maxGroups, int maxSeriesPerGroup, boolean storageEnabled, Duration storageInterval,
-        boolean honorLabels, String storageJob, String storageInstance, boolean adminApi) {
+        boolean honorLabels, String storageJob, String storageInstance, boolean adminApi, NameValidation names) {
 
     static final String FLAG = "promethium.flag.";
 
@@ -42,7 +43,8 @@ record PushSettings(boolean enabled, Duration groupTtl, Path persistenceFile, Du
                 bool(flags, "push.storage.honor-labels", true),
                 or(flags.apply("push.storage.job"), "pushgateway"),
                 or(flags.apply("web.listen-address"), "0.0.0.0:9090").split(",")[0].strip().replaceFirst("^0\\.0\\.0\\.0:|^\\[::\\]:|^:", "localhost:"),
-                bool(flags, "web.enable-admin-api", false));
+                bool(flags, "web.enable-admin-api", false),
+                bool(flags, "push.enable-utf8-names", false) ? NameValidation.UTF8 : NameValidation.LEGACY);
     }
 
     private static String or(String v, String fallback) {

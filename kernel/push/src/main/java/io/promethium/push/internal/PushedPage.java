@@ -120,31 +120,74 @@ final class PushedPage {
         }
     }
 
-    /** Writes the families in text format 0.0.4. */
+    /** Writes the families in text format 0.0.4, names outside the legacy charsets escaped with underscores. */
     static void write(List<MetricFamily> families, Writer out) throws IOException {
+        write(families, out, false);
+    }
+
+    /** Whether a family has a metric or label name outside the legacy charsets (pushed with UTF-8 names on). */
+    static boolean hasUtf8Names(List<MetricFamily> families) {
+        for (MetricFamily f : families) {
+            if (!NameValidation.LEGACY.validMetricName(f.name())) {
+                return true;
+            }
+            for (PushedMetric m : f.metrics()) {
+                for (LabelPair l : m.labels()) {
+                    if (!NameValidation.LEGACY.validLabelName(l.name())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes the families in text format: names outside the legacy charsets quoted (format 1.0.0,
+     * for a reader that accepts {@code escaping=allow-utf-8}) when {@code utf8}, else each of their
+     * other characters replaced by {@code _}, as client_golang escapes them by default.
+     */
+    static void write(List<MetricFamily> families, Writer out, boolean utf8) throws IOException {
         StringBuilder sb = new StringBuilder(256);
         for (MetricFamily f : families) {
             sb.setLength(0);
+            boolean legacyName = NameValidation.LEGACY.validMetricName(f.name());
+            boolean quotedName = utf8 && !legacyName;
             if (f.help() != null) {
-                sb.append("# HELP ").append(f.name()).append(' ');
+                sb.append("# HELP ");
+                name(sb, f.name(), true, utf8);
+                sb.append(' ');
                 escape(sb, f.help(), false);
                 sb.append('\n');
             }
-            sb.append("# TYPE ").append(f.name()).append(' ').append(f.type().text).append('\n');
+            sb.append("# TYPE ");
+            name(sb, f.name(), true, utf8);
+            sb.append(' ').append(f.type().text).append('\n');
             out.append(sb);
             IOException[] failure = new IOException[1];
             samples(f, (family, suffix, labels, extraLabel, extraValue, value) -> {
                 sb.setLength(0);
-                sb.append(family.name()).append(suffix);
-                if (!labels.isEmpty() || extraLabel != null) {
+                boolean firstLabel = true;
+                if (legacyName) {
+                    sb.append(family.name()).append(suffix);
+                } else if (quotedName) {
                     sb.append('{');
-                    boolean firstLabel = true;
+                    name(sb, family.name() + suffix, true, true);
+                    firstLabel = false;
+                } else {
+                    name(sb, family.name() + suffix, true, false);
+                }
+                if (!labels.isEmpty() || extraLabel != null || quotedName) {
+                    if (!quotedName) {
+                        sb.append('{');
+                    }
                     for (LabelPair l : labels) {
                         if (!firstLabel) {
                             sb.append(',');
                         }
                         firstLabel = false;
-                        sb.append(l.name()).append("=\"");
+                        name(sb, l.name(), false, utf8);
+                        sb.append("=\"");
                         escape(sb, l.value(), true);
                         sb.append('"');
                     }
@@ -167,6 +210,25 @@ final class PushedPage {
             });
             if (failure[0] != null) {
                 throw failure[0];
+            }
+        }
+    }
+
+    /** A metric or label name: as it is when legacy-valid, else quoted ({@code utf8}) or escaped with underscores. */
+    private static void name(StringBuilder sb, String name, boolean metric, boolean utf8) {
+        boolean legacy = metric ? NameValidation.LEGACY.validMetricName(name) : NameValidation.LEGACY.validLabelName(name);
+        if (legacy) {
+            sb.append(name);
+        } else if (utf8) {
+            sb.append('"');
+            escape(sb, name, true);
+            sb.append('"');
+        } else {
+            for (int i = 0; i < name.length(); ) {
+                int c = name.codePointAt(i);
+                boolean ok = c == '_' || metric && c == ':' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
+                sb.append(ok ? (char) c : '_');
+                i += Character.charCount(c);
             }
         }
     }

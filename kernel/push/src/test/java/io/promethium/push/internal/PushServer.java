@@ -22,7 +22,7 @@ final class PushServer implements AutoCloseable {
         Map<String, String> all = new HashMap<>(Map.of("web.enable-admin-api", "true"));
         all.putAll(flags);
         PushSettings settings = PushSettings.from(all::get);
-        store = new GroupStore(settings.limits(), GroupStore::wallClockNanos);
+        store = new GroupStore(settings.limits(), settings.names(), GroupStore::wallClockNanos);
         endpoint = new PushEndpoint(store, settings,
                 () -> new PushEndpoint.Status(Map.of("push.enabled", "true"), Instant.EPOCH, Map.of("version", "test")), metrics);
         server = new io.promethium.api.testing.RoutesServer(endpoint.routes());
@@ -60,6 +60,20 @@ final class PushServer implements AutoCloseable {
 
     String page() {
         return send("GET", PushEndpoint.PAGE_PATH, null).body();
+    }
+
+    /** The pushed page as a reader sending {@code accept} gets it: its content type, a newline, its body. */
+    String page(String accept) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + PushEndpoint.PAGE_PATH)).header("Accept", accept).GET().build();
+        try {
+            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return r.headers().firstValue("Content-Type").orElse("") + "\n" + r.body();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     record Response(int status, String body) {

@@ -65,6 +65,38 @@ class TestPushEndpoint {
         }
     }
 
+    /**
+     * The Pushgateway's {@code --push.enable-utf8-names}, as its README describes it: without it a
+     * UTF-8 name is refused and a {@code U__} name in the path is an ordinary label name; with it,
+     * quoted names are stored and a path name is unescaped ({@code U__label_2e_name} is
+     * {@code label.name}); the page quotes them for a reader accepting {@code escaping=allow-utf-8}
+     * and escapes them with underscores for any other.
+     */
+    @Test
+    void utf8NamesArePushedWithTheFlagAndRefusedWithout() throws Exception {
+        String body = "# TYPE \"my.metric\" gauge\n{\"my.metric\",\"my.label\"=\"x\"} 1\n";
+        try (PushServer off = new PushServer()) {
+            PushServer.Response refused = off.send("PUT", "/metrics/job/u", body);
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.body()).contains("\"my.metric\" is not a valid metric name");
+            assertThat(off.send("PUT", "/metrics/job/u/U__label_2e_name/v", "x 1\n").status()).isEqualTo(200);
+            assertThat(off.page()).contains("x{U__label_2e_name=\"v\",instance=\"\",job=\"u\"} 1");
+        }
+        try (PushServer on = new PushServer(Map.of("push.enable-utf8-names", "true"))) {
+            assertThat(on.send("PUT", "/metrics/job/u/U__label_2e_name/v", body).status()).isEqualTo(200);
+            assertThat(on.send("PUT", "/metrics/job/w/U__bad_zz_/v", "x 1\n").status()).as("a malformed escape stays a legacy name")
+                    .isEqualTo(200);
+            assertThat(on.page("text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,*/*;q=0.1")).startsWith(
+                    "text/plain; version=1.0.0; charset=utf-8; escaping=allow-utf-8\n")
+                    .contains("# TYPE \"my.metric\" gauge\n")
+                    .contains("{\"my.metric\",instance=\"\",job=\"u\",\"label.name\"=\"v\",\"my.label\"=\"x\"} 1\n")
+                    .contains("x{U__bad_zz_=\"v\",instance=\"\",job=\"w\"} 1\n");
+            assertThat(on.page("text/plain;version=0.0.4")).startsWith("text/plain; version=0.0.4; charset=utf-8\n")
+                    .contains("# TYPE my_metric gauge\n")
+                    .contains("my_metric{instance=\"\",job=\"u\",label_name=\"v\",my_label=\"x\"} 1\n");
+        }
+    }
+
     @Test
     void groupingKeysAreCheckedAndDecoded() throws Exception {
         try (PushServer s = new PushServer()) {

@@ -193,8 +193,8 @@ final class PushEndpoint {
         }
         List<MetricFamily> families = PushedPage.gather(store.groups());
         // Quoted UTF-8 names only for a reader that says it takes them, as client_golang negotiates.
-        boolean utf8 = PushedPage.hasUtf8Names(families)
-                && ex.requestHeader("Accept").map(a -> a.contains("escaping=allow-utf-8")).orElse(false);
+        boolean utf8 = ex.requestHeader("Accept").map(a -> a.contains("escaping=allow-utf-8")).orElse(false)
+                && PushedPage.hasUtf8Names(families);
         ex.status(200);
         ex.responseHeader("Content-Type", utf8 ? io.promethium.exposition.TextFormatWriter.UTF8_CONTENT_TYPE : TEXT_CONTENT_TYPE);
         try (Writer w = new OutputStreamWriter(ex.responseBody(), StandardCharsets.UTF_8)) {

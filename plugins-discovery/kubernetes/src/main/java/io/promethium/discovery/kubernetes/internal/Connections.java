@@ -677,7 +677,8 @@ final class Connections {
             }
             if ((a.startsWith(NO_ANSWER) && b.startsWith(NO_ANSWER))
                     || (a.startsWith(Transport.IncompleteAnswer.PREFIX) && b.startsWith(Transport.IncompleteAnswer.PREFIX))
-                    || (a.startsWith(UNREADABLE) && b.startsWith(UNREADABLE))) {
+                    || (a.startsWith(UNREADABLE) && b.startsWith(UNREADABLE))
+                    || (a.startsWith(CLOSED) && b.startsWith(CLOSED))) {
                 // the same request unanswered (or answered in part) again, whatever the time or bytes: one failure
                 return a.substring(0, a.indexOf(" (")).equals(b.substring(0, b.indexOf(" (")));
             }
@@ -717,7 +718,13 @@ final class Connections {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            String cause = root.getClass().getSimpleName() + ": " + root.getMessage();
+            String cause = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+            if (connectionClosed(root)) {
+                // The connection went away before the answer's head (an HTTP/2 GOAWAY, a proxy's close):
+                // where, when fabric8 says it, rather than a bare "ClosedChannelException: null".
+                String endpoint = endpointIn(error);
+                return CLOSED + (endpoint == null ? "the API server" : endpoint) + " (" + cause + ")";
+            }
             if (root instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
                 // A body that arrived whole but is not the JSON asked for (cut short where nothing told its
                 // length): its first line, and where it came from when fabric8's message says it.
@@ -728,6 +735,17 @@ final class Connections {
                 }
             }
             return cause;
+        }
+
+        /** How a description of a connection closed before its answer begins (see {@link #sameFailure}). */
+        static final String CLOSED = "connection closed before an answer from ";
+
+        private static boolean connectionClosed(Throwable root) {
+            if (root instanceof java.nio.channels.ClosedChannelException || root instanceof java.io.EOFException) {
+                return true;
+            }
+            String message = root instanceof java.io.IOException ? root.getMessage() : null;
+            return message != null && (message.contains("EOF") || message.contains("closed"));
         }
 
         /** How a description of an answer that could not be read begins (see {@link #sameFailure}). */

@@ -47,4 +47,18 @@ class FailureDescriptionsTest {
         assertThat(Connections.Shared.sameFailure(first, second)).isTrue();
         assertThat(Connections.Shared.sameFailure(first, "HTTP 500: boom")).isFalse();
     }
+
+    @Test
+    void aConnectionClosedBeforeTheAnswerNamesTheApiPathAndIsOneFailure() {
+        // As fabric8 wraps the JDK client's failure when an HTTP/2 GOAWAY closes the connection before the head.
+        Throwable failure = new CompletionException(new KubernetesClientException(
+                "Error executing: GET at: http://127.0.0.1:8001/api/v1/pods?limit=500. Cause: null",
+                new java.io.IOException(new java.nio.channels.ClosedChannelException())));
+        String described = Connections.Shared.describe(failure);
+        assertThat(described).isEqualTo("connection closed before an answer from http://127.0.0.1:8001/api/v1/pods (ClosedChannelException)");
+        assertThat(Connections.Shared.sameFailure(described, Connections.Shared.describe(
+                new java.io.IOException("EOF reached while reading")))).as("another endpoint's, or an unnamed one").isFalse();
+        assertThat(Connections.Shared.describe(new java.io.EOFException()))
+                .isEqualTo("connection closed before an answer from the API server (EOFException)");
+    }
 }

@@ -34,7 +34,10 @@ import org.junit.jupiter.api.Test;
  * whose notification was never acknowledged, is sent exactly once more (never lost, never
  * twice); and {@code Fast}'s {@code activeAt} is the one from before the crash, restored from
  * {@code ALERTS_FOR_STATE} as Prometheus restores it ({@code --rules.alert.for-grace-period}
- * shorter than the rules' {@code for}, so the restore applies).
+ * shorter than the rules' {@code for}, so the restore applies). {@code Answered} is answered by
+ * the webhook at once, but its notification log entry is held by the hidden fault flag
+ * {@code --alertmanager.fault.pause-before-log} (the kill falls between the receiver's answer and
+ * the log's write): it too is sent exactly once more.
  */
 class AlertRoutingCrashIT {
 
@@ -108,6 +111,7 @@ class AlertRoutingCrashIT {
                           - {alert: Fast, expr: crash_demo > 0, for: 3s}
                           - {alert: Slow, expr: crash_demo > 0, for: 3s}
                           - {alert: Muted, expr: crash_demo > 0, for: 3s}
+                          - {alert: Answered, expr: crash_demo > 0, for: 3s}
                     """);
             Files.writeString(server.home.resolve("conf/alertmanager.yml"), """
                     route:
@@ -116,13 +120,19 @@ class AlertRoutingCrashIT {
                       group_wait: 1s
                       group_interval: 1s
                       repeat_interval: 1h
+                      routes:
+                        - {receiver: held, matchers: ['alertname="Answered"']}
                     receivers:
                       - name: hook
                         webhook_configs:
                           - url: http://127.0.0.1:%d/hook
-                    """.formatted(port));
+                      - name: held
+                        webhook_configs:
+                          - url: http://127.0.0.1:%d/hook
+                    """.formatted(port, port));
             String[] flags = {"--alertmanager.config.file=conf/alertmanager.yml", "--rules.alert.for-grace-period=1s"};
-            server.start(flags).awaitReady();
+            // Answered's receiver answers at once, and its log entry is then held open for the kill.
+            server.start(concat(flags, "--alertmanager.fault.pause-before-log=held")).awaitReady();
 
             Instant now = Instant.now();
             var created = server.send(HttpRequest.newBuilder(server.uri("/api/v2/silences"))
@@ -136,6 +146,8 @@ class AlertRoutingCrashIT {
 
             server.await(Duration.ofSeconds(30), () -> before.contains("Fast") && before.contains("Slow"),
                     "Fast answered and Slow held by the webhook");
+            server.await(Duration.ofSeconds(30), () -> server.output().contains("fault pause (--alertmanager.fault.pause-before-log)"),
+                    "Answered accepted by the webhook, its log entry held");
             // The webhook records Fast on receipt, a moment before the server logs the notification as
             // sent; a kill in between may send Fast once more, as the issue allows. Kill after it is logged.
             server.await(Duration.ofSeconds(10), () -> nflogEntries(server) >= 1, "Fast's notification in the notification log");
@@ -145,11 +157,13 @@ class AlertRoutingCrashIT {
             restarted = true;
 
             server.start(flags).awaitReady();
-            server.await(Duration.ofSeconds(30), () -> after.contains("Slow"), "Slow sent again after the restart");
+            server.await(Duration.ofSeconds(30), () -> after.contains("Slow") && after.contains("Answered"),
+                    "Slow and Answered sent again after the restart");
             // Several group intervals and rule evaluations: any duplicate or re-sent group shows up here.
             ServerProcess.sleep(5_000);
 
-            assertThat(after).as("requests after the restart").containsExactly("Slow");
+            assertThat(after).as("requests after the restart").containsExactlyInAnyOrder("Slow", "Answered");
+            assertThat(before).as("Answered was sent once before the kill").containsOnlyOnce("Answered");
             assertThat(before).as("Muted is silenced").doesNotContain("Muted");
             JsonNode silence = JSON.readTree(server.get("/api/v2/silence/" + silenceId).body());
             assertThat(silence.path("comment").asText()).isEqualTo("kept across kill -9");
@@ -182,5 +196,11 @@ class AlertRoutingCrashIT {
             }
         }
         throw new AssertionError(alertname + " is not firing: " + server.get("/api/v1/alerts").body());
+    }
+
+    private static String[] concat(String[] flags, String more) {
+        String[] all = java.util.Arrays.copyOf(flags, flags.length + 1);
+        all[flags.length] = more;
+        return all;
     }
 }

@@ -51,6 +51,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  *
  * <p>Flags read: {@code promethium.flag.alertmanager.config.file},
  * {@code promethium.flag.alertmanager.storage.path}, {@code promethium.flag.alertmanager.data.retention},
+ * {@code promethium.flag.alertmanager.fault.pause-before-log} (fault tests only),
  * {@code promethium.external-url} (resolved by the launcher).
  */
 @Component(immediate = true, service = {})
@@ -89,6 +90,10 @@ public final class AlertmanagerComponent {
         AlertmanagerRuntime rt = new AlertmanagerRuntime(Path.of(file.strip()), storage, retention,
                 context.getProperty("promethium.external-url"),
                 Clock.systemUTC(), pluginMetrics, httpClients, traced, notifierTracer);
+        String held = context.getProperty("promethium.flag.alertmanager.fault.pause-before-log");
+        if (held != null && !held.isBlank()) {
+            rt.holdNotificationLogEntriesOf(held.strip());
+        }
         synchronized (factories) {
             factories.forEach(rt::addFactory);
             runtime = rt;

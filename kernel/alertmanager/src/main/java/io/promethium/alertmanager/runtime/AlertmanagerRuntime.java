@@ -294,6 +294,11 @@ public final class AlertmanagerRuntime implements AutoCloseable {
         return alerts;
     }
 
+    /** Fault testing only: see {@link NotificationLog#holdEntriesOf}. */
+    public void holdNotificationLogEntriesOf(String receiver) {
+        nflog.holdEntriesOf(receiver);
+    }
+
     public SilenceStore silences() {
         return silences;
     }

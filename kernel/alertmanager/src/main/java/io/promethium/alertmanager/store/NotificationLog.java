@@ -46,6 +46,7 @@ public final class NotificationLog {
     /** The file is older than the entries (its last write failed): the next gc writes it again. */
     private boolean dirty;
     private final java.util.concurrent.atomic.AtomicLong writeFailures = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String heldReceiver;
 
     public NotificationLog(Path file, Duration retention) {
         this.file = file;
@@ -65,13 +66,44 @@ public final class NotificationLog {
     /** Logs a notification, keeping the integration's data of the previous entry. */
     public synchronized void log(String key, Set<Long> firing, Set<Long> resolved, Instant now) {
         Entry previous = entries.get(key);
-        log(key, firing, resolved, now, previous == null ? Map.of() : previous.data());
+        record(key, firing, resolved, now, previous == null ? Map.of() : previous.data());
     }
 
     /** Logs a notification with what the integration keeps about the group. */
-    public synchronized void log(String key, Set<Long> firing, Set<Long> resolved, Instant now, Map<String, String> data) {
+    public void log(String key, Set<Long> firing, Set<Long> resolved, Instant now, Map<String, String> data) {
+        String held = heldReceiver;
+        boolean interrupted = held != null && key.contains(":" + held + "/") && faultPause(key);
+        record(key, firing, resolved, now, data);
+        if (interrupted) {
+            // Set again only after the write: an interrupted thread's file channel would refuse it.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void record(String key, Set<Long> firing, Set<Long> resolved, Instant now, Map<String, String> data) {
         entries.put(key, new Entry(now, firing, resolved, now.plus(retention), data));
         persist();
+    }
+
+    /**
+     * Fault testing only ({@code --alertmanager.fault.pause-before-log}): from now on, the entry of
+     * each notification a receiver of this name accepted is held for minutes before it is logged,
+     * with a warning, so a test can kill the server between the receiver's answer and the write.
+     */
+    public void holdEntriesOf(String receiver) {
+        heldReceiver = receiver;
+    }
+
+    /** @return whether the pause was interrupted */
+    private static boolean faultPause(String key) {
+        LOG.warning("fault pause (--alertmanager.fault.pause-before-log): the notification of " + key
+                + " was accepted; holding its notification log entry for 10 minutes");
+        try {
+            Thread.sleep(Duration.ofMinutes(10));
+            return false;
+        } catch (InterruptedException e) {
+            return true;
+        }
     }
 
     /** Stops writing the snapshot (a late flush of a stopped dispatcher must not touch the file of the next one). */

@@ -63,4 +63,22 @@ class NotificationLogTest {
         assertThat(log.writeFailures()).isEqualTo(1);
         assertThat(new NotificationLog(file, Duration.ofHours(1)).get("k").firing()).containsExactly(9L);
     }
+
+    /** The fault hold of --alertmanager.fault.pause-before-log: only the named receiver's entries wait. */
+    @Test
+    void aHeldReceiversEntryIsWrittenOnlyAfterItsPauseAndOthersAreNotHeld(@TempDir Path dir) throws Exception {
+        NotificationLog log = new NotificationLog(dir.resolve("nflog.json"), Duration.ofHours(1));
+        log.holdEntriesOf("held");
+        String held = NotificationLog.key("{}:{alertname=\"A\"}", "held", "webhook", 0);
+        String other = NotificationLog.key("{}:{alertname=\"A\"}", "team", "webhook", 0);
+        Thread writer = Thread.ofVirtual().start(() -> log.log(held, Set.of(1L), Set.of(), NOW, Map.of()));
+        log.log(other, Set.of(1L), Set.of(), NOW, Map.of());
+        assertThat(log.get(other)).as("another receiver's entry is not held").isNotNull();
+        Thread.sleep(200);
+        assertThat(log.get(held)).as("held").isNull();
+        writer.interrupt(); // the pause ends early: the entry is written then
+        writer.join(5_000);
+        assertThat(log.get(held).firing()).containsExactly(1L);
+        assertThat(new NotificationLog(dir.resolve("nflog.json"), Duration.ofHours(1)).get(held)).isNotNull();
+    }
 }

@@ -64,7 +64,8 @@ public final class ConnectionMetrics {
 
     /**
      * {@code count} connections that had waited two seconds or more on their clients (no request, or
-     * its headers incomplete) closed to make room at the limit; the longest had waited {@code waitedNanos}.
+     * its headers incomplete; HTTP/2: no stream open) closed to make room at the limit; the longest had
+     * waited {@code waitedNanos}.
      */
     public void evicted(int limit, int count, String client, long waitedNanos) {
         evicted.add(count);
@@ -105,8 +106,8 @@ public final class ConnectionMetrics {
                 "Connections accepted while all --web.max-connections were open, which waited for one to close before they were served.", "");
         writer.sample("promethium_http_connections_limited_total", limited.sum());
         writer.family("promethium_http_connections_evicted_total", MetricType.COUNTER,
-                "Connections waiting on their client (no request, or its headers incomplete) for two seconds or more, closed to make room"
-                        + " for a new one while all --web.max-connections were open.", "");
+                "Connections waiting on their client (no request, or its headers incomplete; HTTP/2: no stream open) for two seconds or more,"
+                        + " closed to make room for a new one while all --web.max-connections were open.", "");
         writer.sample("promethium_http_connections_evicted_total", evicted.sum());
     }
 }

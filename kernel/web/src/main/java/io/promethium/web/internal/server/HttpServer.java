@@ -96,7 +96,7 @@ public final class HttpServer {
                 // No h2c (HTTP/2 without TLS), as Go's server and so Prometheus.
                 factories = new org.eclipse.jetty.server.ConnectionFactory[] {http1};
             } else if (webConfig.http2()) {
-                factories = http2OverTls(ssl, live, http, http1, readTimeoutMillis);
+                factories = http2OverTls(ssl, live, http, http1, readTimeoutMillis, waiting);
             } else {
                 factories = new org.eclipse.jetty.server.ConnectionFactory[] {new ReloadingSslConnectionFactory(ssl, live, HTTP_1_1), http1};
             }
@@ -133,10 +133,12 @@ public final class HttpServer {
      * client gets HTTP/1.1 instead of an error: either way no HTTP/2 is served over weak TLS.
      * Streams are as many at once as Go's (250); a stream idle for {@code --web.read-timeout} is
      * ended (Jetty's stream idle timeout), the nearest Jetty has to Go's per-stream read deadline.
+     * A connection with no stream open waits on its client, as an idle HTTP/1.1 one does, for
+     * {@code --web.max-connections} ({@link TrackedHttp2ConnectionFactory}).
      */
     private static org.eclipse.jetty.server.ConnectionFactory[] http2OverTls(SslContextFactory.Server ssl, LiveWebConfig live,
-            HttpConfiguration http, HttpConnectionFactory http1, long readTimeoutMillis) {
-        org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory h2 = new org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory(http);
+            HttpConfiguration http, HttpConnectionFactory http1, long readTimeoutMillis, WaitingConnections waiting) {
+        org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory h2 = new TrackedHttp2ConnectionFactory(http, waiting);
         h2.setMaxConcurrentStreams(250);
         if (readTimeoutMillis > 0) {
             h2.setStreamIdleTimeout(readTimeoutMillis);

@@ -29,8 +29,8 @@ import io.promethium.web.internal.metrics.ConnectionMetrics;
  * connections wait on another listener. Here a slot only ever goes to a connection that exists.
  *
  * <p>At the limit, when no slot frees within 100 ms, the connections that have waited two seconds
- * or more on their clients (no request, or a request's headers incomplete) are closed to make room:
- * see {@link WaitingConnections}.
+ * or more on their clients (no request, or a request's headers incomplete; HTTP/2: no stream open)
+ * are closed to make room: see {@link WaitingConnections}.
  *
  * <p>Without a limit the listener works the same way without slots, so its connections are
  * counted either way ({@link ConnectionMetrics}: as Prometheus's conntrack listener counts them, and

@@ -20,7 +20,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --web.max-connections} as Prometheus's (Go's {@code netutil.LimitListener} over a listener
@@ -49,6 +63,10 @@ class ConnectionLimitTest {
     }
 
     private HttpServer start(String listen, int maxConnections, HttpMetrics metrics) throws Exception {
+        return start(listen, maxConnections, metrics, WebConfigFile.NONE);
+    }
+
+    private HttpServer start(String listen, int maxConnections, HttpMetrics metrics, WebConfigFile webConfig) throws Exception {
         RouteTable routes = new RouteTable();
         routes.addBuiltIn(Router.under("/api/v1/ping").get("/api/v1/ping", call -> call.respond(200, "text/plain", "pong")).build());
         routes.addBuiltIn(Router.under("/api/v1/hold").get("/api/v1/hold", call -> {
@@ -61,7 +79,7 @@ class ConnectionLimitTest {
             call.respond(200, "text/plain", "pong");
         }).build());
         HttpServer server = new HttpServer(listen, new RoutesHandler(routes, metrics, null, "/"),
-                WebConfigFile.NONE, 30_000, maxConnections, "/");
+                webConfig, 30_000, maxConnections, "/");
         server.start();
         return server;
     }
@@ -299,6 +317,111 @@ class ConnectionLimitTest {
                 s.close();
             }
             server.stop();
+        }
+    }
+
+    /**
+     * HTTP/2 connections (h2 over TLS) with no stream open hold every slot but one, whose stream is
+     * being served: once they have been idle two seconds, a new connection is served at once, the
+     * idle ones closed to make room and the one with a stream open left to be answered whole.
+     */
+    @Test
+    void idleHttp2ConnectionsGiveWayToANewOneButOneWithAStreamOpenDoesNot(@TempDir Path dir) throws Exception {
+        Tls tls = Tls.create(dir);
+        HttpMetrics metrics = new HttpMetrics();
+        HttpServer server = start("127.0.0.1:0", LIMIT, metrics, tls.webConfig());
+        List<HttpClient> clients = new ArrayList<>();
+        try {
+            URI ping = URI.create("https://127.0.0.1:" + server.port() + "/api/v1/ping");
+            // A client per connection: one client keeps a single HTTP/2 connection to a server.
+            for (int i = 0; i < LIMIT - 1; i++) {
+                clients.add(tls.client());
+                HttpResponse<String> answer = clients.getLast().send(HttpRequest.newBuilder(ping).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            }
+            long idleSince = System.nanoTime();
+            clients.add(tls.client());
+            CompletableFuture<HttpResponse<String>> holding = clients.getLast().sendAsync(
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/api/v1/hold")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            await(() -> held.get() == 1, "the held request served");
+            assertThat(metrics.connections().open()).isEqualTo(LIMIT);
+
+            // Two seconds and a margin: the server marks a connection idle once its answer's last frame
+            // is written, which can be a moment after the client has read it.
+            TimeUnit.NANOSECONDS.sleep(WaitingConnections.MIN_WAIT_NANOS + TimeUnit.MILLISECONDS.toNanos(200) - (System.nanoTime() - idleSince));
+            clients.add(tls.client());
+            long asked = System.nanoTime();
+            HttpResponse<String> answer = clients.getLast().send(HttpRequest.newBuilder(ping).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            // Without a slot freed, it would wait for the idle timeout (30 s here).
+            assertThat(tookMillis).as("a new connection served (handshake included) once the idle ones had waited two seconds, ms")
+                    .isLessThan(1_000);
+            assertThat(metrics.connections().evicted()).as("idle HTTP/2 connections closed to make room").isEqualTo(LIMIT - 1);
+            await(() -> metrics.connections().open() == 2, "only the held and the new connection open");
+
+            assertThat(holding).as("the held request, its stream open").isNotDone();
+            release.release(1);
+            HttpResponse<String> heldAnswer = holding.get(10, TimeUnit.SECONDS);
+            assertThat(heldAnswer.statusCode()).isEqualTo(200);
+            assertThat(heldAnswer.body()).isEqualTo("pong");
+        } finally {
+            clients.forEach(HttpClient::shutdownNow);
+            server.stop();
+        }
+    }
+
+    /**
+     * A TLS web config (HTTP/2 negotiated by ALPN, as by default) with the exporter-toolkit's test
+     * certificate, written in a directory, and HTTP/2 clients trusting any server certificate: the
+     * JDK's client refuses that one under TLS 1.3 (its key usage allows no signatures), and making
+     * one that passes takes keytool several seconds; these tests are of connections, not of TLS.
+     */
+    private record Tls(WebConfigFile webConfig, SSLContext trusting) {
+        static Tls create(Path dir) throws Exception {
+            Path testdata = Path.of(ConnectionLimitTest.class.getResource("/exporter-toolkit/web/testdata").toURI());
+            Path file = dir.resolve("web.yml");
+            Files.writeString(file, "tls_server_config:\n  cert_file: " + testdata.resolve("server.crt")
+                    + "\n  key_file: " + testdata.resolve("server.key") + "\n");
+            SSLContext trusting = SSLContext.getInstance("TLS");
+            trusting.init(null, new TrustManager[] {new X509ExtendedTrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+                }
+
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+                }
+
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            return new Tls(WebConfigFile.load(file), trusting);
+        }
+
+        HttpClient client() {
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trusting).connectTimeout(Duration.ofSeconds(5)).build();
         }
     }
 

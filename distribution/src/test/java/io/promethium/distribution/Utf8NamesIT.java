@@ -160,7 +160,8 @@ class Utf8NamesIT {
                 // The relabel rule's regex (.*) matches the absent "c.d" too: "e.f" becomes "copy-", as Prometheus relabels.
                 utf8Target("__name__", "my.requests_total", "http.status", "200", "e.f", "copy-"));
 
-        long now = System.currentTimeMillis() / 1000;
+        // Rounded up: a first scrape within the last second is inside the range.
+        long now = (System.currentTimeMillis() + 999) / 1000;
         JsonNode range = data(server.get("/api/v1/query_range?query=" + enc("sum by (\"http.status\") ({\"my.requests_total\"})")
                 + "&start=" + (now - 30) + "&end=" + now + "&step=1"));
         assertThat(range.path("resultType").asText()).isEqualTo("matrix");

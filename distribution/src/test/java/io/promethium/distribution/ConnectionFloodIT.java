@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +60,7 @@ import org.junit.jupiter.api.Test;
  * are made), without an {@code OutOfMemoryError}.
  * </ol>
  */
+@Tag("alone") // run with the machine to itself (the pom's "alone" run): its 1 s answers under a flood need the cores
 class ConnectionFloodIT {
 
     private static final int CONNECTIONS = 10_000;

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * alive at the end, with no {@code OutOfMemoryError} in its log, and its heap, as its JVM exporter
  * reports it, well within the limit.
  */
+@Tag("alone") // run with the machine to itself (the pom's "alone" run): its 1 s responsiveness monitor needs the cores
 class HostileClientsIT {
 
     private static final long GIB = 1L << 30;

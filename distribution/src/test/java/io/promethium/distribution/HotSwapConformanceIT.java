@@ -39,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -84,6 +85,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * unless {@code fallback_scrape_protocol} is set.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("alone") // run with the machine to itself (the pom's "alone" run): it times swaps
 class HotSwapConformanceIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

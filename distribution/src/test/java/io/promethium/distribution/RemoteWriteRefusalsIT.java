@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.Test;
  * What arrived is compared with the server's own raw samples ({@code {job="page"}[5m]} at a
  * cut-off half a second after a scrape). One server start, 26 s on the shared 2-core machine.
  */
+@Tag("alone") // run with the machine to itself (the pom's "alone" run): it times the throttled warnings
 class RemoteWriteRefusalsIT {
     static final int SERIES = 20;
     static final int THROTTLE_SECONDS = 8;

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +39,6 @@ import org.junit.jupiter.api.Test;
  * {@code --alertmanager.fault.pause-before-log} (the kill falls between the receiver's answer and
  * the log's write): it too is sent exactly once more.
  */
-@Tag("alone") // run with the machine to itself (the pom's "alone" run): its kill falls at a timed point
 class AlertRoutingCrashIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

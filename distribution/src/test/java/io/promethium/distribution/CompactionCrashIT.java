@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.Test;
  * log says so. Killing at random moments instead would hit a small compaction's last
  * milliseconds only now and then, and each miss costs a server start (the CI budget).
  */
-@Tag("alone") // run with the machine to itself (the pom's "alone" run): its kill falls at a timed point
 class CompactionCrashIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

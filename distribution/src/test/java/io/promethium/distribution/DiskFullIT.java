@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.Test;
  * finds every sample acknowledged and none refused. The second test fills the disk under a head
  * cut and under the WAL checkpoint that follows it.
  */
-@Tag("alone") // run with the machine to itself (the pom's "alone" run): it fills a file system and times the recovery
 class DiskFullIT {
 
     private static final String CONFIG = """

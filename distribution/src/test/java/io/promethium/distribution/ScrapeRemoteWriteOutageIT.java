@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,7 +55,6 @@ import org.junit.jupiter.api.Test;
  * plugin's README says: the gap is logged and counted, the queue resumes at the oldest segment
  * left, and every sample before and after the lost stretch arrives.
  */
-@Tag("alone") // run with the machine to itself (the pom's "alone" run): its catch-up is a throughput
 class ScrapeRemoteWriteOutageIT {
     static final int SERIES = Integer.getInteger("promethium.it.outage.series", 5000);
     static final int OUTAGE_SECONDS = Integer.getInteger("promethium.it.outage.seconds", 10);

@@ -37,6 +37,8 @@ public final class ManySeries {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** What the side checks must stay under. */
     private static final Duration RESPONSIVE = Duration.ofSeconds(1);
+    /** The request being answered, for the side checks' slow answers. */
+    private static volatile String inFlight = "scraping only";
 
     record Options(Path home, Path work, int series, int targets, int interval) {
     }
@@ -131,7 +133,9 @@ public final class ManySeries {
                 {"/api/v1/status/tsdb", "/api/v1/status/tsdb"},
             };
             for (String[] r : requests) {
+                inFlight = r[0];
                 Outcome out = send(base, r[0], r[1]);
+                inFlight = "between requests";
                 outcomes.add(out);
                 System.out.printf(Locale.ROOT, "many-series: %-52s %3d %,15d B %7.1f s %s; RSS %,d MB%n", out.what(), out.status(), out.bytes(),
                         out.seconds(), out.error() == null ? "" : out.error(), server.isAlive() ? Proc.rssBytes(pid) >> 20 : -1);
@@ -148,6 +152,9 @@ public final class ManySeries {
             System.out.printf(Locale.ROOT, "many-series: health checks %d, slowest %.3f s, failed %d; small queries %d, slowest %.3f s, failed %d%n",
                     health.count.get(), health.slowestNanos.get() / 1e9, health.failed.get(), small.count.get(), small.slowestNanos.get() / 1e9,
                     small.failed.get());
+            for (Side side : List.of(health, small)) {
+                side.slow.forEach(line -> System.out.println("many-series:   slow " + side.url.substring(base.length()) + ": " + line));
+            }
             System.out.printf(Locale.ROOT, "many-series: peak RSS %,d MB; load average %s%n", alive ? Proc.peakRssBytes(pid) >> 20 : -1,
                     Proc.loadAverage());
             List<String> failures = new ArrayList<>();
@@ -214,6 +221,8 @@ public final class ManySeries {
                 "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(o.work().resolve("promethium.log").toFile()));
+        // The collector's pauses, to read beside the side checks' slow answers.
+        pb.environment().merge("PROMETHIUM_JAVA_OPTS", "-Xlog:gc:file=" + o.work().resolve("gc.log"), (mine, added) -> mine + " " + added);
         return pb.start(); // bin/promethium execs java: its pid is the JVM's
     }
 
@@ -258,6 +267,8 @@ public final class ManySeries {
         final AtomicLong count = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         final AtomicLong slowestNanos = new AtomicLong();
+        /** Each answer over 1 s: how long, and which request was being answered. */
+        final List<String> slow = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Side(String url) {
             this.url = url;
@@ -276,6 +287,9 @@ public final class ManySeries {
                     failed.incrementAndGet();
                 }
                 long took = System.nanoTime() - t0;
+                if (took > RESPONSIVE.toNanos()) {
+                    slow.add(String.format(Locale.ROOT, "%.2f s during %s", took / 1e9, inFlight));
+                }
                 count.incrementAndGet();
                 slowestNanos.accumulateAndGet(took, Math::max);
                 try {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * query, sent every 100 ms from beside, answer within 1 s throughout; the server must not run out
  * of heap nor stop. Prints a line per request (status, bytes, seconds, the error if any), the
  * slowest health check and small query, RSS and head series, then the verdict. Outside CI (the
- * server needs ~15 GB of RAM at 10M series); loopback only, bounded by the series count.
+ * server needs ~13 GB of RAM at 10M series); loopback only, bounded by the series count.
  *
  * <pre>
  * java distribution/bench/ManySeries.java --home=/path/to/unpacked --work=/tmp/many --series=10000000

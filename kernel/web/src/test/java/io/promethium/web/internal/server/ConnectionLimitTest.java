@@ -26,13 +26,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -386,37 +382,9 @@ class ConnectionLimitTest {
             Path file = dir.resolve("web.yml");
             Files.writeString(file, "tls_server_config:\n  cert_file: " + testdata.resolve("server.crt")
                     + "\n  key_file: " + testdata.resolve("server.key") + "\n");
-            SSLContext trusting = SSLContext.getInstance("TLS");
-            trusting.init(null, new TrustManager[] {new X509ExtendedTrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-                }
-
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-                }
-
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+            // insecure_skip_verify, as a scrape config would say it
+            SSLContext trusting = io.promethium.config.tls.TlsContexts.client(
+                    new io.promethium.config.model.HttpClientConfig.TlsConfig("", "", "", "", true, "", "", "", "", ""), dir);
             return new Tls(WebConfigFile.load(file), trusting);
         }
 

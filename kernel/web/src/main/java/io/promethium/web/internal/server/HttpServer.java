@@ -98,7 +98,7 @@ public final class HttpServer {
             } else if (webConfig.http2()) {
                 factories = http2OverTls(ssl, live, http, http1, readTimeoutMillis, waiting);
             } else {
-                factories = new org.eclipse.jetty.server.ConnectionFactory[] {new ReloadingSslConnectionFactory(ssl, live, HTTP_1_1), http1};
+                factories = new org.eclipse.jetty.server.ConnectionFactory[] {new ReloadingSslConnectionFactory(ssl, live, HTTP_1_1, waiting), http1};
             }
             // With or without a limit, so the connections are counted.
             ServerConnector connector = new LimitedServerConnector(server, slots, maxConnections, routes.metrics().connections(), waiting, factories);
@@ -145,19 +145,25 @@ public final class HttpServer {
         }
         org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory alpn = new org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory(h2.getProtocol(), HTTP_1_1);
         alpn.setDefaultProtocol(HTTP_1_1);
-        return new org.eclipse.jetty.server.ConnectionFactory[] {new ReloadingSslConnectionFactory(ssl, live, alpn.getProtocol()), alpn, h2, http1};
+        return new org.eclipse.jetty.server.ConnectionFactory[] {new ReloadingSslConnectionFactory(ssl, live, alpn.getProtocol(), waiting), alpn, h2, http1};
     }
 
     /**
      * TLS. Before each new connection's TLS engine is made, the web config file is checked for a
-     * change, as the toolkit reads it again for every handshake.
+     * change, as the toolkit reads it again for every handshake. Until its handshake succeeds a
+     * connection waits on its client ({@link WaitingConnections}): one that never sends or
+     * finishes its hello gives way at the connection limit as an idle HTTP/1.1 one does, instead
+     * of holding its slot until the idle timeout; after the handshake the protocol's own
+     * connection (HTTP/1.1 or HTTP/2) says when it waits.
      */
     private static final class ReloadingSslConnectionFactory extends SslConnectionFactory {
         private final LiveWebConfig live;
+        private final WaitingConnections waiting;
 
-        ReloadingSslConnectionFactory(SslContextFactory.Server ssl, LiveWebConfig live, String nextProtocol) {
+        ReloadingSslConnectionFactory(SslContextFactory.Server ssl, LiveWebConfig live, String nextProtocol, WaitingConnections waiting) {
             super(ssl, nextProtocol);
             this.live = live;
+            this.waiting = waiting;
         }
 
         @Override
@@ -167,7 +173,23 @@ public final class HttpServer {
             } catch (io.promethium.api.config.ConfigException e) {
                 // Logged by LiveWebConfig; the connection's requests are answered 500.
             }
-            return super.newConnection(connector, endPoint);
+            org.eclipse.jetty.io.Connection connection = super.newConnection(connector, endPoint);
+            if (connection instanceof org.eclipse.jetty.io.ssl.SslConnection tls) {
+                waiting.waiting(endPoint);
+                tls.addHandshakeListener(new org.eclipse.jetty.io.ssl.SslHandshakeListener() {
+                    @Override
+                    public void handshakeSucceeded(Event event) {
+                        waiting.busy(endPoint);
+                    }
+                });
+                tls.addEventListener(new org.eclipse.jetty.io.Connection.Listener() {
+                    @Override
+                    public void onClosed(org.eclipse.jetty.io.Connection closed) {
+                        waiting.closed(endPoint);
+                    }
+                });
+            }
+            return connection;
         }
     }
 

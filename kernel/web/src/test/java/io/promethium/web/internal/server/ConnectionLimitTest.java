@@ -371,6 +371,48 @@ class ConnectionLimitTest {
     }
 
     /**
+     * Connections that never finish their TLS handshake (one sends nothing, the others the first
+     * bytes of a hello and no more) hold every slot: once they have waited two seconds, a new
+     * connection is served at once and they are closed to make room.
+     */
+    @Test
+    void connectionsThatNeverFinishTheirTlsHandshakeGiveWayToANewOne(@TempDir Path dir) throws Exception {
+        Tls tls = Tls.create(dir);
+        HttpMetrics metrics = new HttpMetrics();
+        HttpServer server = start("127.0.0.1:0", LIMIT, metrics, tls.webConfig());
+        List<Socket> stalled = new ArrayList<>();
+        HttpClient client = tls.client();
+        try {
+            long since = System.nanoTime();
+            for (int i = 0; i < LIMIT; i++) {
+                Socket s = new Socket("127.0.0.1", server.port());
+                if (i > 0) {
+                    // A TLS record header announcing a hello, then silence.
+                    s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
+                    s.getOutputStream().flush();
+                }
+                stalled.add(s);
+            }
+            await(() -> metrics.connections().open() == LIMIT, "every slot held by a stalled handshake");
+            TimeUnit.NANOSECONDS.sleep(WaitingConnections.MIN_WAIT_NANOS + TimeUnit.MILLISECONDS.toNanos(200) - (System.nanoTime() - since));
+            long asked = System.nanoTime();
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/api/v1/ping"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            // Without a slot freed, it would wait for the idle timeout (30 s here).
+            assertThat(tookMillis).as("a new connection served once the stalled handshakes had waited two seconds, ms").isLessThan(1_000);
+            assertThat(metrics.connections().evicted()).as("stalled handshakes closed to make room").isEqualTo(LIMIT);
+        } finally {
+            client.shutdownNow();
+            for (Socket s : stalled) {
+                s.close();
+            }
+            server.stop();
+        }
+    }
+
+    /**
      * A TLS web config (HTTP/2 negotiated by ALPN, as by default) with the exporter-toolkit's test
      * certificate, written in a directory, and HTTP/2 clients trusting any server certificate: the
      * JDK's client refuses that one under TLS 1.3 (its key usage allows no signatures), and making

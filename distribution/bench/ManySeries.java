@@ -2,7 +2,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -121,14 +120,14 @@ public final class ManySeries {
             long now = System.currentTimeMillis() / 1000;
             String last10m = "&start=" + (now - 600) + "&end=" + now + "&step=15";
             String[][] requests = {
-                {"count(many_series)", "/api/v1/query?query=" + enc("count(many_series)")},
-                {"count by (n) (many_series)", "/api/v1/query?query=" + enc("count by (n) (many_series)")},
-                {"topk(5, many_series)", "/api/v1/query?query=" + enc("topk(5, many_series)")},
-                {"many_series{n=~\".*7\"} (a regex, 1/10 of them)", "/api/v1/query?query=" + enc("count(many_series{n=~\".*7\"})")},
-                {"many_series (every series in the answer)", "/api/v1/query?query=" + enc("many_series")},
-                {"sum(rate(many_series[1m])), last 10 min at 15 s", "/api/v1/query_range?query=" + enc("sum(rate(many_series[1m]))") + last10m},
-                {"many_series, last 10 min at 15 s", "/api/v1/query_range?query=" + enc("many_series") + last10m},
-                {"/api/v1/series?match[]=many_series", "/api/v1/series?match%5B%5D=" + enc("many_series")},
+                {"count(many_series)", "/api/v1/query?query=" + Soak.enc("count(many_series)")},
+                {"count by (n) (many_series)", "/api/v1/query?query=" + Soak.enc("count by (n) (many_series)")},
+                {"topk(5, many_series)", "/api/v1/query?query=" + Soak.enc("topk(5, many_series)")},
+                {"many_series{n=~\".*7\"} (a regex, 1/10 of them)", "/api/v1/query?query=" + Soak.enc("count(many_series{n=~\".*7\"})")},
+                {"many_series (every series in the answer)", "/api/v1/query?query=" + Soak.enc("many_series")},
+                {"sum(rate(many_series[1m])), last 10 min at 15 s", "/api/v1/query_range?query=" + Soak.enc("sum(rate(many_series[1m]))") + last10m},
+                {"many_series, last 10 min at 15 s", "/api/v1/query_range?query=" + Soak.enc("many_series") + last10m},
+                {"/api/v1/series?match[]=many_series", "/api/v1/series?match%5B%5D=" + Soak.enc("many_series")},
                 {"/api/v1/label/n/values", "/api/v1/label/n/values"},
                 {"/api/v1/status/tsdb", "/api/v1/status/tsdb"},
             };
@@ -315,9 +314,5 @@ public final class ManySeries {
             // not answering now: asked again
         }
         return 0;
-    }
-
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

@@ -343,19 +343,12 @@ class ConnectionLimitTest {
             await(() -> held.get() == 1, "the held request served");
             assertThat(metrics.connections().open()).isEqualTo(LIMIT);
 
-            // Two seconds and a margin: the server marks a connection idle once its answer's last frame
-            // is written, which can be a moment after the client has read it.
-            TimeUnit.NANOSECONDS.sleep(WaitingConnections.MIN_WAIT_NANOS + TimeUnit.MILLISECONDS.toNanos(200) - (System.nanoTime() - idleSince));
+            // The server marks a connection idle once its answer's last frame is written, which can be
+            // a moment after the client has read it: hence the margin.
             clients.add(tls.client());
-            long asked = System.nanoTime();
-            HttpResponse<String> answer = clients.getLast().send(HttpRequest.newBuilder(ping).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
-            assertThat(answer.statusCode()).isEqualTo(200);
+            HttpResponse<String> answer = pingOnceTheyWaitedTwoSeconds(clients.getLast(), ping, idleSince,
+                    "a new connection served (handshake included) once the idle ones had waited two seconds, ms");
             assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_2);
-            // Without a slot freed, it would wait for the idle timeout (30 s here).
-            assertThat(tookMillis).as("a new connection served (handshake included) once the idle ones had waited two seconds, ms")
-                    .isLessThan(1_000);
             assertThat(metrics.connections().evicted()).as("idle HTTP/2 connections closed to make room").isEqualTo(LIMIT - 1);
             await(() -> metrics.connections().open() == 2, "only the held and the new connection open");
 
@@ -394,14 +387,8 @@ class ConnectionLimitTest {
                 stalled.add(s);
             }
             await(() -> metrics.connections().open() == LIMIT, "every slot held by a stalled handshake");
-            TimeUnit.NANOSECONDS.sleep(WaitingConnections.MIN_WAIT_NANOS + TimeUnit.MILLISECONDS.toNanos(200) - (System.nanoTime() - since));
-            long asked = System.nanoTime();
-            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/api/v1/ping"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
-            assertThat(answer.statusCode()).isEqualTo(200);
-            // Without a slot freed, it would wait for the idle timeout (30 s here).
-            assertThat(tookMillis).as("a new connection served once the stalled handshakes had waited two seconds, ms").isLessThan(1_000);
+            pingOnceTheyWaitedTwoSeconds(client, URI.create("https://127.0.0.1:" + server.port() + "/api/v1/ping"), since,
+                    "a new connection served once the stalled handshakes had waited two seconds, ms");
             assertThat(metrics.connections().evicted()).as("stalled handshakes closed to make room").isEqualTo(LIMIT);
         } finally {
             client.shutdownNow();
@@ -410,6 +397,23 @@ class ConnectionLimitTest {
             }
             server.stop();
         }
+    }
+
+    /**
+     * Once connections opened at {@code since} have waited two seconds and a margin, {@code ping}
+     * on a new connection: answered 200 within 1 s (without a slot freed, it would wait for the
+     * idle timeout, 30 s here).
+     */
+    private static HttpResponse<String> pingOnceTheyWaitedTwoSeconds(HttpClient client, URI ping, long since, String what)
+            throws Exception {
+        TimeUnit.NANOSECONDS.sleep(WaitingConnections.MIN_WAIT_NANOS + TimeUnit.MILLISECONDS.toNanos(200) - (System.nanoTime() - since));
+        long asked = System.nanoTime();
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(ping).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(tookMillis).as(what).isLessThan(1_000);
+        return answer;
     }
 
     /**

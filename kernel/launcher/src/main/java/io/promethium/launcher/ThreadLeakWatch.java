@@ -113,6 +113,8 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
     private final Map<Thread, Owner> leaked = new ConcurrentHashMap<>();
     /** Reported virtual threads known from a dump only, by thread id, until a dump no longer lists them. */
     private final Map<Long, Seen> leakedDumped = new ConcurrentHashMap<>();
+    /** Held while a report lists its threads and while {@link #leaked()} copies the lists: a report is seen whole or not at all. */
+    private final Object listing = new Object();
     private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
     /** Whether the last thread dump failed: then a reported virtual thread stays listed as last seen. */
@@ -341,8 +343,10 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
                 + (aliveDumped.isEmpty() ? "ignored an interrupt" : alive.isEmpty() ? "could not be interrupted" : "ignored an interrupt or could not be interrupted")
                 + "; they keep running and keep its classes in memory: " + String.join(", ", described));
         // Listed after the warning: whoever sees them listed finds the log line written.
-        alive.forEach(t -> leaked.put(t, stop.owner()));
-        aliveDumped.values().forEach(t -> leakedDumped.put(t.tid(), new Seen(stop.owner(), t.name(), topFrame(t.stack()))));
+        synchronized (listing) {
+            alive.forEach(t -> leaked.put(t, stop.owner()));
+            aliveDumped.values().forEach(t -> leakedDumped.put(t.tid(), new Seen(stop.owner(), t.name(), topFrame(t.stack()))));
+        }
     }
 
     private void schedule(Runnable task) {
@@ -388,8 +392,14 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
 
     @Override
     public List<LeakedThread> leaked() {
+        Map<Thread, Owner> listed;
+        Map<Long, Seen> listedDumped;
+        synchronized (listing) {
+            listed = Map.copyOf(leaked);
+            listedDumped = Map.copyOf(leakedDumped);
+        }
         List<LeakedThread> result = new ArrayList<>();
-        for (Map.Entry<Thread, Owner> entry : leaked.entrySet()) {
+        for (Map.Entry<Thread, Owner> entry : listed.entrySet()) {
             Thread thread = entry.getKey();
             if (!thread.isAlive()) {
                 leaked.remove(thread);
@@ -399,9 +409,9 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
             result.add(new LeakedThread(owner.plugin(), owner.version(), owner.bundleId(), thread.getName(), topFrame(thread),
                     owner.stoppedAt()));
         }
-        if (!leakedDumped.isEmpty()) {
-            Map<Long, ThreadDump.Dumped> alive = aliveDumped(Set.copyOf(leakedDumped.keySet()));
-            for (Map.Entry<Long, Seen> entry : leakedDumped.entrySet()) {
+        if (!listedDumped.isEmpty()) {
+            Map<Long, ThreadDump.Dumped> alive = aliveDumped(listedDumped.keySet());
+            for (Map.Entry<Long, Seen> entry : listedDumped.entrySet()) {
                 ThreadDump.Dumped now = alive.get(entry.getKey());
                 if (now == null && !dumpFailed) {
                     leakedDumped.remove(entry.getKey());

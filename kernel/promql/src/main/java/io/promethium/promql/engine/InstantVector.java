@@ -1,5 +1,6 @@
 package io.promethium.promql.engine;
 
+import io.promethium.promql.engine.internal.eval.StepSamples;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -8,7 +9,11 @@ import static java.util.Objects.requireNonNull;
 public record InstantVector(List<Sample> samples) implements Value {
     public InstantVector {
         requireNonNull(samples, "samples is null");
-        samples = List.copyOf(samples);
+        // The engine's own answer is already a read-only view (StepSamples) that makes each
+        // sample when asked; copying it would hold one object per series again.
+        if (!(samples instanceof StepSamples)) {
+            samples = List.copyOf(samples);
+        }
     }
 
     @Override

@@ -11,7 +11,6 @@ import io.promethium.promql.engine.QueryException;
 import io.promethium.promql.engine.QueryResult;
 import io.promethium.promql.engine.QueryStats;
 import io.promethium.promql.engine.RangeMatrix;
-import io.promethium.promql.engine.Sample;
 import io.promethium.promql.engine.Scalar;
 import io.promethium.promql.engine.SeriesData;
 import io.promethium.promql.engine.StringValue;
@@ -31,7 +30,7 @@ import io.promethium.tracing.TraceSpan;
 import io.promethium.tracing.Tracer;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -328,35 +327,26 @@ public final class PromQLEngine implements QueryEngine {
             case ScalarSteps s -> new Scalar(t, s.values()[0]);
             case StringLit s -> new StringValue(t, s.value());
             case MatrixValue m -> {
-                checkUnique(m.series().stream().map(SeriesData::labels).toList());
+                DistinctLabels.require(m.series().size(), i -> m.series().get(i).labels());
                 yield new io.promethium.promql.engine.RangeMatrix(m.series());
             }
             case StepVector v -> {
-                List<Sample> samples = new ArrayList<>(v.series().size());
-                Map<Labels, Boolean> seen = new HashMap<>();
-                for (StepSeries s : v.series()) {
-                    if (!s.has(0)) {
-                        continue;
+                List<StepSeries> rows = v.series();
+                int[] present = new int[rows.size()];
+                int n = 0;
+                for (int i = 0; i < present.length; i++) {
+                    if (rows.get(i).has(0)) {
+                        present[n++] = i;
                     }
-                    Labels labels = s.outputLabels(typeAndUnit);
-                    if (seen.put(labels, Boolean.TRUE) != null) {
-                        throw QueryException.execution("vector cannot contain metrics with the same labelset");
-                    }
-                    NativeHistogram h = s.hist(0);
-                    samples.add(h == null ? new Sample(labels, t, s.values[0]) : new Sample(labels, t, 0, h.toFloatHistogram()));
                 }
-                yield new InstantVector(samples);
+                Labels[] labels = new Labels[n];
+                for (int i = 0; i < n; i++) {
+                    labels[i] = rows.get(present[i]).outputLabels(typeAndUnit);
+                }
+                DistinctLabels.require(n, i -> labels[i]);
+                yield new InstantVector(new StepSamples(t, rows, n == present.length ? present : Arrays.copyOf(present, n), labels));
             }
         };
-    }
-
-    private static void checkUnique(List<Labels> labels) {
-        Map<Labels, Boolean> seen = new HashMap<>();
-        for (Labels l : labels) {
-            if (seen.put(l, Boolean.TRUE) != null) {
-                throw QueryException.execution("vector cannot contain metrics with the same labelset");
-            }
-        }
     }
 
     /** A range query's matrix: series sorted by labels, same-labelled series merged (error if they overlap). */

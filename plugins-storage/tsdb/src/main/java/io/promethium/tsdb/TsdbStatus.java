@@ -6,6 +6,7 @@ import io.promethium.tsdb.internal.block.Block;
 import io.promethium.tsdb.internal.block.BlockMeta;
 import io.promethium.tsdb.internal.exemplar.ExemplarStorage;
 import io.promethium.tsdb.internal.head.Head;
+import io.promethium.tsdb.internal.head.HeadPostings;
 import io.promethium.tsdb.internal.metrics.TsdbCollector;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,30 +25,58 @@ final class TsdbStatus {
     private TsdbStatus() {
     }
 
-    /** Cardinality of the head, as the status API shows it. */
+    /**
+     * Cardinality of the head, as the status API shows it: each list's ten largest kept as the
+     * pairs come, a pair's {@code name=value} text made only when it could enter the top, not a
+     * stat per label pair sorted (ten million objects and strings at ten million series, which
+     * the collector had to copy while the server answered others).
+     */
     static HeadStats headStats(Head head) {
-        Map<String, Map<String, Integer>> card = head.postings().cardinalities();
-        long pairs = 0;
-        List<HeadStats.Stat> byMetric = new ArrayList<>();
-        List<HeadStats.Stat> valueCounts = new ArrayList<>();
-        List<HeadStats.Stat> memory = new ArrayList<>();
-        List<HeadStats.Stat> byPair = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Integer>> e : card.entrySet()) {
-            String name = e.getKey();
-            pairs += e.getValue().size();
-            valueCounts.add(new HeadStats.Stat(name, e.getValue().size()));
-            long bytes = 0;
-            for (Map.Entry<String, Integer> v : e.getValue().entrySet()) {
-                bytes += (long) v.getKey().length() * v.getValue();
-                byPair.add(new HeadStats.Stat(name + "=" + v.getKey(), v.getValue()));
-                if (name.equals(Labels.METRIC_NAME)) {
-                    byMetric.add(new HeadStats.Stat(v.getKey(), v.getValue()));
-                }
+        Cardinality c = new Cardinality();
+        head.postings().visitCardinalities(c);
+        c.endName();
+        return new HeadStats(head.numSeries(), c.pairs, head.chunkCount(), head.minTime(), head.maxTime(), c.byMetric.list(),
+                c.valueCounts.list(), c.memory.list(), c.byPair.list());
+    }
+
+    /** The head's pairs folded name by name into the four top lists. */
+    private static final class Cardinality implements HeadPostings.CardinalityVisitor {
+        final TopTen byMetric = new TopTen();
+        final TopTen valueCounts = new TopTen();
+        final TopTen memory = new TopTen();
+        final TopTen byPair = new TopTen();
+        long pairs;
+        private String name;
+        private int values;
+        private long bytes;
+
+        @Override
+        public void pair(String n, String value, int series) {
+            if (!n.equals(name)) {
+                endName();
+                name = n;
             }
-            memory.add(new HeadStats.Stat(name, bytes));
+            pairs++;
+            values++;
+            bytes += (long) value.length() * series;
+            if (byPair.admits(series)) {
+                byPair.offer(new HeadStats.Stat(n + "=" + value, series));
+            }
+            if (n.equals(Labels.METRIC_NAME) && byMetric.admits(series)) {
+                byMetric.offer(new HeadStats.Stat(value, series));
+            }
         }
-        return new HeadStats(head.numSeries(), pairs, head.chunkCount(), head.minTime(), head.maxTime(), top(byMetric),
-                top(valueCounts), top(memory), top(byPair));
+
+        /** The name's totals, once its last pair came. */
+        void endName() {
+            if (name != null) {
+                valueCounts.offer(new HeadStats.Stat(name, values));
+                memory.offer(new HeadStats.Stat(name, bytes));
+            }
+            name = null;
+            values = 0;
+            bytes = 0;
+        }
     }
 
     /** {@link #headStats} in the api's terms, for the HTTP API's {@code /api/v1/status/tsdb}. */
@@ -166,13 +195,6 @@ final class TsdbStatus {
 
     private static List<StorageStats.Stat> toApi(List<HeadStats.Stat> stats) {
         return stats.stream().map(s -> new StorageStats.Stat(s.name(), s.value())).toList();
-    }
-
-    private static List<HeadStats.Stat> top(List<HeadStats.Stat> stats) {
-        return stats.stream()
-                .sorted(Comparator.comparingLong(HeadStats.Stat::value).reversed().thenComparing(HeadStats.Stat::name))
-                .limit(10)
-                .toList();
     }
 
     /** The gauges of the self-metrics collector, read from the database at each scrape. */

@@ -13,24 +13,11 @@ import java.util.function.IntFunction;
  * query copied.
  */
 final class DistinctLabels {
-    /** Below this many, a pairwise look costs less than the array. */
-    private static final int SMALL = 8;
-
     private DistinctLabels() {
     }
 
     /** Throws the error Prometheus gives when two of the {@code n} label sets are equal. */
     static void require(int n, IntFunction<Labels> labels) {
-        if (n < SMALL) {
-            for (int i = 0; i < n; i++) {
-                for (int j = i + 1; j < n; j++) {
-                    if (labels.apply(i).equals(labels.apply(j))) {
-                        throw duplicate();
-                    }
-                }
-            }
-            return;
-        }
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
             keys[i] = (long) labels.apply(i).hashCode() << 32 | i;

@@ -270,7 +270,7 @@ final class TsdbStatus {
 
         @Override
         public Head.Memory headMemory() {
-            return t.head.memory();
+            return t.head.recentMemory();
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -60,6 +61,10 @@ public final class Head implements org.apache.lucene.util.Accountable {
     private final ConcurrentHashMap<Long, io.promethium.tsdb.internal.start.StartTimes> startTimes = new ConcurrentHashMap<>();
 
     private final AtomicLong openReaders = new AtomicLong();
+    /** The head's chunks, open and closed: counted as they open and are dropped, as Prometheus counts them. */
+    private final LongAdder chunks = new LongAdder();
+    /** {@link #memory()} for the self-metrics, which may be scraped more often than it should walk. */
+    private final RecentReading<Memory> recentMemory = new RecentReading<>(this::memory, System::nanoTime);
     private final AppendBatchPool batchPool = new AppendBatchPool();
     private final int samplesPerChunk;
 
@@ -441,7 +446,7 @@ public final class Head implements org.apache.lucene.util.Accountable {
         try {
             List<MemSeries> dead = new ArrayList<>();
             byLabels.forEach(s -> {
-                if (s.truncateBefore(mint)) {
+                if (s.truncateBefore(mint, chunks)) {
                     dead.add(s);
                 }
             });
@@ -476,7 +481,7 @@ public final class Head implements org.apache.lucene.util.Accountable {
         try {
             List<MemSeries> dead = new ArrayList<>();
             byLabels.forEach(s -> {
-                if (s.truncateBefore(Long.MIN_VALUE)) {
+                if (s.truncateBefore(Long.MIN_VALUE, chunks)) {
                     dead.add(s);
                 }
             });
@@ -519,7 +524,15 @@ public final class Head implements org.apache.lucene.util.Accountable {
         }
     }
 
-    /** The head's heap by part; see {@link Memory}. */
+    /**
+     * {@link #memory()} as last read, read again only once its walk over every series (about a
+     * second at 10 million) is paid for; see {@link RecentReading}.
+     */
+    public Memory recentMemory() {
+        return recentMemory.get();
+    }
+
+    /** The head's heap by part; see {@link Memory}. It walks every series. */
     public Memory memory() {
         long[] n = {0, 0, 0};
         byLabels.forEach(s -> {
@@ -550,9 +563,13 @@ public final class Head implements org.apache.lucene.util.Accountable {
         return memory().total();
     }
 
+    /** The head's chunks, open and closed (without walking the series). */
     public long chunkCount() {
-        long[] n = {0};
-        byLabels.forEach(s -> n[0] += s.chunkCount());
-        return n[0];
+        return chunks.sum();
+    }
+
+    /** Where appends count the chunks they open ({@link MemSeries#append}). */
+    LongAdder chunks() {
+        return chunks;
     }
 }

@@ -469,6 +469,7 @@ final class HeadAppender implements Appender {
         long oooMin = head.outOfOrderMin();
         long minValid = head.minValidTime();
         int spc = head.samplesPerChunk();
+        java.util.concurrent.atomic.LongAdder chunks = head.chunks();
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         int appended = 0;
@@ -483,7 +484,7 @@ final class HeadAppender implements Appender {
                     hi = Math.max(hi, b.hTs[h - 1]);
                 }
             }
-            int code = series[i].append(ts[i], vs[i], oooMin, minValid, spc);
+            int code = series[i].append(ts[i], vs[i], oooMin, minValid, spc, chunks);
             if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
                 appended++;
                 // The series was just locked and written: its flag is in cache, so series without starts pay nothing.
@@ -521,7 +522,7 @@ final class HeadAppender implements Appender {
 
     private boolean applyHistogram(AppendBatch b, int i, long oooMin, long minValid) {
         MemSeries s = b.hSeries.get(i);
-        int code = s.appendHistogram(b.hTs[i], b.hValues.get(i), oooMin, minValid, head.samplesPerChunk());
+        int code = s.appendHistogram(b.hTs[i], b.hValues.get(i), oooMin, minValid, head.samplesPerChunk(), head.chunks());
         if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
             head.recordStart(s, b.hTs[i], b.histogramStart(i));
             metrics.histogramSamplesAppended.increment();

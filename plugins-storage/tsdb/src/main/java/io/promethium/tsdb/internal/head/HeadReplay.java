@@ -384,6 +384,7 @@ public final class HeadReplay implements WalReplay.Consumer {
         private void apply(Batch b, int from, int to) {
             long mv = minValid;
             int spc = samplesPerChunk;
+            java.util.concurrent.atomic.LongAdder chunks = head.chunks();
             long lo = this.lo;
             long hi = this.hi;
             for (int i = from; i < to; i++) {
@@ -398,7 +399,7 @@ public final class HeadReplay implements WalReplay.Consumer {
                 if (t < mv) {
                     continue;
                 }
-                int code = kind == FLOAT ? s.append(t, b.vs[i], t, mv, spc) : s.appendHistogram(t, b.objects[i], t, mv, spc);
+                int code = kind == FLOAT ? s.append(t, b.vs[i], t, mv, spc, chunks) : s.appendHistogram(t, b.objects[i], t, mv, spc, chunks);
                 if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
                     lo = Math.min(lo, t);
                     hi = Math.max(hi, t);

@@ -13,6 +13,7 @@ import io.promethium.chunks.XorEncoder;
 import io.promethium.tsdb.internal.query.ArraySampleIterator;
 import io.promethium.tsdb.internal.query.MergeSampleIterator;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One series in the head: its closed chunks (immutable byte arrays), the open chunk being
@@ -233,9 +234,9 @@ public final class MemSeries extends XorEncoder {
      * Appends a histogram sample (a {@link Histogram} or {@link FloatHistogram} the caller will not
      * change again) if allowed, returning the codes of {@link #appendable}. A histogram staleness
      * marker goes into the open histogram chunk, or as a float marker when there is none
-     * ({@code samplesPerChunk}: as {@link #append}).
+     * ({@code samplesPerChunk} and {@code chunks}: as {@link #append}).
      */
-    public synchronized int appendHistogram(long t, Object histogram, long oooMin, long minValid, int samplesPerChunk) {
+    public synchronized int appendHistogram(long t, Object histogram, long oooMin, long minValid, int samplesPerChunk, LongAdder chunks) {
         int code = checkHistogram(t, histogram, oooMin, minValid);
         if (code == OOO_OK) {
             insertOutOfOrder(t, Double.NaN, histogram);
@@ -247,7 +248,7 @@ public final class MemSeries extends XorEncoder {
         boolean stale = histogram instanceof Histogram h ? h.isStale() : ((FloatHistogram) histogram).isStale();
         HistogramChunkAppender openH = openH();
         if (stale && openH == null) {
-            appendFloat(t, StaleMarker.STALE_NAN, StaleMarker.STALE_NAN_BITS, samplesPerChunk);
+            appendFloat(t, StaleMarker.STALE_NAN, StaleMarker.STALE_NAN_BITS, samplesPerChunk, chunks);
             return code;
         }
         int cut = openH == null ? HistogramChunkAppender.NEW_CHUNK
@@ -269,6 +270,7 @@ public final class MemSeries extends XorEncoder {
                     : HistogramChunkAppender.forFloatHistogram((FloatHistogram) histogram, header, size, 0);
             rare().openH = openH;
             openMint = t;
+            chunks.increment();
         }
         if (histogram instanceof Histogram h) {
             openH.append(t, h);
@@ -299,20 +301,23 @@ public final class MemSeries extends XorEncoder {
 
     /**
      * Appends if allowed, returning the same codes as {@link #appendable}; a float chunk closes at
-     * {@code samplesPerChunk} samples (the head's setting, passed in rather than kept per series).
+     * {@code samplesPerChunk} samples (the head's setting, passed in rather than kept per series). A
+     * chunk opened adds one to {@code chunks}, the head's count of its chunks, kept as chunks open
+     * and are dropped so that its gauge need not walk every series.
      */
-    public synchronized int append(long t, double v, long oooMin, long minValid, int samplesPerChunk) {
+    public synchronized int append(long t, double v, long oooMin, long minValid, int samplesPerChunk, LongAdder chunks) {
         long bits = Double.doubleToRawLongBits(v);
         int code = check(t, bits, oooMin, minValid);
         Rare r = rare;
         if (code == OK && r != null && (r.openH != null || r.lastHistogram != null)) {
-            appendFloat(t, v, bits, samplesPerChunk);
+            appendFloat(t, v, bits, samplesPerChunk, chunks);
         } else if (code == OK) {
             if (!chunkOpen()) {
                 // A series' chunks are alike: sized like the last one, a chunk is allocated once
                 // rather than regrown (and copied) four or five times on its way to 120 samples.
                 startChunk(Math.max(48, lastChunkBytes() + 16));
                 openMint = t;
+                chunks.increment();
             }
             appendBits(t, bits, 0);
             publishPageTime(t);
@@ -328,7 +333,7 @@ public final class MemSeries extends XorEncoder {
     }
 
     /** A float after histograms: a marker stays in the histogram chunk, a value starts a float chunk. */
-    private void appendFloat(long t, double v, long bits, int samplesPerChunk) {
+    private void appendFloat(long t, double v, long bits, int samplesPerChunk, LongAdder chunks) {
         HistogramChunkAppender openH = openH();
         if (openH != null && bits == StaleMarker.STALE_NAN_BITS) {
             openH.appendStale(t);
@@ -341,6 +346,7 @@ public final class MemSeries extends XorEncoder {
             if (!chunkOpen()) {
                 startChunk(Math.max(48, lastChunkBytes() + 16));
                 openMint = t;
+                chunks.increment();
             }
             appendBits(t, bits, 0);
             publishPageTime(t);
@@ -521,9 +527,9 @@ public final class MemSeries extends XorEncoder {
 
     /**
      * Drops data entirely before {@code mint} (persisted to a block); returns whether the series
-     * is now empty and can be garbage-collected.
+     * is now empty and can be garbage-collected. The chunks dropped are taken off {@code chunks}.
      */
-    public synchronized boolean truncateBefore(long mint) {
+    public synchronized boolean truncateBefore(long mint, LongAdder chunks) {
         Closed c = closed;
         int numChunks = 0;
         if (c != null) {
@@ -533,13 +539,14 @@ public final class MemSeries extends XorEncoder {
             }
             if (drop > 0) {
                 int keep = c.n - drop;
-                byte[][] chunks = new byte[Math.max(keep, 4)][];
-                System.arraycopy(c.chunks, drop, chunks, 0, keep);
-                c.chunks = chunks;
+                byte[][] kept = new byte[Math.max(keep, 4)][];
+                System.arraycopy(c.chunks, drop, kept, 0, keep);
+                c.chunks = kept;
                 c.enc = Arrays.copyOfRange(c.enc, drop, drop + Math.max(keep, 4));
                 c.mint = Arrays.copyOfRange(c.mint, drop, drop + Math.max(keep, 4));
                 c.maxt = Arrays.copyOfRange(c.maxt, drop, drop + Math.max(keep, 4));
                 c.n = keep;
+                chunks.add(-drop);
             }
             numChunks = c.n;
         }
@@ -548,6 +555,7 @@ public final class MemSeries extends XorEncoder {
             if (rare != null) {
                 rare.openH = null;
             }
+            chunks.decrement();
         }
         Rare r = rare;
         if (r != null && r.oooN > 0) {

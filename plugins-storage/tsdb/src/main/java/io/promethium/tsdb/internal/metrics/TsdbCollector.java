@@ -132,7 +132,8 @@ public final class TsdbCollector implements Collector {
             // Promethium's own: Prometheus has no heap accounting of its head.
             String name = "promethium_tsdb_head_memory_bytes";
             w.family(name, MetricType.GAUGE,
-                    "Estimated heap held by the head block, by part (series, chunks, postings, symbols, exemplars, append_buffers).", "bytes");
+                    "Estimated heap held by the head block, by part (series, chunks, postings, symbols, exemplars, append_buffers); "
+                            + "read again once 100 times its last walk over the series has passed.", "bytes");
             w.sample(name, io.promethium.api.model.Labels.of("part", "series"), memory.series());
             w.sample(name, io.promethium.api.model.Labels.of("part", "chunks"), memory.chunks());
             w.sample(name, io.promethium.api.model.Labels.of("part", "postings"), memory.postings());

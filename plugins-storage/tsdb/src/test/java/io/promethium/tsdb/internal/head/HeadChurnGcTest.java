@@ -82,9 +82,19 @@ class HeadChurnGcTest {
                 head.forEachSeries(s -> kept.add(s.labels()));
                 assertThat(kept).as("series kept by the truncation at %d", boundary).isEqualTo(expected);
                 assertThat(head.numSeries()).isEqualTo(expected.size());
+                assertThat(head.chunkCount()).as("the head's count of chunks after the truncation at %d", boundary)
+                        .isEqualTo(walkedChunks());
             }
         }
         assertThat(truncations).isEqualTo(5);
+        assertThat(head.chunkCount()).isPositive().isEqualTo(walkedChunks());
+    }
+
+    /** The chunks every series holds, as the head's counted gauge must give them. */
+    private long walkedChunks() {
+        long[] n = {0};
+        head.forEachSeries(s -> n[0] += s.chunkCount());
+        return n[0];
     }
 
     @Test

@@ -26,6 +26,11 @@ class ForwardingSeriesSet implements SeriesSet {
     }
 
     @Override
+    public List<Series> toList() {
+        return set.toList();
+    }
+
+    @Override
     public Throwable error() {
         return set.error();
     }

@@ -1,5 +1,6 @@
 package io.promethium.api.storage;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,6 +13,22 @@ public interface SeriesSet {
     boolean next();
 
     Series at();
+
+    /**
+     * The series not yet iterated, in iteration order, for a caller that keeps them all (an
+     * engine evaluating a selector): call it instead of {@link #next()}, then read
+     * {@link #error()}. A storage may answer with a view that makes each element as it is read
+     * (equal in labels and samples, not the same object each time), so that the caller holds no
+     * object per series: at millions of series, such objects live as long as the query and every
+     * young collection meanwhile copies them. Since 1.18.0.
+     */
+    default List<Series> toList() {
+        List<Series> out = new ArrayList<>();
+        while (next()) {
+            out.add(at());
+        }
+        return out;
+    }
 
     /** The error that ended iteration early, or {@code null}. Read after {@link #next()} returned false. */
     default Throwable error() {

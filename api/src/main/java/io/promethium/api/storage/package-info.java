@@ -75,7 +75,7 @@
  * sending by the backlog, as Prometheus's remote write does.
  */
 @Export
-@Version("1.17.0")
+@Version("1.18.0")
 package io.promethium.api.storage;
 
 import org.osgi.annotation.bundle.Export;

@@ -60,6 +60,14 @@ class SeriesSetTest {
         assertThat(set.resolution()).isEqualTo(SelectHints.RAW);
     }
 
+    @Test
+    void toListGivesTheSeriesNotYetReadAndEndsTheIteration() {
+        SeriesSet set = SeriesSet.withResolution(SeriesSet.ofList(List.of(series("a"), series("b"), series("c"))), 0);
+        assertThat(set.next()).isTrue();
+        assertThat(set.toList()).extracting(s -> s.labels().metricName()).containsExactly("b", "c");
+        assertThat(set.next()).isFalse();
+    }
+
     /** A method SeriesSet gains fails this test until the base forwards it. */
     @Test
     void theBaseForwardsEveryInstanceMethodOfSeriesSet() throws NoSuchMethodException {

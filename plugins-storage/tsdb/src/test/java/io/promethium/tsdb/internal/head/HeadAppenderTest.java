@@ -77,6 +77,29 @@ class HeadAppenderTest {
     }
 
     @Test
+    void aHeadSelectionAsAListGivesTheRestEachSeriesMadeAsItIsRead() {
+        Appender app = head.appender();
+        for (String name : java.util.List.of("c", "a", "b")) {
+            app.append(0, Labels.of("__name__", name), 1000, name.charAt(0));
+        }
+        app.commit();
+        try (var q = new io.promethium.tsdb.internal.query.HeadQuerier(head, 0, 2000)) {
+            var set = q.select(true, null, java.util.List.of(io.promethium.api.model.Matcher.of(
+                    io.promethium.api.model.MatchType.REGEX, "__name__", ".+")));
+            assertThat(set.next()).isTrue();
+            assertThat(set.at().labels().metricName()).isEqualTo("a");
+            java.util.List<io.promethium.api.storage.Series> rest = set.toList();
+            assertThat(set.next()).isFalse();
+            assertThat(rest).extracting(s -> s.labels().metricName()).containsExactly("b", "c");
+            assertThat(rest).isInstanceOf(java.util.RandomAccess.class);
+            var it = rest.get(1).iterator(null);
+            assertThat(it.next()).isTrue();
+            assertThat(it.timestamp()).isEqualTo(1000);
+            assertThat(it.value()).isEqualTo('c');
+        }
+    }
+
+    @Test
     void aSeriesWithoutCommittedSamplesIsNotSelectedEvenOverTheWholeTimeRange() {
         Appender app = head.appender();
         app.append(0, Labels.of("__name__", "a"), 2000, 1);

@@ -82,16 +82,19 @@ final class InstantSelectors {
         Querier querier = ctx.querier(mint, maxt);
         SelectHints hints = new SelectHints(mint, maxt, grid.interval(), "", 0, List.of(), false);
         SeriesSet set = StorageSelects.select(ctx, querier, hints, vs);
-        List<Series> all = new ArrayList<>();
-        while (set.next()) {
-            all.add(set.at());
-        }
+        // The storage's list, not a copy: it may make each series as it is read (SeriesSet#toList).
+        List<Series> all = set.toList();
         StorageSelects.check(ctx, set);
         return all;
     }
 
-    /** Most step slots {@link #selectorRows} lays out in its one array (32 MB); larger selections take the row-per-series path. */
-    static final long MAX_FLAT_SLOTS = 1L << 22;
+    /**
+     * Most step slots {@link #selectorRows} lays out in its one array (512 MB), and never more than
+     * the query's sample limit; larger selections take the row-per-series path. One array of
+     * 10 million series' values is 80 MB that no young collection copies, where a row per series
+     * is 20 million objects that every collection during the query copies.
+     */
+    static final long MAX_FLAT_SLOTS = 1L << 26;
 
     /**
      * An instant selector's values for an aggregation to fold ({@code sum}, {@code count}, ...
@@ -107,9 +110,11 @@ final class InstantSelectors {
         long[] ends = instantEnds(vs, grid);
         long lookback = ctx.lookbackMillis;
         List<Series> all = selectInstant(vs, ends, grid);
-        if ((long) all.size() * n > MAX_FLAT_SLOTS) {
+        long slots = (long) all.size() * n;
+        if (slots > Math.min(MAX_FLAT_SLOTS, ctx.maxSamples)) {
             return Aggregations.Rows.of(instantRows(all, ends, SAMPLE_VALUES, false));
         }
+        ctx.allocate(slots);
         Aggregations.FlatRows rows = new Aggregations.FlatRows(all, n);
         SeriesParallel.forEach(all.size(), true, ctx, () -> new InstantCursor(0), (i, cursor) -> {
             int present = readInstant(all.get(i), cursor, ends, lookback, SAMPLE_VALUES, false, rows.values, i * n);

@@ -69,12 +69,11 @@ final class RangeInputs {
             Querier querier = ctx.querier(from, maxEnd);
             SelectHints hints = new SelectHints(from, maxEnd, grid.interval(), function, range, List.of(), false);
             SeriesSet set = StorageSelects.select(ctx, querier, hints, vs);
-            List<Labels> labels = new ArrayList<>();
-            List<Series> series = new ArrayList<>();
-            while (set.next()) {
-                Series s = set.at();
+            // The storage's list, not a copy: it may make each series as it is read (SeriesSet#toList).
+            List<Series> series = set.toList();
+            List<Labels> labels = new ArrayList<>(series.size());
+            for (Series s : series) {
                 labels.add(s.labels());
-                series.add(s);
             }
             StorageSelects.check(ctx, set);
             RangeInput in = RangeInput.ofStorage(labels, series, range, ends);

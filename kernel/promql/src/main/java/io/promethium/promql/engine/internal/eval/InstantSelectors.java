@@ -12,7 +12,6 @@ import io.promethium.promql.ast.VectorSelector;
 import io.promethium.promql.engine.internal.eval.Values.StepVector;
 import io.promethium.promql.engine.internal.kernel.Absent;
 import io.promethium.promql.engine.internal.kernel.NativeHistogram;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 

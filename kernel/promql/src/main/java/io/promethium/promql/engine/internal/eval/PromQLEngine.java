@@ -278,9 +278,13 @@ public final class PromQLEngine implements QueryEngine {
                     evaluator.prepare(expr);
                 }
                 StepGrid grid = StepGrid.of(start, end, range ? step : 0);
-                EvalValue value;
+                EvalValue value = null;
+                Aggregations.Rows bare;
                 try (TraceSpan inner = t.start("promqlInnerEval")) {
-                    value = evaluator.eval(expr, grid);
+                    bare = evaluator.bareSelector(expr, grid);
+                    if (bare == null) {
+                        value = evaluator.eval(expr, grid);
+                    }
                 }
                 Value result;
                 if (range) {
@@ -290,7 +294,7 @@ public final class PromQLEngine implements QueryEngine {
                         result = toRangeResult(value, grid, typeAndUnitLabels);
                     }
                 } else {
-                    result = toInstantResult(value, grid, typeAndUnitLabels);
+                    result = bare != null ? instantVector(bare, grid.start()) : toInstantResult(value, grid, typeAndUnitLabels);
                 }
                 long evalNanos = System.nanoTime() - started;
                 metrics.observe(started - queued, evalNanos);
@@ -343,10 +347,30 @@ public final class PromQLEngine implements QueryEngine {
                 for (int i = 0; i < n; i++) {
                     labels[i] = rows.get(present[i]).outputLabels(typeAndUnit);
                 }
-                DistinctLabels.require(n, i -> labels[i]);
-                yield new InstantVector(new StepSamples(t, rows, n == present.length ? present : Arrays.copyOf(present, n), labels));
+                yield samples(t, Aggregations.Rows.of(rows), present, n, labels);
             }
         };
+    }
+
+    /** A bare instant selector's answer ({@link Evaluator#bareSelector}): its series keep their labels. */
+    private static Value instantVector(Aggregations.Rows rows, long t) {
+        int[] present = new int[rows.size()];
+        int n = 0;
+        for (int i = 0; i < present.length; i++) {
+            if (rows.present(i)) {
+                present[n++] = i;
+            }
+        }
+        Labels[] labels = new Labels[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = rows.labels(present[i]);
+        }
+        return samples(t, rows, present, n, labels);
+    }
+
+    private static Value samples(long t, Aggregations.Rows rows, int[] present, int n, Labels[] labels) {
+        DistinctLabels.require(n, i -> labels[i]);
+        return new InstantVector(new StepSamples(t, rows, n == present.length ? present : Arrays.copyOf(present, n), labels));
     }
 
     /** A range query's matrix: series sorted by labels, same-labelled series merged (error if they overlap). */

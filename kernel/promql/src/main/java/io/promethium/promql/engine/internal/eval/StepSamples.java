@@ -4,24 +4,24 @@ import io.promethium.api.model.Labels;
 import io.promethium.promql.engine.Sample;
 import io.promethium.promql.engine.internal.kernel.NativeHistogram;
 import java.util.AbstractList;
-import java.util.List;
 import java.util.RandomAccess;
 
 /**
- * An instant query's samples as a read-only view of the evaluator's step rows: a {@link Sample}
+ * An instant query's samples as a read-only view of the evaluator's step rows (step series, or a
+ * bare selector's flat array): a {@link Sample}
  * is made when asked for (by the encoder, one at a time) and dies young, instead of one per series
  * held with the answer. At ten million series those held samples and their list were most of the
  * objects a young collection copied while the answer was written.
  */
 public final class StepSamples extends AbstractList<Sample> implements RandomAccess {
     private final long t;
-    private final List<StepSeries> rows;
+    private final Aggregations.Rows rows;
     /** The rows with a sample, in answer order. */
     private final int[] present;
     /** Their output labels, computed once. */
     private final Labels[] labels;
 
-    StepSamples(long t, List<StepSeries> rows, int[] present, Labels[] labels) {
+    StepSamples(long t, Aggregations.Rows rows, int[] present, Labels[] labels) {
         this.t = t;
         this.rows = rows;
         this.present = present;
@@ -30,9 +30,11 @@ public final class StepSamples extends AbstractList<Sample> implements RandomAcc
 
     @Override
     public Sample get(int index) {
-        StepSeries row = rows.get(present[index]);
-        NativeHistogram h = row.hist(0);
-        return h == null ? new Sample(labels[index], t, row.values[0]) : new Sample(labels[index], t, 0, h.toFloatHistogram());
+        int row = present[index];
+        NativeHistogram[] hists = rows.hists(row);
+        NativeHistogram h = hists == null ? null : hists[0];
+        return h == null ? new Sample(labels[index], t, rows.values(row)[rows.offset(row)])
+                : new Sample(labels[index], t, 0, h.toFloatHistogram());
     }
 
     @Override

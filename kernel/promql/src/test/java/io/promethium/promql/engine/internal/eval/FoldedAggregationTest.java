@@ -52,7 +52,7 @@ class FoldedAggregationTest {
     Path tmp;
 
     @Test
-    void aggregationsOverASelectorAnswerTheSameFoldedAsFromRowsPerSeries() throws IOException {
+    void aggregationsOverASelectorAndTheSelectorAloneAnswerTheSameFoldedAsFromRowsPerSeries() throws IOException {
         FuzzRun run = FuzzRun.configure("promql.foldedAggregation", 8L, 10, Duration.ofSeconds(6)).start();
         Random random = new Random(run.seed());
         long queries = 0;
@@ -103,6 +103,10 @@ class FoldedAggregationTest {
         String selector = SELECTORS.get(random.nextInt(SELECTORS.size()));
         if (selector.contains("%d")) {
             selector = String.format(selector, (newest + random.nextInt(600_000) - 300_000) / 1000);
+        }
+        if (random.nextInt(5) == 0) {
+            // The selector alone: an instant query then answers from the flat array too (Evaluator#bareSelector).
+            return selector;
         }
         String op = OPS.get(random.nextInt(OPS.size()));
         String grouping = GROUPINGS.get(random.nextInt(GROUPINGS.size()));

@@ -84,15 +84,22 @@ final class Evaluator {
     }
 
     EvalValue eval(Expr expr, StepGrid grid) {
+        return inNodeSpan(expr, () -> evalAndDropNames(expr, grid));
+    }
+
+    /**
+     * {@code body} after a look at the deadline, within the node's span when tracing: a span per
+     * node, as Prometheus's evaluator makes one (once per node and query, never per step or series).
+     */
+    private <T> T inNodeSpan(Expr expr, java.util.function.Supplier<T> body) {
         ctx.checkDeadline();
         if (ctx.tracer != io.promethium.tracing.Tracer.NONE) {
-            // A span per node, as Prometheus's evaluator makes one: once per node and query, never per step or series.
             try (io.promethium.tracing.TraceSpan span = ctx.tracer.start(NodeSpans.name(expr))) {
                 NodeSpans.describe(span, expr);
-                return evalAndDropNames(expr, grid);
+                return body.get();
             }
         }
-        return evalAndDropNames(expr, grid);
+        return body.get();
     }
 
     private EvalValue evalAndDropNames(Expr expr, StepGrid grid) {
@@ -200,15 +207,7 @@ final class Evaluator {
                 || vs.modifier() == io.promethium.promql.ast.SelectorModifier.SMOOTHED || statsOnly(vs)) {
             return null;
         }
-        ctx.checkDeadline();
-        if (ctx.tracer != io.promethium.tracing.Tracer.NONE) {
-            // The selector's node span, as eval makes it.
-            try (io.promethium.tracing.TraceSpan span = ctx.tracer.start(NodeSpans.name(expr))) {
-                NodeSpans.describe(span, expr);
-                return selectorRows(vs, grid);
-            }
-        }
-        return selectorRows(vs, grid);
+        return inNodeSpan(vs, () -> selectorRows(vs, grid));
     }
 
     /** An instant selector's values in one flat array, for an aggregation to fold ({@link InstantSelectors#selectorRows}). */

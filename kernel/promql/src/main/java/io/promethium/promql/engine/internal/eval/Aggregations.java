@@ -3,6 +3,7 @@ package io.promethium.promql.engine.internal.eval;
 import io.promethium.api.model.Labels;
 import io.promethium.promql.ast.AggregateExpr;
 import io.promethium.promql.ast.AggregateOp;
+import io.promethium.promql.ast.Call;
 import io.promethium.promql.ast.VectorSelector;
 import io.promethium.promql.engine.QueryException;
 import io.promethium.promql.engine.internal.eval.Values.EvalValue;
@@ -165,7 +166,16 @@ final class Aggregations {
             Rows rows = ev.selectorRows(vs, grid);
             int[] groupOf = new int[rows.size()];
             Labels[] groupLabels = groups(rows, a, groupOf);
-            return simple(a, a.op(), rows, groupOf, groupLabels, grid.steps());
+            return simple(a, rows, groupOf, groupLabels, grid.steps());
+        }
+        if (ev.foldSelectors && folds(a.op()) && a.expr() instanceof Call call && RangeFunctions.handles(call.function().name())) {
+            // Over a range function: its rows are folded as they are computed, none held.
+            GroupStream stream = new GroupStream(ev, a, grid.steps());
+            StepVector rows = ev.rangeCall(call, grid, stream);
+            if (rows == null) {
+                return stream.finish();
+            }
+            return aggregate(a, grid, null, null, rows);
         }
         double[] param = null;
         String stringParam = null;
@@ -177,7 +187,11 @@ final class Aggregations {
                 param = ((Values.ScalarSteps) p).values();
             }
         }
-        StepVector input = ev.evalVector(a.expr(), grid);
+        return aggregate(a, grid, param, stringParam, ev.evalVector(a.expr(), grid));
+    }
+
+    /** {@code a} over its evaluated input. */
+    private EvalValue aggregate(AggregateExpr a, StepGrid grid, double[] param, String stringParam, StepVector input) {
         int steps = grid.steps();
         List<StepSeries> series = input.series();
         int[] groupOf = new int[series.size()];
@@ -198,7 +212,7 @@ final class Aggregations {
         }
         int groups = groupLabels.length;
         return switch (a.op()) {
-            case SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR -> withDropName(simple(a, a.op(), Rows.of(series), groupOf, groupLabels, steps),
+            case SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR -> withDropName(simple(a, Rows.of(series), groupOf, groupLabels, steps),
                     groupLabels, groupDropName);
             case QUANTILE -> withDropName(quantile(a, param, series, groupOf, groupLabels, steps), groupLabels, groupDropName);
             case TOPK, BOTTOMK, LIMITK -> selection.selectK(a, param, series, groupOf, groups, steps);
@@ -217,7 +231,7 @@ final class Aggregations {
     }
 
     /** Marks output series (keyed by group labels) whose group members drop their name. */
-    private static StepVector withDropName(StepVector v, Labels[] groupLabels, boolean[] groupDropName) {
+    static StepVector withDropName(StepVector v, Labels[] groupLabels, boolean[] groupDropName) {
         Map<Labels, Boolean> drop = new HashMap<>();
         for (int g = 0; g < groupLabels.length; g++) {
             if (groupDropName[g]) {
@@ -261,7 +275,7 @@ final class Aggregations {
         return groupIds.keySet().toArray(new Labels[0]);
     }
 
-    private static Labels groupKey(Labels labels, AggregateExpr a, boolean typeAndUnit) {
+    static Labels groupKey(Labels labels, AggregateExpr a, boolean typeAndUnit) {
         if (a.without()) {
             Labels.Builder b = labels.toBuilder();
             b.remove(Labels.METRIC_NAME);
@@ -284,235 +298,16 @@ final class Aggregations {
         return b.build();
     }
 
-    private StepVector simple(AggregateExpr a, AggregateOp op, Rows series, int[] groupOf, Labels[] groupLabels, int steps) {
-        int groups = groupLabels.length;
-        ev.ctx.addSamples((long) groups * steps);
-        boolean needsComp = op == AggregateOp.SUM || op == AggregateOp.AVG;
-        boolean needsMean = op == AggregateOp.AVG || op == AggregateOp.STDDEV || op == AggregateOp.STDVAR;
-        ev.ctx.allocate((2L + (needsComp ? 1 : 0) + (needsMean ? 1 : 0)) * groups * steps);
-        double[][] value = new double[groups][steps];
-        // Only the accumulators the operator uses: "by (instance)" can make as many groups as series.
-        double[][] comp = needsComp ? new double[groups][steps] : null;
-        double[][] mean = needsMean ? new double[groups][steps] : null;
-        double[][] count = new double[groups][steps];
-        boolean[][] incremental = op == AggregateOp.AVG ? new boolean[groups][steps] : null;
-        double[] cc = new double[1];
+    private StepVector simple(AggregateExpr a, Rows series, int[] groupOf, Labels[] groupLabels, int steps) {
+        ev.ctx.addSamples((long) groupLabels.length * steps);
+        GroupFold fold = new GroupFold(ev, a, steps);
+        fold.ensureGroups(groupLabels.length);
         for (int i = 0; i < groupOf.length; i++) {
-            ev.ctx.checkDeadline();
-            int g = groupOf[i];
-            if (g < 0) {
-                continue;
-            }
-            double[] values = series.values(i);
-            int off = series.offset(i);
-            double[] val = value[g];
-            double[] c = needsComp ? comp[g] : null;
-            double[] mn = needsMean ? mean[g] : null;
-            double[] cnt = count[g];
-            for (int s = 0; s < steps; s++) {
-                double f = values[off + s];
-                if (Absent.is(f)) {
-                    continue;
-                }
-                if (cnt[s] == 0) {
-                    cnt[s] = 1;
-                    switch (op) {
-                        case STDDEV, STDVAR -> {
-                            val[s] = Double.isNaN(f) || Double.isInfinite(f) ? Double.NaN : 0;
-                            mn[s] = f;
-                        }
-                        default -> {
-                            val[s] = f;
-                            if (mn != null) {
-                                mn[s] = f;
-                            }
-                        }
-                    }
-                    if (c != null) {
-                        c[s] = 0;
-                    }
-                    continue;
-                }
-                switch (op) {
-                    case SUM -> {
-                        cc[0] = c[s];
-                        val[s] = KahanSum.inc(f, val[s], cc);
-                        c[s] = cc[0];
-                        cnt[s]++;
-                    }
-                    case AVG -> {
-                        cnt[s]++;
-                        if (!incremental[g][s]) {
-                            cc[0] = c[s];
-                            double newV = KahanSum.inc(f, val[s], cc);
-                            if (!Double.isInfinite(newV)) {
-                                val[s] = newV;
-                                c[s] = cc[0];
-                                break;
-                            }
-                            incremental[g][s] = true;
-                            mn[s] = val[s] / (cnt[s] - 1);
-                            c[s] = c[s] / (cnt[s] - 1);
-                        }
-                        double q = (cnt[s] - 1) / cnt[s];
-                        cc[0] = q * c[s];
-                        mn[s] = KahanSum.inc(f / cnt[s], q * mn[s], cc);
-                        c[s] = cc[0];
-                    }
-                    case COUNT, GROUP -> cnt[s]++;
-                    case MIN -> {
-                        if (val[s] > f || Double.isNaN(val[s])) {
-                            val[s] = f;
-                        }
-                        cnt[s]++;
-                    }
-                    case MAX -> {
-                        if (val[s] < f || Double.isNaN(val[s])) {
-                            val[s] = f;
-                        }
-                        cnt[s]++;
-                    }
-                    case STDDEV, STDVAR -> {
-                        if (Double.isNaN(f) || Double.isInfinite(f)) {
-                            val[s] = Double.NaN;
-                        } else {
-                            cnt[s]++;
-                            double delta = f - mn[s];
-                            mn[s] += delta / cnt[s];
-                            val[s] += delta * (f - mn[s]);
-                        }
-                    }
-                    default -> throw new IllegalStateException(op.toString());
-                }
+            if (groupOf[i] >= 0) {
+                fold.add(groupOf[i], series, i);
             }
         }
-        // Native histograms: summed (sum, avg) or counted (count, group) per group and step; the
-        // other operators ignore them. Floats and histograms in one group and step give nothing.
-        NativeHistogram[][] hsum = null;
-        // Kahan compensation of hsum; for avg, whether hsum became an incremental mean (the sum overflowed).
-        NativeHistogram[][] hcomp = null;
-        boolean[][] hmean = null;
-        byte[][] hresets = null;
-        int[][] hcount = null;
-        boolean[][] broken = null;
-        for (int i = 0; i < groupOf.length; i++) {
-            NativeHistogram[] inHists = groupOf[i] < 0 ? null : series.hists(i);
-            if (inHists == null) {
-                continue;
-            }
-            int g = groupOf[i];
-            for (int s = 0; s < steps; s++) {
-                NativeHistogram h = inHists[s];
-                if (h == null) {
-                    continue;
-                }
-                if (hcount == null) {
-                    hcount = new int[groups][];
-                    hsum = new NativeHistogram[groups][];
-                    hcomp = new NativeHistogram[groups][];
-                    hmean = new boolean[groups][];
-                    hresets = new byte[groups][];
-                    broken = new boolean[groups][];
-                }
-                if (hcount[g] == null) {
-                    hcount[g] = new int[steps];
-                    hsum[g] = new NativeHistogram[steps];
-                    hcomp[g] = new NativeHistogram[steps];
-                    hmean[g] = new boolean[steps];
-                    hresets[g] = new byte[steps];
-                    broken[g] = new boolean[steps];
-                }
-                hcount[g][s]++;
-                if (op == AggregateOp.SUM || op == AggregateOp.AVG) {
-                    // A sum of samples of which some follow a counter reset and some do not.
-                    int bits = hresets[g][s] | h.resetBits();
-                    if (bits == 3 && hresets[g][s] != 3) {
-                        ev.ctx.annotations.warn("conflicting counter resets during histogram aggregation", a.expr().position());
-                    }
-                    hresets[g][s] = (byte) bits;
-                    if (hsum[g][s] == null) {
-                        hsum[g][s] = h.copy();
-                        hcomp[g][s] = NativeHistogram.compensationFor(h);
-                    } else if (!broken[g][s]) {
-                        try {
-                            if (hsum[g][s].customBoundsDiffer(h)) {
-                                ev.ctx.annotations.info("mismatched custom buckets were reconciled during aggregation", a.expr().position());
-                            }
-                            if (op == AggregateOp.SUM) {
-                                hsum[g][s].kahanAdd(h, hcomp[g][s]);
-                            } else {
-                                hmean[g][s] = HistogramMeans.add(hsum[g], hcomp[g], s, h, hcount[g][s], hmean[g][s]);
-                            }
-                        } catch (NativeHistogram.IncompatibleException e) {
-                            broken[g][s] = true;
-                            histogramWarning(e, a, series.labels(i));
-                        }
-                    }
-                } else if (op != AggregateOp.COUNT && op != AggregateOp.GROUP) {
-                    ev.ctx.annotations.info("ignored histogram in " + a.op().keyword() + " aggregation", a.position());
-                }
-            }
-        }
-        List<StepSeries> out = new ArrayList<>(groups);
-        for (int g = 0; g < groups; g++) {
-            double[] result = new double[steps];
-            boolean any = false;
-            StepSeries hout = null;
-            for (int s = 0; s < steps; s++) {
-                double cnt = count[g][s];
-                int hc = hcount != null && hcount[g] != null ? hcount[g][s] : 0;
-                if (hc > 0 && (op == AggregateOp.COUNT || op == AggregateOp.GROUP)) {
-                    result[s] = op == AggregateOp.GROUP ? 1 : cnt + hc;
-                    any = true;
-                    continue;
-                }
-                if (hc > 0 && (op == AggregateOp.SUM || op == AggregateOp.AVG)) {
-                    result[s] = Absent.VALUE;
-                    if (cnt > 0) {
-                        ev.ctx.annotations.warn("encountered a mix of histograms and floats for aggregation", a.expr().position());
-                        continue;
-                    }
-                    if (broken[g][s]) {
-                        continue;
-                    }
-                    NativeHistogram h = hsum[g][s].withCompensation(hcomp[g][s]);
-                    if (op == AggregateOp.AVG && !hmean[g][s]) {
-                        h.div(hc);
-                    }
-                    h.hint = h.hint == io.promethium.api.model.CounterResetHint.GAUGE ? h.hint : io.promethium.api.model.CounterResetHint.UNKNOWN;
-                    if (hout == null) {
-                        hout = new StepSeries(groupLabels[g], result, false);
-                    }
-                    hout.setHist(s, h);
-                    any = true;
-                    continue;
-                }
-                if (cnt == 0) {
-                    result[s] = Absent.VALUE;
-                    continue;
-                }
-                any = true;
-                result[s] = switch (op) {
-                    case SUM -> Double.isInfinite(value[g][s]) ? value[g][s] : value[g][s] + comp[g][s];
-                    case AVG -> incremental[g][s] ? mean[g][s] + comp[g][s] : value[g][s] / cnt + comp[g][s] / cnt;
-                    case COUNT -> cnt;
-                    case GROUP -> 1;
-                    case MIN, MAX -> value[g][s];
-                    case STDVAR -> value[g][s] / cnt;
-                    case STDDEV -> Math.sqrt(value[g][s] / cnt);
-                    default -> throw new IllegalStateException(op.toString());
-                };
-            }
-            if (any) {
-                out.add(hout != null ? hout : new StepSeries(groupLabels[g], result, false));
-            }
-        }
-        return new StepVector(out);
-    }
-
-    private void histogramWarning(NativeHistogram.IncompatibleException e, AggregateExpr a, Labels labels) {
-        ev.ctx.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name "
-                + GoFormat.quote(labels.metricName()), a.expr().position());
+        return fold.finish(groupLabels);
     }
 
     private StepVector quantile(AggregateExpr a, double[] q, List<StepSeries> series, int[] groupOf, Labels[] groupLabels, int steps) {

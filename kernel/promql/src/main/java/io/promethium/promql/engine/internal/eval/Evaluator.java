@@ -78,6 +78,23 @@ final class Evaluator {
         return statsSelectors.contains(vs);
     }
 
+    /** Whether names marked to drop go only at the end (Prometheus's promql-delayed-name-removal). */
+    boolean delayedNameRemoval() {
+        return delayedNameRemoval;
+    }
+
+    /**
+     * A range function's call (a node of its own, as {@link #eval} makes it) whose rows go to
+     * {@code sink} as they are computed when it takes them: null is then answered. Else the call's
+     * value, as {@link #eval} gives it.
+     */
+    StepVector rangeCall(Call call, StepGrid grid, RangeFunctions.RowSink sink) {
+        return inNodeSpan(call, () -> {
+            StepVector v = functions.rangeCall(call, grid, sink);
+            return v == null || delayedNameRemoval ? v : nameDrop.apply(v, call);
+        });
+    }
+
     /** Whether the query being evaluated is a range query (sorting functions are then ineffective). */
     boolean isRangeQuery() {
         return rangeQuery;

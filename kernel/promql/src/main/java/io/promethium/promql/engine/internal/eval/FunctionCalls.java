@@ -39,6 +39,11 @@ final class FunctionCalls {
         this.histogramFunctions = new HistogramFunctions(ev);
     }
 
+    /** A range function's call, its rows going to {@code sink} when it takes them ({@link RangeFunctions#eval(Call, StepGrid, RangeFunctions.RowSink)}). */
+    StepVector rangeCall(Call call, StepGrid grid, RangeFunctions.RowSink sink) {
+        return rangeFunctions.eval(call, grid, sink);
+    }
+
     EvalValue eval(Call call, StepGrid grid) {
         String name = call.function().name();
         List<Expr> args = call.args();

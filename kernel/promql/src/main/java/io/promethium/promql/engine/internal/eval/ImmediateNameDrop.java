@@ -7,6 +7,7 @@ import io.promethium.promql.ast.MatrixSelector;
 import io.promethium.promql.ast.SubqueryExpr;
 import io.promethium.promql.engine.QueryException;
 import io.promethium.promql.engine.internal.eval.Values.StepVector;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,32 +27,36 @@ final class ImmediateNameDrop {
     }
 
     /**
-     * Whether {@code series} are a function's results over one range selector (distinct label
-     * sets, one per storage series) that all have the same values of the labels a name drop removes.
+     * Whether the results of {@code call} over series labelled {@code labels} (distinct label
+     * sets, one per storage series) cannot collide once their names are dropped: the call reads
+     * one range selector, and all have the same values of the labels a name drop removes.
      */
-    private boolean fromOneSelectorWithOneName(List<StepSeries> series, Call call) {
+    static boolean cannotCollide(Call call, List<Labels> labels, boolean typeAndUnit) {
         int selectors = 0;
+        boolean named = false;
         for (Expr a : call.args()) {
             Expr u = Evaluator.unwrap(a);
             if (u instanceof SubqueryExpr) {
                 return false;
             }
-            if (u instanceof MatrixSelector) {
+            if (u instanceof MatrixSelector ms) {
                 selectors++;
+                named = !ms.selector().name().isEmpty();
             }
         }
-        if (selectors != 1 || series.isEmpty()) {
-            return false;
+        if (selectors != 1 || labels.isEmpty() || named && !typeAndUnit) {
+            // A name written before the braces is every series' name: nothing else to look at.
+            return selectors == 1;
         }
-        Labels first = series.get(0).labels;
+        Labels first = labels.get(0);
         String name = first.get(Labels.METRIC_NAME);
         String type = first.get(StepSeries.TYPE_LABEL);
         String unit = first.get(StepSeries.UNIT_LABEL);
-        for (StepSeries s : series) {
-            if (!s.labels.get(Labels.METRIC_NAME).equals(name)) {
+        for (Labels l : labels) {
+            if (!l.get(Labels.METRIC_NAME).equals(name)) {
                 return false;
             }
-            if (ctx.typeAndUnitLabels && (!s.labels.get(StepSeries.TYPE_LABEL).equals(type) || !s.labels.get(StepSeries.UNIT_LABEL).equals(unit))) {
+            if (typeAndUnit && (!l.get(StepSeries.TYPE_LABEL).equals(type) || !l.get(StepSeries.UNIT_LABEL).equals(unit))) {
                 return false;
             }
         }
@@ -73,7 +78,17 @@ final class ImmediateNameDrop {
         }
         boolean wholeSeries = expr instanceof Call c && c.args().stream().map(Evaluator::unwrap)
                 .anyMatch(a -> a instanceof MatrixSelector || a instanceof SubqueryExpr);
-        if (wholeSeries && fromOneSelectorWithOneName(series, (Call) expr)) {
+        if (wholeSeries && !series.isEmpty() && cannotCollide((Call) expr, new AbstractList<>() {
+            @Override
+            public Labels get(int i) {
+                return series.get(i).labels;
+            }
+
+            @Override
+            public int size() {
+                return series.size();
+            }
+        }, ctx.typeAndUnitLabels)) {
             // The storage's series differ in a label other than those dropped: none can collide,
             // so the check (a hash of every label set) is skipped. Most large queries are this.
             for (StepSeries s : series) {

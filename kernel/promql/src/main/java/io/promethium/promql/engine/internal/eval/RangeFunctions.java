@@ -58,7 +58,28 @@ final class RangeFunctions {
         return BY_NAME.get(name);
     }
 
+    /**
+     * Takes a range function's rows as they are computed instead of a vector of them all
+     * ({@link #eval(Call, StepGrid, RowSink)}): an aggregation folding them.
+     */
+    interface RowSink {
+        /** Whether the rows of {@code call} over series labelled {@code inputLabels} may come here. */
+        boolean accepts(Call call, List<Labels> inputLabels);
+
+        /** The next rows, in the input's order; they are not kept once this returns. */
+        void rows(List<StepSeries> rows);
+    }
+
     StepVector eval(Call call, StepGrid grid) {
+        return eval(call, grid, null);
+    }
+
+    /**
+     * The call's value; or, when {@code sink} takes the call's rows, null once they have all gone
+     * there in the input's order (a call over every series of its input: not
+     * {@code absent_over_time}, nor an anchored or smoothed selector).
+     */
+    StepVector eval(Call call, StepGrid grid, RowSink sink) {
         Fn fn = fn(call.function().name());
         List<Expr> args = call.args();
         int steps = grid.steps();
@@ -101,6 +122,11 @@ final class RangeFunctions {
         boolean readCounts = (fn == Fn.COUNT_OVER_TIME || fn == Fn.AVG_OVER_TIME) && Evaluator.unwrap(matrixArg) instanceof MatrixSelector;
         Job job = new Job(fn, input, grid, steps, ends, input.range, invariant, p1, p2, readStarts, readCounts, counterCheck, keepName,
                 matrixArg, anyInput);
+        if (sink != null && anyInput == null && sink.accepts(call, input.labels)) {
+            SeriesParallel.inOrder(input.size(), steps, ev.ctx, () -> new RangeCursor(new RangeFunctions(ev), steps),
+                    (si, c) -> c.functions.series(job, si, c), sink::rows);
+            return null;
+        }
         // Series are independent: many are read on several cores (SeriesParallel). absent_over_time
         // gathers one answer over all series, so it reads them on one.
         List<StepSeries> out = new ArrayList<>(SeriesParallel.map(input.size(), anyInput == null, ev.ctx,

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +35,12 @@ final class SeriesParallel {
     private SeriesParallel() {
     }
 
+    /**
+     * At most this many step values are held per chunk of rows handed on in order
+     * ({@link #inOrder}): a chunk of a query of many steps holds fewer series.
+     */
+    static final int HELD_SLOTS = 1 << 20;
+
     /** One thread's reused state, and what its series read and hold (accounted into the query's limits). */
     abstract static class Cursor {
         long read;
@@ -44,11 +51,13 @@ final class SeriesParallel {
         boolean chunked;
         Annotations chunkNotes;
         long window;
+        /** Rows read and not yet handed on ({@link #inOrder}). */
+        List<StepSeries> held = new ArrayList<>();
 
         /**
          * Where the series' warnings and infos go: the query's own when read on one thread, else
-         * the chunk's, added to the query's in chunk order at the end (so they come out in the
-         * order one thread would give).
+         * the chunk's, added to the query's in chunk order (so they come out in the order one
+         * thread would give).
          */
         final Annotations notes(EvalContext ctx) {
             if (!chunked) {
@@ -60,12 +69,16 @@ final class SeriesParallel {
             return chunkNotes;
         }
 
-        /** {@link EvalContext#checkWindow}, at once on one thread, else for the chunk's largest window at its end. */
+        /**
+         * {@link EvalContext#checkWindow}, at once on one thread, else at the chunk's end for its
+         * largest window with the chunk's samples held before it: as one thread would check it,
+         * the chunks being accounted in order.
+         */
         final void checkWindow(EvalContext ctx, long n) {
             if (!chunked) {
                 ctx.checkWindow(n);
-            } else if (n > window) {
-                window = n;
+            } else if (samples + n > window) {
+                window = samples + n;
             }
         }
 
@@ -95,6 +108,33 @@ final class SeriesParallel {
         void apply(int i, C cursor);
     }
 
+    /**
+     * Series {@code 0..size-1} to step rows of {@code steps} values, handed to {@code sink} in the
+     * input's order a chunk at a time and held no longer, on several cores when there are many.
+     * Annotations and limits are counted as each chunk is handed on; the rows' slots count as if
+     * they were held, so that the query answers (or is refused) as it would over rows kept.
+     */
+    static <C extends Cursor> void inOrder(int size, int steps, EvalContext ctx, Supplier<C> cursors, IndexFunction<C> fn,
+            Consumer<List<StepSeries>> sink) {
+        int chunk = (int) Math.max(1, Math.min(CHUNK, HELD_SLOTS / Math.max(1, steps)));
+        forEach(size, true, chunk, ctx, cursors, (i, cursor) -> {
+            StepSeries row = fn.apply(i, cursor);
+            if (row != null) {
+                cursor.held.add(row);
+            }
+            if (!cursor.chunked && cursor.held.size() >= chunk) {
+                handOn(cursor, sink);
+            }
+        }, sink);
+    }
+
+    private static void handOn(Cursor cursor, Consumer<List<StepSeries>> sink) {
+        if (!cursor.held.isEmpty()) {
+            sink.accept(cursor.held);
+            cursor.held.clear();
+        }
+    }
+
     static <C extends Cursor> List<StepSeries> map(List<Series> all, EvalContext ctx, Supplier<C> cursors, SeriesFunction<C> fn) {
         return map(all.size(), true, ctx, cursors, (i, cursor) -> fn.apply(all.get(i), cursor));
     }
@@ -118,10 +158,20 @@ final class SeriesParallel {
      * claimed chunk has ended when this returns.
      */
     static <C extends Cursor> void forEach(int size, boolean parallel, EvalContext ctx, Supplier<C> cursors, IndexAction<C> fn) {
+        forEach(size, parallel, CHUNK, ctx, cursors, fn, null);
+    }
+
+    /**
+     * {@link #forEach(int, boolean, EvalContext, Supplier, IndexAction)} in chunks of at most
+     * {@code maxChunk} series; with a {@code sink}, the rows {@code fn} leaves in a cursor's
+     * {@link Cursor#held} go there in the input's order.
+     */
+    private static <C extends Cursor> void forEach(int size, boolean parallel, int maxChunk, EvalContext ctx, Supplier<C> cursors,
+            IndexAction<C> fn, Consumer<List<StepSeries>> sink) {
         int helpers = !parallel || size < 2 ? 0
                 : Math.min(ForkJoinPool.getCommonPoolParallelism(), Runtime.getRuntime().availableProcessors() - 1);
         if (helpers > 0 && size >= MIN_PARALLEL) {
-            shared(0, size, CHUNK, helpers, ctx, cursors, fn);
+            shared(0, size, maxChunk, helpers, ctx, cursors, fn, sink);
             return;
         }
         C cursor = cursors.get();
@@ -133,11 +183,17 @@ final class SeriesParallel {
                 long spent = System.nanoTime() - started;
                 long perSeries = spent / (i + 1);
                 if (perSeries * (size - i - 1) > SHARE_NANOS) {
-                    int chunk = (int) Math.max(1, Math.min(CHUNK, CHUNK_NANOS / Math.max(1, perSeries)));
-                    shared(i + 1, size, chunk, helpers, ctx, cursors, fn);
+                    int chunk = (int) Math.max(1, Math.min(maxChunk, CHUNK_NANOS / Math.max(1, perSeries)));
+                    if (sink != null) {
+                        handOn(cursor, sink);
+                    }
+                    shared(i + 1, size, chunk, helpers, ctx, cursors, fn, sink);
                     return;
                 }
             }
+        }
+        if (sink != null) {
+            handOn(cursor, sink);
         }
     }
 
@@ -151,35 +207,36 @@ final class SeriesParallel {
         return (n & (n - 1)) == 0 || (n & (CHECK_EVERY - 1)) == 0;
     }
 
-    /** Series {@code from..size-1} in chunks of {@code chunk}, claimed by this thread and up to {@code helpers} of the common pool. */
+    /**
+     * Series {@code from..size-1} in chunks of {@code chunk}, claimed by this thread and up to
+     * {@code helpers} of the common pool; each chunk's tally (and rows, with a {@code sink}) is
+     * accounted in chunk order ({@link Sequence}).
+     */
     private static <C extends Cursor> void shared(int from, int size, int chunk, int maxHelpers, EvalContext ctx, Supplier<C> cursors,
-            IndexAction<C> fn) {
+            IndexAction<C> fn, Consumer<List<StepSeries>> sink) {
         int chunks = (size - from + chunk - 1) / chunk;
         int helpers = Math.min(maxHelpers, chunks - 1);
-        Annotations[] notes = new Annotations[chunks];
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(chunks);
         AtomicReference<Throwable> error = new AtomicReference<>();
+        Sequence sequence = new Sequence(ctx, chunks, 4 * (helpers + 1), sink, error);
         Runnable work = () -> {
             C cursor = cursors.get();
             cursor.chunked = true;
             for (int k = next.getAndIncrement(); k < chunks; k = next.getAndIncrement()) {
                 try {
-                    if (error.get() == null) {
+                    if (error.get() == null && sequence.awaitRoom(k)) {
                         int lo = from + k * chunk;
                         int hi = Math.min(size, lo + chunk);
                         cursor.chunkNotes = null;
                         for (int i = lo; i < hi; i++) {
                             fn.apply(i, cursor);
                         }
-                        notes[k] = cursor.chunkNotes;
-                        // Limits are checked chunk by chunk, so a selection too large fails early.
-                        synchronized (ctx) {
-                            account(ctx, cursor);
-                        }
+                        sequence.done(k, Tally.take(cursor));
                     }
                 } catch (Throwable t) {
                     error.compareAndSet(null, t);
+                    sequence.wake();
                 } finally {
                     done.countDown();
                 }
@@ -212,10 +269,94 @@ final class SeriesParallel {
         if (interrupted) {
             ctx.checkDeadlineNow();
         }
-        for (Annotations a : notes) {
-            if (a != null) {
-                ctx.annotations.addAll(a);
+    }
+
+    /** What one chunk read and holds, taken from its reader's cursor at the chunk's end. */
+    private record Tally(long read, long slots, long samples, long window, Annotations notes, List<StepSeries> rows) {
+        static Tally take(Cursor c) {
+            Tally t = new Tally(c.read, c.slots, c.samples, c.window, c.chunkNotes, c.held.isEmpty() ? List.of() : c.held);
+            c.read = 0;
+            c.slots = 0;
+            c.samples = 0;
+            c.window = 0;
+            c.chunkNotes = null;
+            if (!c.held.isEmpty()) {
+                c.held = new ArrayList<>();
             }
+            return t;
+        }
+    }
+
+    /**
+     * Accounts chunks in chunk order, whichever reader ends first: the query's limits, peak and
+     * annotations come out as one thread reading the series in order gives them, and rows go to
+     * the sink in the input's order. A chunk that ends before those ahead of it waits here as a
+     * tally; a reader that would run more than {@code ahead} chunks ahead of the oldest unaccounted
+     * one waits before reading (the oldest is always being read by a running reader, chunks being
+     * claimed in order, so that wait ends), which bounds the rows held.
+     */
+    private static final class Sequence {
+        private final EvalContext ctx;
+        private final Tally[] pending;
+        private final int ahead;
+        private final Consumer<List<StepSeries>> sink;
+        private final AtomicReference<Throwable> error;
+        private int next;
+
+        Sequence(EvalContext ctx, int chunks, int ahead, Consumer<List<StepSeries>> sink, AtomicReference<Throwable> error) {
+            this.ctx = ctx;
+            this.pending = new Tally[chunks];
+            this.ahead = ahead;
+            this.sink = sink;
+            this.error = error;
+        }
+
+        /** Waits until chunk {@code k} is few enough chunks ahead; false when a reader failed meanwhile. */
+        synchronized boolean awaitRoom(int k) {
+            while (k - next > ahead) {
+                if (error.get() != null) {
+                    return false;
+                }
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    ctx.checkDeadlineNow();
+                }
+            }
+            return error.get() == null;
+        }
+
+        /** Chunk {@code k} has ended: accounts it and every chunk after it that waited, in order. */
+        synchronized void done(int k, Tally tally) {
+            pending[k] = tally;
+            try {
+                while (next < pending.length && pending[next] != null && error.get() == null) {
+                    Tally t = pending[next];
+                    pending[next] = null;
+                    next++;
+                    if (t.window > 0) {
+                        ctx.checkWindow(t.window);
+                    }
+                    ctx.countRead(t.read);
+                    if (t.slots > 0) {
+                        ctx.allocate(t.slots);
+                        ctx.addSamples(t.samples);
+                    }
+                    if (t.notes != null) {
+                        ctx.annotations.addAll(t.notes);
+                    }
+                    if (sink != null && !t.rows.isEmpty()) {
+                        sink.accept(t.rows);
+                    }
+                }
+            } finally {
+                notifyAll();
+            }
+        }
+
+        synchronized void wake() {
+            notifyAll();
         }
     }
 

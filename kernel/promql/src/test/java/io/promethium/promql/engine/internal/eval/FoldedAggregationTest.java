@@ -29,13 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Aggregations directly over an instant selector answer the same when folded from the
  * selector's flat array ({@link Evaluator#selectorRows}) as through a step series per selected
- * series: randomized series in the real TSDB (floats of every kind: NaN, infinities, zeros of both
+ * series, and aggregations over a range function the same when its rows are folded as they are
+ * computed ({@link GroupStream}) as when they are all held: randomized series in the real TSDB (floats of every kind: NaN, infinities, zeros of both
  * signs, values whose sum overflows or loses precision without compensation; staleness markers;
  * native histograms, also mixed with floats in one group), some in a block; every folded operator
  * with and without grouping (also {@code without} leaving duplicate label sets), offset and
  * {@code @}, lookback edges, as instant and range queries, with and without delayed name removal,
  * under sample limits that some of them exceed. Results are compared in output order, values by
- * their bits, with their annotations and sample statistics. Every few rounds the selection is large enough to be read on several cores.
+ * their bits, with their annotations (in any order) and sample statistics. Every few rounds the selection is large enough to be read on several cores.
  */
 class FoldedAggregationTest {
 
@@ -48,18 +49,27 @@ class FoldedAggregationTest {
     private static final List<String> SELECTORS = List.of("{__name__=~\"m.*\"}", "m0", "(m1)", "{__name__=~\"m.*\"} offset 1m",
             "{__name__=~\"m.*\", a=\"x1\"} offset -30s", "{__name__=~\"m.*\"} @ %d", "m2 @ end()", "nothing");
 
+    /** Range function calls an aggregation folds as their rows are computed (GroupStream), and some it cannot. */
+    private static final List<String> RANGE_CALLS = List.of("rate(%s)", "increase(%s)", "delta(%s)", "last_over_time(%s)",
+            "sum_over_time(%s)", "count_over_time(%s)", "avg_over_time(%s)", "stddev_over_time(%s)", "absent_over_time(%s)",
+            "predict_linear(%s, 60)", "quantile_over_time(0.5, %s)");
+    private static final List<String> RANGE_ARGS = List.of("m0[1m]", "{__name__=~\"m.*\"}[2m]", "m1[1m] offset 1m",
+            "m2[90s] @ %d", "{__name__=~\"m.*\", a=\"x1\"}[1m]", "m0[2m:30s]", "{__name__=~\"m.*\"}[3m:1m]", "nothing[1m]",
+            "m1[1m] smoothed");
+
     @TempDir
     Path tmp;
 
     @Test
-    void aggregationsOverASelectorAndTheSelectorAloneAnswerTheSameFoldedAsFromRowsPerSeries() throws IOException {
+    void aggregationsOverASelectorOrARangeFunctionAndTheSelectorAloneAnswerTheSameFoldedAsFromRowsPerSeries() throws IOException {
         FuzzRun run = FuzzRun.configure("promql.foldedAggregation", 8L, 10, Duration.ofSeconds(6)).start();
         Random random = new Random(run.seed());
         long queries = 0;
         int round = 0;
         while (run.proceed(round)) {
             boolean delayed = random.nextBoolean();
-            EngineOptions options = EngineOptions.DEFAULTS.withFeatures(delayed ? Set.of(EngineOptions.DELAYED_NAME_REMOVAL) : Set.of());
+            EngineOptions options = EngineOptions.DEFAULTS.withFeatures(delayed
+                    ? Set.of(EngineOptions.DELAYED_NAME_REMOVAL, EngineOptions.EXTENDED_RANGE_SELECTORS) : Set.of(EngineOptions.EXTENDED_RANGE_SELECTORS));
             if (random.nextInt(3) == 0) {
                 options = options.withMaxSamples(50 + random.nextInt(400));
             }
@@ -100,6 +110,17 @@ class FoldedAggregationTest {
     }
 
     private static String query(Random random, long newest) {
+        if (random.nextInt(3) == 0) {
+            // An aggregation over a range function.
+            String arg = RANGE_ARGS.get(random.nextInt(RANGE_ARGS.size()));
+            if (arg.contains("%d")) {
+                arg = String.format(arg, (newest + random.nextInt(600_000) - 300_000) / 1000);
+            }
+            String call = String.format(RANGE_CALLS.get(random.nextInt(RANGE_CALLS.size())), arg);
+            String op = OPS.get(random.nextInt(OPS.size()));
+            String grouping = GROUPINGS.get(random.nextInt(GROUPINGS.size()));
+            return random.nextBoolean() ? op + grouping + " (" + call + ")" : op + "(" + call + ")" + grouping;
+        }
         String selector = SELECTORS.get(random.nextInt(SELECTORS.size()));
         if (selector.contains("%d")) {
             selector = String.format(selector, (newest + random.nextInt(600_000) - 300_000) / 1000);
@@ -182,7 +203,12 @@ class FoldedAggregationTest {
         } catch (QueryException e) {
             return "error " + e.errorType() + ": " + e.getMessage();
         }
-        return ResultText.of(result, false) + " samples read "
+        // Annotations sorted: their order is not part of the answer (Prometheus keeps them in a map),
+        // and a fold as rows are computed interleaves the function's with the aggregation's.
+        String text = ResultText.of(result, false);
+        text = text.substring(0, text.lastIndexOf("\nwarnings ")) + "\nwarnings " + result.warnings().stream().sorted().toList()
+                + " infos " + result.infos().stream().sorted().toList();
+        return text + " samples read "
                 + result.stats().totalQueryableSamples() + ", peak " + result.stats().peakSamples();
     }
 }

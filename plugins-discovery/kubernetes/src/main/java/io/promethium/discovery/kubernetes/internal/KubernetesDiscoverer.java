@@ -234,7 +234,7 @@ final class KubernetesDiscoverer implements Discoverer, Connections.Subscriber {
 
     @Override
     public void failed(Kind kind, String namespace, String error) {
-        String scope = kind.role + (namespace == null ? "" : " in namespace " + namespace);
+        String scope = scope(kind, namespace);
         synchronized (lock) {
             if (closed || Connections.Shared.sameFailure(error, lastErrors.get(scope))) {
                 return;
@@ -247,7 +247,7 @@ final class KubernetesDiscoverer implements Discoverer, Connections.Subscriber {
 
     @Override
     public void recovered(Kind kind, String namespace) {
-        String scope = kind.role + (namespace == null ? "" : " in namespace " + namespace);
+        String scope = scope(kind, namespace);
         synchronized (lock) {
             if (closed || lastErrors.remove(scope) == null) {
                 return;
@@ -256,14 +256,23 @@ final class KubernetesDiscoverer implements Discoverer, Connections.Subscriber {
         log.info("Kubernetes discovery (role " + config.role() + "): listing and watching " + scope + " work again");
     }
 
+    /** What an informer lists and watches, as its warnings name it: a role, in a namespace or in all. */
+    private static String scope(Kind kind, String namespace) {
+        return kind.role + (namespace == null ? "" : " in namespace " + namespace);
+    }
+
     // ---- building groups (discoverer thread)
 
     private List<TargetGroup> rebuild(List<Dirty> batch) {
         Map<String, HasMetadata> affected = new LinkedHashMap<>();
         Set<String> vanished = new LinkedHashSet<>();
         synchronized (lock) {
-            // Objects arrive again: the next failure is news worth logging.
-            lastErrors.clear();
+            // Objects of a scope arrive again: its next failure is news worth logging. Only its own:
+            // another namespace's objects say nothing of a failure still going on here.
+            for (Dirty dirty : batch) {
+                lastErrors.remove(scope(dirty.kind(), dirty.namespace()));
+                lastErrors.remove(scope(dirty.kind(), null));
+            }
         }
         for (Dirty dirty : batch) {
             if (dirty.kind() == main) {

@@ -163,6 +163,9 @@ final class RangeFunctions {
         double[] fvs = new double[16];
         NativeHistogram[] histRow;
         SampleIterator reuse;
+        /** The last name noted as maybe not a counter, and where. */
+        String notCounterName;
+        Annotations notCounterNotes;
 
         RangeCursor(RangeFunctions functions, int steps) {
             this.functions = functions;
@@ -356,10 +359,14 @@ final class RangeFunctions {
         Labels labels = job.input.labels.get(si);
         if (job.counterCheck && sawSamples) {
             String name = labels.metricName();
+            // Once per name and annotations: the message made for every series of a selection
+            // (10M strings at 10M series) all said the same.
             if (!name.isEmpty() && !(name.endsWith("_total") || name.endsWith("_sum") || name.endsWith("_count")
-                    || name.endsWith("_bucket"))) {
+                    || name.endsWith("_bucket")) && !(notes == c.notCounterNotes && name.equals(c.notCounterName))) {
                 notes.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "
                         + GoFormat.quote(name), job.matrixArg.position());
+                c.notCounterNotes = notes;
+                c.notCounterName = name;
             }
         }
         if (present > 0) {

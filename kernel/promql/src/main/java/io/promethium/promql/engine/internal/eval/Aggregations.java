@@ -51,6 +51,11 @@ final class Aggregations {
 
         NativeHistogram[] hists(int i);
 
+        /** Whether the row's metric name is to be dropped at the end (delayed name removal); a selector's never is. */
+        default boolean dropName(int i) {
+            return false;
+        }
+
         /** Rows over step series (all present). */
         static Rows of(List<StepSeries> series) {
             return new Rows() {
@@ -82,6 +87,11 @@ final class Aggregations {
                 @Override
                 public NativeHistogram[] hists(int i) {
                     return series.get(i).hists;
+                }
+
+                @Override
+                public boolean dropName(int i) {
+                    return series.get(i).dropName;
                 }
             };
         }
@@ -168,6 +178,21 @@ final class Aggregations {
             Labels[] groupLabels = groups(rows, a, groupOf);
             return simple(a, rows, groupOf, groupLabels, grid.steps());
         }
+        if (ev.foldSelectors && (a.op() == AggregateOp.TOPK || a.op() == AggregateOp.BOTTOMK || a.op() == AggregateOp.LIMITK)
+                && Evaluator.unwrap(a.expr()) instanceof VectorSelector vs
+                && vs.modifier() != io.promethium.promql.ast.SelectorModifier.SMOOTHED && !ev.statsOnly(vs)) {
+            // The k series per group and step picked from the selector's flat array, not from a
+            // step series per selected series (10M series made 20M objects, copied by each pause).
+            double[] param = ((Values.ScalarSteps) ev.eval(a.param(), grid)).values();
+            ev.ctx.checkDeadline();
+            Rows rows = ev.selectorRows(vs, grid);
+            int[] groupOf = new int[rows.size()];
+            Labels[] groupLabels = groups(rows, a, groupOf);
+            if (a.op() != AggregateOp.LIMITK) {
+                histogramInfo(a, rows);
+            }
+            return selection.selectK(a, param, rows, groupOf, groupLabels.length, grid.steps());
+        }
         if (ev.foldSelectors && folds(a.op()) && a.expr() instanceof Call call && RangeFunctions.handles(call.function().name())) {
             // Over a range function: its rows are folded as they are computed, none held.
             GroupStream stream = new GroupStream(ev, a, grid.steps());
@@ -202,27 +227,32 @@ final class Aggregations {
             groupDropName[groupOf[i]] |= series.get(i).dropName;
         }
         if (a.op() == AggregateOp.TOPK || a.op() == AggregateOp.BOTTOMK || a.op() == AggregateOp.QUANTILE) {
-            // These look at float values only: histogram samples are left out, with an info.
-            for (StepSeries s : series) {
-                if (s.hists != null && s.presentCount() > 0 && hasHistogram(s)) {
-                    ev.ctx.annotations.info("ignored histogram in " + a.op().keyword() + " aggregation", a.position());
-                    break;
-                }
-            }
+            histogramInfo(a, Rows.of(series));
         }
         int groups = groupLabels.length;
         return switch (a.op()) {
             case SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR -> withDropName(simple(a, Rows.of(series), groupOf, groupLabels, steps),
                     groupLabels, groupDropName);
             case QUANTILE -> withDropName(quantile(a, param, series, groupOf, groupLabels, steps), groupLabels, groupDropName);
-            case TOPK, BOTTOMK, LIMITK -> selection.selectK(a, param, series, groupOf, groups, steps);
+            case TOPK, BOTTOMK, LIMITK -> selection.selectK(a, param, Rows.of(series), groupOf, groups, steps);
             case LIMIT_RATIO -> selection.limitRatio(a, param, series, steps);
             case COUNT_VALUES -> countValues(a, stringParam, series, groupOf, groupLabels, steps);
         };
     }
 
-    private static boolean hasHistogram(StepSeries s) {
-        for (Object h : s.hists) {
+    /** These operators look at float values only: histogram samples are left out, with an info. */
+    private void histogramInfo(AggregateExpr a, Rows rows) {
+        for (int i = 0; i < rows.size(); i++) {
+            NativeHistogram[] hists = rows.present(i) ? rows.hists(i) : null;
+            if (hists != null && hasHistogram(hists)) {
+                ev.ctx.annotations.info("ignored histogram in " + a.op().keyword() + " aggregation", a.position());
+                return;
+            }
+        }
+    }
+
+    private static boolean hasHistogram(NativeHistogram[] hists) {
+        for (NativeHistogram h : hists) {
             if (h != null) {
                 return true;
             }
@@ -348,10 +378,13 @@ final class Aggregations {
         return new StepVector(out);
     }
 
+    /** Each group's rows in order; a row not present (group -1) is in none. */
     static int[][] members(int[] groupOf, int groups) {
         int[] counts = new int[groups];
         for (int g : groupOf) {
-            counts[g]++;
+            if (g >= 0) {
+                counts[g]++;
+            }
         }
         int[][] out = new int[groups][];
         for (int g = 0; g < groups; g++) {
@@ -359,7 +392,10 @@ final class Aggregations {
         }
         int[] fill = new int[groups];
         for (int i = 0; i < groupOf.length; i++) {
-            out[groupOf[i]][fill[groupOf[i]]++] = i;
+            int g = groupOf[i];
+            if (g >= 0) {
+                out[g][fill[g]++] = i;
+            }
         }
         return out;
     }

@@ -25,7 +25,7 @@ final class SelectionAggregations {
     }
 
     /** topk, bottomk and limitk: per step and group, the k best (or first) series keep their sample. */
-    StepVector selectK(AggregateExpr a, double[] param, List<StepSeries> series, int[] groupOf, int groups, int steps) {
+    StepVector selectK(AggregateExpr a, double[] param, Aggregations.Rows series, int[] groupOf, int groups, int steps) {
         AggregateOp op = a.op();
         int[][] members = Aggregations.members(groupOf, groups);
         double[][] outValues = new double[series.size()][];
@@ -54,8 +54,8 @@ final class SelectionAggregations {
             for (int g = 0; g < groups; g++) {
                 int size = 0;
                 for (int i : members[g]) {
-                    double f = series.get(i).values[s];
-                    if (op == AggregateOp.LIMITK && series.get(i).hist(s) != null) {
+                    double f = value(series, i, s);
+                    if (op == AggregateOp.LIMITK && hist(series, i, s) != null) {
                         if (size < k) {
                             heap[size++] = i;
                         }
@@ -73,7 +73,7 @@ final class SelectionAggregations {
                     if (size < k) {
                         heap[size++] = i;
                         siftUp(heap, size - 1, series, s, op);
-                    } else if (better(op, f, series.get(heap[0]).values[s])) {
+                    } else if (better(op, f, value(series, heap[0], s))) {
                         heap[0] = i;
                         siftDown(heap, size, series, s, op);
                     }
@@ -92,15 +92,15 @@ final class SelectionAggregations {
                             order[orderSize++] = i;
                         }
                     }
-                    outValues[i][s] = series.get(i).values[s];
-                    if (series.get(i).hist(s) != null) {
+                    outValues[i][s] = value(series, i, s);
+                    if (hist(series, i, s) != null) {
                         if (outHists == null) {
                             outHists = new NativeHistogram[series.size()][];
                         }
                         if (outHists[i] == null) {
                             outHists[i] = new NativeHistogram[steps];
                         }
-                        outHists[i][s] = series.get(i).hist(s);
+                        outHists[i][s] = hist(series, i, s);
                     }
                 }
             }
@@ -109,16 +109,14 @@ final class SelectionAggregations {
         if (single) {
             for (int o = 0; o < orderSize; o++) {
                 int i = order[o];
-                StepSeries in = series.get(i);
-                StepSeries kept = new StepSeries(in.labels, outValues[i], in.dropName);
+                StepSeries kept = new StepSeries(series.labels(i), outValues[i], series.dropName(i));
                 kept.hists = outHists == null ? null : outHists[i];
                 out.add(kept);
             }
         } else {
             for (int i = 0; i < outValues.length; i++) {
                 if (outValues[i] != null) {
-                    StepSeries in = series.get(i);
-                    StepSeries kept = new StepSeries(in.labels, outValues[i], in.dropName);
+                    StepSeries kept = new StepSeries(series.labels(i), outValues[i], series.dropName(i));
                     kept.hists = outHists == null ? null : outHists[i];
                     out.add(kept);
                 }
@@ -130,6 +128,15 @@ final class SelectionAggregations {
         }
         ev.ctx.addSamples(total);
         return new StepVector(out);
+    }
+
+    private static double value(Aggregations.Rows rows, int i, int s) {
+        return rows.values(i)[rows.offset(i) + s];
+    }
+
+    private static NativeHistogram hist(Aggregations.Rows rows, int i, int s) {
+        NativeHistogram[] h = rows.hists(i);
+        return h == null ? null : h[s];
     }
 
     /** Whether {@code a} ranks before {@code b}: larger for topk, smaller for bottomk, NaN always last. */
@@ -144,10 +151,10 @@ final class SelectionAggregations {
     }
 
     /** Heap with the worst element on top. */
-    private static void siftUp(int[] heap, int pos, List<StepSeries> series, int s, AggregateOp op) {
+    private static void siftUp(int[] heap, int pos, Aggregations.Rows series, int s, AggregateOp op) {
         while (pos > 0) {
             int parent = (pos - 1) / 2;
-            if (better(op, series.get(heap[parent]).values[s], series.get(heap[pos]).values[s])) {
+            if (better(op, value(series, heap[parent], s), value(series, heap[pos], s))) {
                 int t = heap[parent];
                 heap[parent] = heap[pos];
                 heap[pos] = t;
@@ -158,16 +165,16 @@ final class SelectionAggregations {
         }
     }
 
-    private static void siftDown(int[] heap, int size, List<StepSeries> series, int s, AggregateOp op) {
+    private static void siftDown(int[] heap, int size, Aggregations.Rows series, int s, AggregateOp op) {
         int pos = 0;
         while (true) {
             int l = 2 * pos + 1;
             int r = l + 1;
             int worst = pos;
-            if (l < size && better(op, series.get(heap[worst]).values[s], series.get(heap[l]).values[s])) {
+            if (l < size && better(op, value(series, heap[worst], s), value(series, heap[l], s))) {
                 worst = l;
             }
-            if (r < size && better(op, series.get(heap[worst]).values[s], series.get(heap[r]).values[s])) {
+            if (r < size && better(op, value(series, heap[worst], s), value(series, heap[r], s))) {
                 worst = r;
             }
             if (worst == pos) {
@@ -180,11 +187,11 @@ final class SelectionAggregations {
         }
     }
 
-    private static void sortBest(int[] heap, int size, List<StepSeries> series, int s, AggregateOp op) {
+    private static void sortBest(int[] heap, int size, Aggregations.Rows series, int s, AggregateOp op) {
         for (int i = 1; i < size; i++) {
             int x = heap[i];
             int j = i - 1;
-            while (j >= 0 && better(op, series.get(x).values[s], series.get(heap[j]).values[s])) {
+            while (j >= 0 && better(op, value(series, x, s), value(series, heap[j], s))) {
                 heap[j + 1] = heap[j];
                 j--;
             }

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Aggregations directly over an instant selector answer the same when folded from the
  * selector's flat array ({@link Evaluator#selectorRows}) as through a step series per selected
- * series, and aggregations over a range function the same when its rows are folded as they are
- * computed ({@link GroupStream}) as when they are all held: randomized series in the real TSDB (floats of every kind: NaN, infinities, zeros of both
+ * series (also the series topk, bottomk and limitk pick), and aggregations over a range function the
+ * same when its rows are folded as they are computed ({@link GroupStream}) as when they are all
+ * held: randomized series in the real TSDB (floats of every kind: NaN, infinities, zeros of both
  * signs, values whose sum overflows or loses precision without compensation; staleness markers;
  * native histograms, also mixed with floats in one group), some in a block; every folded operator
  * with and without grouping (also {@code without} leaving duplicate label sets), offset and
@@ -44,6 +45,7 @@ class FoldedAggregationTest {
     private static final long T0 = 10_000_000;
     private static final HistogramSpans SPANS = HistogramSpans.pairs(0, 2);
     private static final List<String> OPS = List.of("sum", "avg", "count", "group", "min", "max", "stddev", "stdvar");
+    private static final List<String> K_OPS = List.of("topk", "bottomk", "limitk");
     private static final List<String> GROUPINGS = List.of("", " by (a)", " by (__name__)", " by (a, b)", " without (b)",
             " without (a, b, c)", " without ()", " by (nope)");
     private static final List<String> SELECTORS = List.of("{__name__=~\"m.*\"}", "m0", "(m1)", "{__name__=~\"m.*\"} offset 1m",
@@ -69,7 +71,8 @@ class FoldedAggregationTest {
         while (run.proceed(round)) {
             boolean delayed = random.nextBoolean();
             EngineOptions options = EngineOptions.DEFAULTS.withFeatures(delayed
-                    ? Set.of(EngineOptions.DELAYED_NAME_REMOVAL, EngineOptions.EXTENDED_RANGE_SELECTORS) : Set.of(EngineOptions.EXTENDED_RANGE_SELECTORS));
+                    ? Set.of(EngineOptions.DELAYED_NAME_REMOVAL, EngineOptions.EXTENDED_RANGE_SELECTORS, EngineOptions.EXPERIMENTAL_FUNCTIONS)
+                    : Set.of(EngineOptions.EXTENDED_RANGE_SELECTORS, EngineOptions.EXPERIMENTAL_FUNCTIONS));
             if (random.nextInt(3) == 0) {
                 options = options.withMaxSamples(50 + random.nextInt(400));
             }
@@ -131,6 +134,11 @@ class FoldedAggregationTest {
         }
         String op = OPS.get(random.nextInt(OPS.size()));
         String grouping = GROUPINGS.get(random.nextInt(GROUPINGS.size()));
+        if (random.nextInt(4) == 0) {
+            // The series that topk, bottomk and limitk pick: from the flat array too.
+            op = K_OPS.get(random.nextInt(K_OPS.size()));
+            selector = List.of("0", "1", "2", "3", "2.5", "100").get(random.nextInt(6)) + ", " + selector;
+        }
         return random.nextBoolean() ? op + grouping + " (" + selector + ")" : op + "(" + selector + ")" + grouping;
     }
 

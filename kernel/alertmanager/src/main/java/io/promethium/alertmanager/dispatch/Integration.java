@@ -64,6 +64,11 @@ public record Integration(String receiver, IntegrationConfig config, Slot slot) 
             inFlight.remove(attempt);
         }
 
+        /** Whether the notifier is closed: its plugin went (or the configuration was reloaded). */
+        boolean closed() {
+            return closed;
+        }
+
         /** Stops every attempt in flight and closes the notifier: no code of it runs afterwards for this integration. */
         public void close() {
             closed = true;

@@ -421,7 +421,10 @@ public final class Notifications {
                 built.notifier().send(n, deadline, state);
                 return null;
             } catch (NotifyException e) {
-                return e;
+                // Interrupted because its plugin went (an update): not the receiver's failure, whatever the
+                // plugin made of the interrupt (HttpDelivery says "interrupted", not retried). Its replacement retries.
+                return built.closed() ? NotifyException.retryLater("notifier plugin " + integration.config().type()
+                        + " went away during the attempt (" + e.getMessage() + ")", e) : e;
             } catch (RuntimeException e) {
                 return NotifyException.retryLater("notifier failed: " + e, e);
             } finally {

@@ -13,6 +13,7 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.notify.NotifyException;
 import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.config.lifecycle.PluginTracker;
 import io.promethium.config.plugin.PluginMetricsRegistry;
@@ -49,10 +50,17 @@ class NotifierSwapTest {
     /** A notifier plugin of type {@code team}; each version's notifiers record what they send under the version. */
     private final class TeamFactory implements NotifierFactory {
         final int version;
+        /** Its notifiers hang in their send until interrupted (see {@link TeamNotifier#hangs}). */
+        final boolean hang;
         final List<TeamNotifier> created = new CopyOnWriteArrayList<>();
 
         TeamFactory(int version) {
+            this(version, false);
+        }
+
+        TeamFactory(int version, boolean hang) {
             this.version = version;
+            this.hang = hang;
         }
 
         @Override
@@ -69,7 +77,7 @@ class NotifierSwapTest {
         @Override
         public Notifier create(PluginConfig config, NotifierContext context) throws ConfigException {
             validate(config, context);
-            TeamNotifier notifier = new TeamNotifier(version);
+            TeamNotifier notifier = new TeamNotifier(version, hang);
             created.add(notifier);
             return notifier;
         }
@@ -77,14 +85,30 @@ class NotifierSwapTest {
 
     private final class TeamNotifier implements Notifier {
         final int version;
+        /**
+         * Whether a send waits until interrupted and then fails without retry, as a plugin's HTTP
+         * send does ({@code HttpDelivery}: "interrupted").
+         */
+        final boolean hangs;
+        final java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
         volatile boolean closed;
 
-        TeamNotifier(int version) {
+        TeamNotifier(int version, boolean hangs) {
             this.version = version;
+            this.hangs = hangs;
         }
 
         @Override
-        public void send(Notification notification, Instant deadline) {
+        public void send(Notification notification, Instant deadline) throws NotifyException {
+            if (hangs) {
+                sending.countDown();
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw NotifyException.doNotRetry("interrupted", e);
+                }
+            }
             StringBuilder names = new StringBuilder();
             for (Alert alert : notification.alerts()) {
                 names.append(names.isEmpty() ? "" : ",").append(alert.labels().get("instance"));
@@ -161,6 +185,35 @@ class NotifierSwapTest {
         assertThat(waiting("team_configs")).isZero();
         Thread.sleep(1500);
         assertThat(sent).as("the notification log kept: nothing sent twice").containsExactly("1:a", "2:a,b");
+    }
+
+    @Test
+    void aSendCutByItsPluginsUpdateIsRetriedThroughTheNewVersionAndNotCountedAsFailed() throws Exception {
+        AlertmanagerRuntime rt = start("1s", "channel: ops");
+        TeamFactory v1 = new TeamFactory(1, true);
+        rt.addFactory(v1);
+        rt.reload();
+        rt.receive(List.of(firing("a")));
+        await("v1 sending", () -> !v1.created.isEmpty() && v1.created.getFirst().sending.getCount() == 0);
+
+        rt.removeFactory(v1);
+        rt.addFactory(new TeamFactory(2));
+        await("the new version sends what the old one was cut in", () -> sent.contains("2:a"));
+        java.util.Map<String, Double> failed = new java.util.TreeMap<>();
+        rt.collect(new io.promethium.api.collect.MetricWriter() {
+            @Override
+            public void family(String name, io.promethium.api.model.MetricType type, String help, String unit) {
+            }
+
+            @Override
+            public void sample(String name, Labels labels, double value) {
+                if (name.equals("alertmanager_notifications_failed_total")) {
+                    failed.put(labels.toString(), value);
+                }
+            }
+        });
+        assertThat(failed).as("failures by integration and reason").isNotEmpty().allSatisfy((labels, value) -> assertThat(value)
+                .as("an update is not the receiver's failure: " + labels).isZero());
     }
 
     @Test

@@ -744,8 +744,11 @@ final class Connections {
             if (root instanceof java.nio.channels.ClosedChannelException || root instanceof java.io.EOFException) {
                 return true;
             }
+            // A write on a connection the peer closed fails with "Broken pipe" or "Connection reset": the
+            // same GOAWAY and close, met while the client was still sending.
             String message = root instanceof java.io.IOException ? root.getMessage() : null;
-            return message != null && (message.contains("EOF") || message.contains("closed"));
+            return message != null && (message.contains("EOF") || message.contains("closed") || message.contains("Broken pipe")
+                    || message.contains("Connection reset"));
         }
 
         /** How a description of an answer that could not be read begins (see {@link #sameFailure}). */

@@ -60,5 +60,10 @@ class FailureDescriptionsTest {
                 new java.io.IOException("EOF reached while reading")))).as("another endpoint's, or an unnamed one").isFalse();
         assertThat(Connections.Shared.describe(new java.io.EOFException()))
                 .isEqualTo("connection closed before an answer from the API server (EOFException)");
+        assertThat(Connections.Shared.describe(new CompletionException(new KubernetesClientException(
+                "Error executing: GET at: http://127.0.0.1:8001/api/v1/pods?limit=500. Cause: Broken pipe",
+                new java.io.IOException("Broken pipe")))))
+                .as("a write on the closed connection").isEqualTo(
+                        "connection closed before an answer from http://127.0.0.1:8001/api/v1/pods (IOException: Broken pipe)");
     }
 }

@@ -42,7 +42,8 @@ class StorageHotSwapIT {
             HttpResponse<String> away = server.get(query);
             assertThat(away.statusCode()).isEqualTo(503);
             assertThat(JSON.readTree(away.body()).path("errorType").asText()).isEqualTo("unavailable");
-            assertThat(RemoteWriteClient.send(server.uri("/api/v1/write"), series).statusCode()).isEqualTo(503);
+            HttpResponse<String> write = RemoteWriteClient.send(server.uri("/api/v1/write"), series);
+            assertThat(write.statusCode()).as(write.body()).isEqualTo(503);
             assertThat(server.get("/api/v1/series?match[]=swap_test").statusCode()).isEqualTo(503);
             assertThat(server.get("/api/v1/status/buildinfo").statusCode()).isEqualTo(200);
             assertThat(server.get("/-/healthy").statusCode()).isEqualTo(200);

@@ -221,6 +221,10 @@ public final class RemoteReadReceiver implements HttpRoutes {
                     }
                     w.endMessage(ts);
                 }
+                if (set.error() instanceof io.promethium.api.storage.StorageException closed
+                        && closed.reason() == io.promethium.api.storage.StorageException.Reason.CLOSED) {
+                    throw closed;
+                }
                 if (set.error() != null) {
                     throw new HttpError(500, String.valueOf(set.error().getMessage()));
                 }
@@ -274,6 +278,10 @@ public final class RemoteReadReceiver implements HttpRoutes {
                     if (frame.size() >= maxFrameBytes) {
                         writeFrame(out, frame, index, crc, lenBuf);
                     }
+                }
+                if (set.error() != null) {
+                    // The answer has begun: cut it, so the reader sees a broken stream rather than a short answer.
+                    throw new IOException("remote read: query " + index + " failed: " + set.error().getMessage(), set.error());
                 }
                 if (frame.size() > 0) {
                     writeFrame(out, frame, index, crc, lenBuf);

@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  * only with {@code --web.enable-remote-write-receiver}. As Prometheus:
  * 204 when stored; 400 for an undecodable body or a rejected sample (out of order, out of
  * bounds, duplicate: the sender must not retry); 500 when the storage fails; and here 413 for a
- * body over the limit. One request is one appender batch: all of it is stored or none.
+ * body over the limit and 503 while no storage is there or it is closed (a plugin swap). One
+ * request is one appender batch: all of it is stored or none.
  */
 public final class RemoteWriteReceiver implements HttpRoutes {
 
@@ -298,10 +299,14 @@ public final class RemoteWriteReceiver implements HttpRoutes {
                 .header("X-Prometheus-Remote-Write-Exemplars-Written", written[2]);
     }
 
-    /** A refused sample is the sender's error (400: do not retry); a failing storage is ours (500: retry). */
+    /**
+     * A refused sample is the sender's error (400: do not retry); a failing storage is ours (500:
+     * retry); a closed one is rethrown for {@link Routes} to answer 503 {@code unavailable}.
+     */
     private static Reply storageFailure(StorageException e) {
         return switch (e.reason()) {
             case OUT_OF_ORDER, OUT_OF_BOUNDS, DUPLICATE_TIMESTAMP, INVALID, UNSUPPORTED -> text(400, e.getMessage());
+            case CLOSED -> throw e;
             default -> {
                 LOG.warning("remote write append failed: " + e.getMessage());
                 yield text(500, e.getMessage());

@@ -1,6 +1,7 @@
 package io.promethium.remote.receive;
 
 import io.promethium.goformat.GoStrings;
+import io.promethium.api.storage.StorageException;
 import io.promethium.api.web.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,10 @@ final class Routes {
 
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Routes.class.getName());
 
-    /** A service the endpoint needs is not there (the storage): answered 503 {@code unavailable}. */
+    /**
+     * A service the endpoint needs is not there (the storage): answered 503 {@code unavailable}, as
+     * is a {@link StorageException.Reason#CLOSED} storage that goes away under the request.
+     */
     static final class Unavailable extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -64,6 +68,15 @@ final class Routes {
                     reply = post.answer(exchange, exchange.requestBody());
                 } catch (Unavailable e) {
                     error(exchange, 503, "unavailable", e.getMessage());
+                    return;
+                } catch (StorageException e) {
+                    // A closed storage is one going away under a plugin swap: the sender retries, as on a missing one.
+                    if (e.reason() == StorageException.Reason.CLOSED) {
+                        error(exchange, 503, "unavailable", e.getMessage());
+                    } else {
+                        LOG.log(java.util.logging.Level.WARNING, "storage error serving a request", e);
+                        error(exchange, 500, "internal", String.valueOf(e.getMessage()));
+                    }
                     return;
                 } catch (RuntimeException e) {
                     LOG.log(java.util.logging.Level.WARNING, "unexpected error serving a request", e);

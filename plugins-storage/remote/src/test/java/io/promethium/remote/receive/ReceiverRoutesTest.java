@@ -61,6 +61,25 @@ class ReceiverRoutesTest {
         }
     }
 
+    /** A storage stopped under a bound receiver (a plugin swap) throws CLOSED: the sender is told to come back, as when none is there. */
+    @Test
+    void aStorageClosedUnderTheReceiversAnswers503Unavailable() throws Exception {
+        try (ReceiverServer server = new ReceiverServer(w -> {
+            w.register(new RemoteWriteReceiver(w.server().storage, true, 1 << 20, 4 << 20));
+            w.register(new RemoteReadReceiver(w.server().storage, () -> Labels.EMPTY, 1 << 20, RemoteReadLimits.DEFAULT));
+        })) {
+            server.tsdb.close();
+            HttpResponse<String> w = postWrite(server, "/api/v1/write");
+            assertThat(w.statusCode()).as(w.body()).isEqualTo(503);
+            assertThat(w.body()).startsWith("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"TSDB ")
+                    .endsWith(" is closed\"}");
+            byte[] read = RemoteEndpointsTest.readRequest("x", 0, 2000);
+            HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri("/api/v1/read"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(io.promethium.remote.wire.Snappy.encode(read, read.length))));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        }
+    }
+
     @Test
     void inAgentModeRemoteReadAnswers422AsPrometheusAgent() throws Exception {
         try (ReceiverServer server = new ReceiverServer(w -> w.register(

@@ -163,17 +163,7 @@ class DispatchTest {
         rt.receive(List.of(firing("alertname", "Metrics")));
         recorder.await(1, Duration.ofSeconds(5));
         Thread.sleep(300);
-        java.util.Map<String, Double> samples = new java.util.LinkedHashMap<>();
-        rt.collect(new io.promethium.api.collect.MetricWriter() {
-            @Override
-            public void family(String name, io.promethium.api.model.MetricType type, String help, String unit) {
-            }
-
-            @Override
-            public void sample(String name, Labels labels, double value) {
-                samples.put(name + (labels.size() == 0 ? "" : labels.toString()), value);
-            }
-        });
+        java.util.Map<String, Double> samples = io.promethium.alertmanager.CollectedSamples.of(rt::collect);
         assertThat(samples).containsEntry("alertmanager_notifications_total{integration=\"webhook\"}", 1.0)
                 .as("a 400 is Alertmanager's clientError")
                 .containsEntry("alertmanager_notifications_failed_total" + Labels.of("integration", "webhook", "reason", "clientError"), 1.0)

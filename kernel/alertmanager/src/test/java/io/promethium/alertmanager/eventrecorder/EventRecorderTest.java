@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.alertmanager.config.EventRecorderConfig;
-import io.promethium.api.collect.MetricWriter;
-import io.promethium.api.model.Labels;
-import io.promethium.api.model.MetricType;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -17,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -34,20 +30,7 @@ class EventRecorderTest {
     Path dir;
 
     private static Map<String, Double> metrics(EventRecorder r) {
-        Map<String, Double> out = new HashMap<>();
-        r.collect(new MetricWriter() {
-            @Override
-            public void family(String name, MetricType type, String help, String unit) {
-            }
-
-            @Override
-            public void sample(String name, Labels labels, double value) {
-                StringBuilder key = new StringBuilder(name).append('{');
-                labels.forEach((k, v) -> key.append(key.charAt(key.length() - 1) == '{' ? "" : ",").append(k).append("=\"").append(v).append('"'));
-                out.put(key.append('}').toString(), value);
-            }
-        });
-        return out;
+        return io.promethium.alertmanager.CollectedSamples.of(r::collect);
     }
 
     @Test
@@ -66,10 +49,10 @@ class EventRecorderTest {
                     + "\"data\":{\"alertmanagerStartupEvent\":{\"version\":\"1.0\",\"buildContext\":\"(java=21)\"}}}");
             assertThat(stdout.toString()).isEqualTo(line + "\n");
             Map<String, Double> m = metrics(r);
-            assertThat(m).containsEntry("alertmanager_events_recorded_total{event_type=\"alertmanager_startup_event\",output=\"file:"
-                    + file.toAbsolutePath() + "\",result=\"success\"}", 1.0);
+            assertThat(m).containsEntry("alertmanager_events_recorded_total{event_type=\"alertmanager_startup_event\", output=\"file:"
+                    + file.toAbsolutePath() + "\", result=\"success\"}", 1.0);
             assertThat(m).containsEntry("alertmanager_event_recorder_bytes_written_total{event_type=\"alertmanager_startup_event\","
-                    + "output=\"stdout\"}", (double) line.length() + 1);
+                    + " output=\"stdout\"}", (double) line.length() + 1);
         }
     }
 

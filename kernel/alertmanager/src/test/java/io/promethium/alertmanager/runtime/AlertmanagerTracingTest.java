@@ -172,17 +172,7 @@ class AlertmanagerTracingTest {
     }
 
     private static boolean attemptObserved(AlertmanagerRuntime runtime) {
-        boolean[] seen = {false};
-        runtime.collect(new io.promethium.api.collect.MetricWriter() {
-            @Override
-            public void family(String name, io.promethium.api.model.MetricType type, String help, String unit) {
-            }
-
-            @Override
-            public void sample(String name, Labels labels, double value) {
-                seen[0] |= name.equals("alertmanager_notification_latency_seconds_count") && value > 0;
-            }
-        });
-        return seen[0];
+        return io.promethium.alertmanager.CollectedSamples.of(runtime::collect).entrySet().stream()
+                .anyMatch(e -> e.getKey().startsWith("alertmanager_notification_latency_seconds_count") && e.getValue() > 0);
     }
 }

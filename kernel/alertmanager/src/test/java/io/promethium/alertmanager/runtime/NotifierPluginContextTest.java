@@ -2,11 +2,8 @@ package io.promethium.alertmanager.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.http.HttpClientFactory;
-import io.promethium.api.model.Labels;
-import io.promethium.api.model.MetricType;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
@@ -78,17 +75,9 @@ class NotifierPluginContextTest {
             assertThat(context.httpClients()).isSameAs(httpClients);
             assertThat(context.owner()).isEqualTo("team");
         });
-        List<String> samples = new ArrayList<>();
-        server.collect(new MetricWriter() {
-            @Override
-            public void family(String name, MetricType type, String help, String unit) {
-            }
-
-            @Override
-            public void sample(String name, Labels labels, double value) {
-                samples.add(name + labels + " " + value);
-            }
+        assertThat(io.promethium.alertmanager.CollectedSamples.of(server::collect)).anySatisfy((sample, value) -> {
+            assertThat(sample).startsWith("promethium_test_notifiers_built_total").contains("team");
+            assertThat(value).isEqualTo(1.0);
         });
-        assertThat(samples).anyMatch(s -> s.startsWith("promethium_test_notifiers_built_total") && s.contains("team") && s.endsWith(" 1.0"));
     }
 }

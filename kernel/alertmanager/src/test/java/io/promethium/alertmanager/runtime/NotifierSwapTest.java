@@ -199,19 +199,8 @@ class NotifierSwapTest {
         rt.removeFactory(v1);
         rt.addFactory(new TeamFactory(2));
         await("the new version sends what the old one was cut in", () -> sent.contains("2:a"));
-        java.util.Map<String, Double> failed = new java.util.TreeMap<>();
-        rt.collect(new io.promethium.api.collect.MetricWriter() {
-            @Override
-            public void family(String name, io.promethium.api.model.MetricType type, String help, String unit) {
-            }
-
-            @Override
-            public void sample(String name, Labels labels, double value) {
-                if (name.equals("alertmanager_notifications_failed_total")) {
-                    failed.put(labels.toString(), value);
-                }
-            }
-        });
+        java.util.SortedMap<String, Double> failed = io.promethium.alertmanager.CollectedSamples.of(rt::collect)
+                .subMap("alertmanager_notifications_failed_total{", "alertmanager_notifications_failed_total|");
         assertThat(failed).as("failures by integration and reason").isNotEmpty().allSatisfy((labels, value) -> assertThat(value)
                 .as("an update is not the receiver's failure: " + labels).isZero());
     }

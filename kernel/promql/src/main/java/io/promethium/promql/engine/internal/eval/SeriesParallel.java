@@ -335,14 +335,7 @@ final class SeriesParallel {
                     Tally t = pending[next];
                     pending[next] = null;
                     next++;
-                    if (t.window > 0) {
-                        ctx.checkWindow(t.window);
-                    }
-                    ctx.countRead(t.read);
-                    if (t.slots > 0) {
-                        ctx.allocate(t.slots);
-                        ctx.addSamples(t.samples);
-                    }
+                    account(ctx, t.window, t.read, t.slots, t.samples);
                     if (t.notes != null) {
                         ctx.annotations.addAll(t.notes);
                     }
@@ -360,18 +353,24 @@ final class SeriesParallel {
         }
     }
 
+    /** Accounts what one series read and holds, and clears it from the cursor (no tally: this runs per series). */
     private static void account(EvalContext ctx, Cursor c) {
-        if (c.window > 0) {
-            ctx.checkWindow(c.window);
-            c.window = 0;
-        }
-        ctx.countRead(c.read);
+        account(ctx, c.window, c.read, c.slots, c.samples);
+        c.window = 0;
         c.read = 0;
-        if (c.slots > 0) {
-            ctx.allocate(c.slots);
-            ctx.addSamples(c.samples);
-            c.slots = 0;
-            c.samples = 0;
+        c.slots = 0;
+        c.samples = 0;
+    }
+
+    /** Into the query's limits: the window checked first, then the samples read, then the slots and samples held. */
+    private static void account(EvalContext ctx, long window, long read, long slots, long samples) {
+        if (window > 0) {
+            ctx.checkWindow(window);
+        }
+        ctx.countRead(read);
+        if (slots > 0) {
+            ctx.allocate(slots);
+            ctx.addSamples(samples);
         }
     }
 }

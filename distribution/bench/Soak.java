@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,8 +46,10 @@ import java.util.regex.Pattern;
  * the last 2/3 of the run (the last 40 minutes of an hour) RSS must stay flat within 10% (the
  * median of the window's last quarter against that of its first quarter), the live heap too (a
  * full collection asked for through {@code jcmd GC.class_histogram} every 5 minutes of the window
- * and at its end, the only ones the soak forces: G1 marks the old generation seldom in a large
- * heap, so the heap after its own collections says little of the live data; the largest reading
+ * and at its end, the only ones the soak forces, with the query and push loops held between two
+ * requests meanwhile (a range query in flight held hundreds of MB that a reading counted as live;
+ * each reading's largest classes are kept in the work folder as {@code live-heap-MM.txt}): G1 marks
+ * the old generation seldom in a large heap, so the heap after its own collections says little of the live data; the largest reading
  * of the window's last quarter against the largest of its first, since one reading falls anywhere
  * in the head's cycle of cuts and churn, which moves the live data by a third), and
  * threads, file descriptors and direct memory must not grow (the last quarter's largest at most
@@ -127,8 +132,11 @@ public final class Soak {
 
             Counter queries = new Counter();
             Counter pushes = new Counter();
-            load.add(Thread.ofPlatform().name("queries").start(() -> queryLoop(port, running, queries)));
-            load.add(Thread.ofPlatform().name("pushes").start(() -> pushLoop(port, running, pushes)));
+            // The loops hold the read side around each request; a live-heap reading takes the write side, so that
+            // no query's or push's transient data (a range query over 500k series holds hundreds of MB) is counted as retained.
+            ReadWriteLock requests = new ReentrantReadWriteLock(true);
+            load.add(Thread.ofPlatform().name("queries").start(() -> queryLoop(port, running, queries, requests.readLock())));
+            load.add(Thread.ofPlatform().name("pushes").start(() -> pushLoop(port, running, pushes, requests.readLock())));
 
             List<Sample> samples = new ArrayList<>();
             GcLog gc = new GcLog(o.work().resolve("gc.log"));
@@ -143,8 +151,9 @@ public final class Soak {
             List<double[]> live = new ArrayList<>();
             while (System.nanoTime() < end) {
                 if (System.nanoTime() >= nextLive) {
-                    double mb = liveHeapMb(jcmd, pid, gc);
-                    live.add(new double[] {(System.nanoTime() - start) / 60e9, mb});
+                    double minute = (System.nanoTime() - start) / 60e9;
+                    double mb = liveHeapMb(jcmd, pid, gc, requests.writeLock(), o.work().resolve(String.format(Locale.ROOT, "live-heap-%02.0f.txt", minute)));
+                    live.add(new double[] {minute, mb});
                     System.out.printf(Locale.ROOT, "soak: live heap (a full collection, jcmd GC.class_histogram): %.0f MB%n", mb);
                     nextLive += TimeUnit.MINUTES.toNanos(LIVE_EVERY_MINUTES);
                 }
@@ -164,7 +173,8 @@ public final class Soak {
                 lastAppended = appended;
                 lastAt = now;
             }
-            live.add(new double[] {(System.nanoTime() - start) / 60e9, liveHeapMb(jcmd, pid, gc)});
+            live.add(new double[] {(System.nanoTime() - start) / 60e9, liveHeapMb(jcmd, pid, gc, requests.writeLock(),
+                    o.work().resolve("live-heap-end.txt"))});
             running.set(false);
             for (Thread t : load) {
                 t.join(30_000);
@@ -239,12 +249,13 @@ public final class Soak {
     }
 
     /** One request of the query set each second, in turn. */
-    static void queryLoop(int port, AtomicBoolean running, Counter counter) {
+    static void queryLoop(int port, AtomicBoolean running, Counter counter, Lock request) {
         for (int i = 0; running.get(); i++) {
             String path = QUERIES.get(i % QUERIES.size());
             long now = System.currentTimeMillis() / 1000;
             path = path.replace("{now-10m}", Long.toString(now - 600)).replace("{now-1h}", Long.toString(now - 3600))
                     .replace("{now}", Long.toString(now));
+            request.lock();
             long t0 = System.nanoTime();
             try {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -252,6 +263,8 @@ public final class Soak {
                 counter.record(r.statusCode() == 200, System.nanoTime() - t0, path + " answered " + r.statusCode() + ": " + abbreviate(r.body()));
             } catch (IOException | InterruptedException e) {
                 counter.record(false, System.nanoTime() - t0, path + ": " + e);
+            } finally {
+                request.unlock();
             }
             pause(1000);
         }
@@ -261,26 +274,29 @@ public final class Soak {
      * Every 2 s a push to one of 50 groups (100 series each, a counter per series), round robin;
      * every tenth push deletes a group instead (5,000 pushed series at most), which the next round pushes again.
      */
-    static void pushLoop(int port, AtomicBoolean running, Counter counter) {
+    static void pushLoop(int port, AtomicBoolean running, Counter counter, Lock request) {
         for (int i = 0; running.get(); i++) {
             int group = i % 50;
             URI uri = URI.create("http://127.0.0.1:" + port + "/metrics/job/soak_push/instance/group-" + group);
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
             if (i % 10 == 9) {
-                request.DELETE();
+                builder.DELETE();
             } else {
                 StringBuilder body = new StringBuilder("# TYPE soak_pushed_total counter\n");
                 for (int s = 0; s < 100; s++) {
                     body.append("soak_pushed_total{item=\"").append(s).append("\"} ").append(i + s).append('\n');
                 }
-                request.PUT(HttpRequest.BodyPublishers.ofString(body.toString()));
+                builder.PUT(HttpRequest.BodyPublishers.ofString(body.toString()));
             }
+            request.lock();
             long t0 = System.nanoTime();
             try {
-                HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
                 counter.record(r.statusCode() / 100 == 2, System.nanoTime() - t0, uri + " answered " + r.statusCode() + ": " + abbreviate(r.body()));
             } catch (IOException | InterruptedException e) {
                 counter.record(false, System.nanoTime() - t0, uri + ": " + e);
+            } finally {
+                request.unlock();
             }
             pause(2000);
         }
@@ -422,10 +438,18 @@ public final class Soak {
      * that a concurrent cycle; the histogram's collection is always a full one; it returns
      * once the collection is done), read back from the GC log. Twice a run: it perturbs what it measures.
      */
-    static double liveHeapMb(String jcmd, long pid, GcLog gc) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        p.waitFor(120, TimeUnit.SECONDS);
+    static double liveHeapMb(String jcmd, long pid, GcLog gc, Lock quiet, Path histogram) throws IOException, InterruptedException {
+        quiet.lock();
+        try {
+            Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            p.waitFor(120, TimeUnit.SECONDS);
+            // The classes holding the most, kept to tell a reading's outlier from growth.
+            List<String> lines = new String(out, StandardCharsets.UTF_8).lines().limit(43).toList();
+            Files.write(histogram, lines);
+        } finally {
+            quiet.unlock();
+        }
         for (int i = 0; i < 20; i++) {
             gc.leastAfterSinceLastRead();
             if (!Double.isNaN(gc.lastFullAfterMb)) {

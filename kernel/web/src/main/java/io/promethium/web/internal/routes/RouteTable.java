@@ -174,18 +174,14 @@ public final class RouteTable {
      * Null when no route serves the path and none went recently: the plain 404.
      */
     public HttpRoutes await(String path) throws InterruptedException {
-        HttpRoutes routes = find(path);
-        if (routes != null) {
-            return routes;
-        }
-        Map.Entry<Claim, Long> went = wentRecently(path);
-        if (went == null) {
-            return null;
+        Lookup found = lookUp(path);
+        if (found.routes() != null || found.went() == null) {
+            return found.routes();
         }
         if (waiters.incrementAndGet() <= MAX_WAITERS) {
             try {
                 long deadline = System.nanoTime() + waitNanos;
-                while ((routes = find(path)) == null && (went = wentRecently(path)) != null) {
+                while (true) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         break;
@@ -193,7 +189,11 @@ public final class RouteTable {
                     // Returns once an instance of the claim is bound (and mounted), or the grace
                     // period or this wait is over; a replacement of another claim of the path
                     // ends the wait at the next check.
-                    tracker.awaitService(went.getKey().key(), Duration.ofNanos(Math.min(left, RECHECK_NANOS)));
+                    tracker.awaitService(found.went().getKey().key(), Duration.ofNanos(Math.min(left, RECHECK_NANOS)));
+                    found = lookUp(path);
+                    if (found.routes() != null || found.went() == null) {
+                        return found.routes();
+                    }
                 }
             } finally {
                 waiters.decrementAndGet();
@@ -201,11 +201,29 @@ public final class RouteTable {
         } else {
             waiters.decrementAndGet();
         }
+        return new Unavailable(found.went().getKey().prefix(), found.went().getValue());
+    }
+
+    /** What serves a path now: its routes, else the claim covering it whose routes went recently, else neither (404). */
+    private record Lookup(HttpRoutes routes, Map.Entry<Claim, Long> went) {
+    }
+
+    private Lookup lookUp(String path) {
+        HttpRoutes routes = find(path);
         if (routes != null) {
-            return routes;
+            return new Lookup(routes, null);
         }
-        went = wentRecently(path);
-        return went == null ? null : new Unavailable(went.getKey().prefix(), went.getValue());
+        Map.Entry<Claim, Long> went = wentRecently(path);
+        if (went != null) {
+            return new Lookup(null, went);
+        }
+        // remove() unmounts a path and then notes that its routes went, add() mounts a path and then
+        // clears that, each under this lock: read between the two without it, a path being stopped
+        // or started again looks like one nobody served (the plain 404).
+        synchronized (this) {
+            routes = find(path);
+            return new Lookup(routes, routes == null ? wentRecently(path) : null);
+        }
     }
 
     /** How many requests wait for a replacement now. */

@@ -202,6 +202,46 @@ class RouteSwapTest {
         assertTrue(table.find("/built-in/199/x") != null, "the built-in routers all mounted");
     }
 
+    /**
+     * A plugin stopped (its routes unbound, no replacement) and started again, over and over while
+     * requests look its path up: each finds the routes or is told to come back (503), never the
+     * plain 404 of a path nobody served; a remote write sender drops a batch answered 404.
+     */
+    @Test
+    void aRequestDuringAStopIsNeverAnsweredAsAnUnknownPath() throws Exception {
+        RouteTable table = new RouteTable(Duration.ofSeconds(30), Duration.ZERO);
+        String path = "/api/v1/write";
+        Receiver first = new Receiver(path, true);
+        table.add(first);
+        table.remove(first);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread reader = Thread.ofPlatform().name("lookups").start(() -> {
+            try {
+                while (done.getCount() > 0) {
+                    if (table.await(path) == null) {
+                        throw new AssertionError("a request during a stop found " + path + " unknown (404)");
+                    }
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        });
+        try {
+            for (int i = 0; i < 5_000 && failure.get() == null; i++) {
+                Receiver live = new Receiver(path, true);
+                table.add(live);
+                table.remove(live);
+            }
+        } finally {
+            done.countDown();
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+
     @Test
     void overHttpTheReplacementAnswersOnceBoundAndAfterTheOldOneIsUnbound() throws Exception {
         try (ApiServer server = new ApiServer(w -> { })) {

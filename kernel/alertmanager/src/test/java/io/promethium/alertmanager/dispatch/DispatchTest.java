@@ -9,6 +9,7 @@ import io.promethium.alertmanager.store.Silence;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.notify.Alert;
+import io.promethium.api.testing.CollectedSamples;
 import io.promethium.api.testing.RecordingHttpServer;
 import io.promethium.api.testing.RecordingHttpServer.Request;
 import io.promethium.notifiers.webhook.WebhookNotifierFactory;
@@ -163,7 +164,7 @@ class DispatchTest {
         rt.receive(List.of(firing("alertname", "Metrics")));
         recorder.await(1, Duration.ofSeconds(5));
         Thread.sleep(300);
-        java.util.Map<String, Double> samples = io.promethium.alertmanager.CollectedSamples.of(rt::collect);
+        java.util.Map<String, Double> samples = CollectedSamples.of(rt::collect);
         assertThat(samples).containsEntry("alertmanager_notifications_total{integration=\"webhook\"}", 1.0)
                 .as("a 400 is Alertmanager's clientError")
                 .containsEntry("alertmanager_notifications_failed_total" + Labels.of("integration", "webhook", "reason", "clientError"), 1.0)

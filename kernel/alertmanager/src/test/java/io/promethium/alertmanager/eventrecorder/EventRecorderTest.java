@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promethium.alertmanager.config.EventRecorderConfig;
+import io.promethium.api.testing.CollectedSamples;
 import io.promethium.config.http.KernelHttpClientFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -30,7 +31,7 @@ class EventRecorderTest {
     Path dir;
 
     private static Map<String, Double> metrics(EventRecorder r) {
-        return io.promethium.alertmanager.CollectedSamples.of(r::collect);
+        return CollectedSamples.of(r::collect);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.promethium.api.notify.Notification;
 import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
+import io.promethium.api.testing.CollectedSamples;
 import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.config.plugin.PluginMetricsRegistry;
 import io.promethium.tracing.Tracing;
@@ -172,7 +173,7 @@ class AlertmanagerTracingTest {
     }
 
     private static boolean attemptObserved(AlertmanagerRuntime runtime) {
-        return io.promethium.alertmanager.CollectedSamples.of(runtime::collect).entrySet().stream()
+        return CollectedSamples.of(runtime::collect).entrySet().stream()
                 .anyMatch(e -> e.getKey().startsWith("alertmanager_notification_latency_seconds_count") && e.getValue() > 0);
     }
 }

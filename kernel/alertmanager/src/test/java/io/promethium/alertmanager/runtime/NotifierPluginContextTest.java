@@ -8,6 +8,7 @@ import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.plugin.MetricsRegistrar;
+import io.promethium.api.testing.CollectedSamples;
 import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.config.plugin.PluginMetricsRegistry;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ class NotifierPluginContextTest {
             assertThat(context.httpClients()).isSameAs(httpClients);
             assertThat(context.owner()).isEqualTo("team");
         });
-        assertThat(io.promethium.alertmanager.CollectedSamples.of(server::collect)).anySatisfy((sample, value) -> {
+        assertThat(CollectedSamples.of(server::collect)).anySatisfy((sample, value) -> {
             assertThat(sample).startsWith("promethium_test_notifiers_built_total").contains("team");
             assertThat(value).isEqualTo(1.0);
         });

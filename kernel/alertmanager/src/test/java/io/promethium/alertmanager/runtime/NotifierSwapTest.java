@@ -14,6 +14,7 @@ import io.promethium.api.notify.Notifier;
 import io.promethium.api.notify.NotifierContext;
 import io.promethium.api.notify.NotifierFactory;
 import io.promethium.api.notify.NotifyException;
+import io.promethium.api.testing.CollectedSamples;
 import io.promethium.config.http.KernelHttpClientFactory;
 import io.promethium.config.lifecycle.PluginTracker;
 import io.promethium.config.plugin.PluginMetricsRegistry;
@@ -199,7 +200,7 @@ class NotifierSwapTest {
         rt.removeFactory(v1);
         rt.addFactory(new TeamFactory(2));
         await("the new version sends what the old one was cut in", () -> sent.contains("2:a"));
-        java.util.SortedMap<String, Double> failed = io.promethium.alertmanager.CollectedSamples.of(rt::collect)
+        java.util.SortedMap<String, Double> failed = CollectedSamples.of(rt::collect)
                 .subMap("alertmanager_notifications_failed_total{", "alertmanager_notifications_failed_total|");
         assertThat(failed).as("failures by integration and reason").isNotEmpty().allSatisfy((labels, value) -> assertThat(value)
                 .as("an update is not the receiver's failure: " + labels).isZero());

@@ -3,7 +3,6 @@ package io.promethium.scrape.internal;
 import static io.promethium.scrape.internal.Configs.relabel;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.config.ConfigException;
 import io.promethium.api.config.PluginConfig;
 import io.promethium.api.discovery.Discoverer;
@@ -11,8 +10,8 @@ import io.promethium.api.discovery.DiscovererFactory;
 import io.promethium.api.discovery.DiscoveryContext;
 import io.promethium.api.discovery.TargetGroup;
 import io.promethium.api.model.Labels;
-import io.promethium.api.model.MetricType;
 import io.promethium.api.model.StaleMarker;
+import io.promethium.api.testing.CollectedSamples;
 import io.promethium.config.model.ConfigSections;
 import io.promethium.config.model.AlertingConfig;
 import io.promethium.config.model.GlobalConfig;
@@ -26,7 +25,6 @@ import io.promethium.scrape.TargetInfo;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -352,36 +350,16 @@ class ScrapeManagerTest {
     @Test
     void collectsSelfMetricsUnderPrometheusNames() throws Exception {
         manager.applyConfig(config(withStatic(fast("j"), a.address())));
-        Map<String, Double> samples = new HashMap<>();
-        manager.collect(new MetricWriter() {
-            @Override
-            public void family(String name, MetricType type, String help, String unit) {
-            }
-
-            @Override
-            public void sample(String name, Labels labels, double value) {
-                samples.put(name + labels, value);
-            }
-        });
+        Map<String, Double> samples = CollectedSamples.of(manager::collect);
         assertThat(samples).containsEntry("prometheus_target_scrape_pool_targets{scrape_job=\"j\"}", 1.0);
-        assertThat(samples).containsKey("prometheus_target_scrapes_exceeded_sample_limit_total{}");
+        assertThat(samples).containsKey("prometheus_target_scrapes_exceeded_sample_limit_total");
     }
 
     @Test
     void reportsTheEstimatedHeapOfEachPoolsCachesOnceItsTargetWasScraped() throws Exception {
         manager.applyConfig(config(withStatic(fast("j"), a.address())));
         await("the target is scraped", () -> hasSamples("from_a"));
-        Map<String, Double> samples = new HashMap<>();
-        manager.collect(new MetricWriter() {
-            @Override
-            public void family(String name, MetricType type, String help, String unit) {
-            }
-
-            @Override
-            public void sample(String name, Labels labels, double value) {
-                samples.put(name + labels, value);
-            }
-        });
+        Map<String, Double> samples = CollectedSamples.of(manager::collect);
         long oneEntry = SeriesCache.ENTRY_BYTES;
         assertThat(samples.get("promethium_scrape_cache_bytes{cache=\"series\", scrape_job=\"j\"}"))
                 .as("the target's series cache holds its series").isGreaterThan(oneEntry);

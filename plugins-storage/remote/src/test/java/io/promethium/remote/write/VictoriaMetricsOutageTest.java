@@ -2,10 +2,9 @@ package io.promethium.remote.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.model.Labels;
-import io.promethium.api.model.MetricType;
 import io.promethium.api.storage.Appender;
+import io.promethium.api.testing.CollectedSamples;
 import io.promethium.testsupport.Peers;
 import io.promethium.tsdb.Tsdb;
 import io.promethium.tsdb.TsdbOptions;
@@ -144,16 +143,8 @@ class VictoriaMetricsOutageTest {
     /** The queue's metrics as {@code /metrics} has them, by family, summed over the labels (one queue). */
     private Map<String, Double> metrics() {
         Map<String, Double> out = new HashMap<>();
-        QueueMetrics.writeQueues(new MetricWriter() {
-            @Override
-            public void family(String name, MetricType type, String help, String unit) {
-            }
-
-            @Override
-            public void sample(String name, Labels labels, double value) {
-                out.merge(name, value, Double::sum);
-            }
-        }, List.of(queue.metrics()));
+        CollectedSamples.of(writer -> QueueMetrics.writeQueues(writer, List.of(queue.metrics())))
+                .forEach((sample, value) -> out.merge(sample.replaceFirst("\\{.*", ""), value, Double::sum));
         return out;
     }
 

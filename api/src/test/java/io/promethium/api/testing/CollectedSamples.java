@@ -1,4 +1,4 @@
-package io.promethium.alertmanager;
+package io.promethium.api.testing;
 
 import io.promethium.api.collect.MetricWriter;
 import io.promethium.api.model.Labels;
@@ -7,7 +7,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
-/** The samples a collector writes, for tests to assert on. */
+/** The samples a collector writes (to a {@link MetricWriter}), for a test to assert on. */
 public final class CollectedSamples {
 
     private CollectedSamples() {

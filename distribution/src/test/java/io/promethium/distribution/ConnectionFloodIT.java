@@ -71,7 +71,7 @@ class ConnectionFloodIT {
 
     @Test
     void tenThousandConnectionsAndAQueryOverManySeriesAreLimitedWhileHealthAndSmallQueriesAnswerWithinASecond() throws Exception {
-        try (ServerProcess server = ServerProcess.prepare()) {
+        try (ServerProcess server = ServerProcess.prepare().asShipped()) {
             server.start("--web.enable-remote-write-receiver").awaitReady();
             long fdsBefore = openFds(server);
             try (ResponsivenessMonitor monitor = new ResponsivenessMonitor(server).start();

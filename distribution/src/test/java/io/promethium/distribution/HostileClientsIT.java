@@ -47,7 +47,7 @@ class HostileClientsIT {
 
     @Test
     void hostileClientsAreRefusedWhileHealthAndSmallQueriesAnswerWithinASecond() throws Exception {
-        try (ServerProcess server = ServerProcess.prepare()) {
+        try (ServerProcess server = ServerProcess.prepare().asShipped()) {
             server.environment("PROMETHIUM_JAVA_OPTS", "-Xmx" + (HEAP_LIMIT >> 20) + "m").start("--web.enable-remote-write-receiver",
                     "--web.enable-otlp-receiver", "--alertmanager.config.file=conf/alertmanager.yml", "--push.storage.interval=1s", "--web.read-timeout=" + READ_TIMEOUT_SECONDS + "s")
                     .awaitReady();

@@ -123,7 +123,7 @@ class HotSwapConformanceIT {
         page.start();
         webhook = RecordingHttpServer.http();
         remote = RecordingHttpServer.http();
-        server = ServerProcess.prepare();
+        server = ServerProcess.prepare().asShipped();
         Path aside = Files.createDirectories(server.home.resolve("aside"));
         for (String[] bundle : new String[][] {{"promethium-discovery-file-*.jar", "file-sd.jar"},
                 {"promethium-notifier-webhook-*.jar", "webhook.jar"}, {"promethium-remote-[0-9]*.jar", "remote.jar"}}) {

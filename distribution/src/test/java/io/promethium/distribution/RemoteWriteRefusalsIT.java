@@ -87,7 +87,7 @@ class RemoteWriteRefusalsIT {
         loopback.start();
         String base = "http://127.0.0.1:" + loopback.getAddress().getPort();
 
-        try (ServerProcess server = ServerProcess.prepare()) {
+        try (ServerProcess server = ServerProcess.prepare().asShipped()) {
             server.config("""
                     global:
                       scrape_interval: 1s

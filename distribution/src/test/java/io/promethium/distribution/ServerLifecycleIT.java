@@ -47,7 +47,7 @@ class ServerLifecycleIT {
         // Jetty lists the JDK's locales once at start. Without bin/promethium's exclusion the method
         // was compiled by ready (levels 2 and 4 in 3 of 3 starts; C2 in a 35-43 MB arena); with it,
         // no tier compiles it.
-        try (ServerProcess server = ServerProcess.prepare().start().awaitReady()) {
+        try (ServerProcess server = ServerProcess.prepare().asShipped().start().awaitReady()) {
             String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
             String codeList = server.runToCompletion(List.of(jcmd, Long.toString(server.process().pid()), "Compiler.codelist"))
                     .output();

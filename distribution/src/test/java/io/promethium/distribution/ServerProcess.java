@@ -16,16 +16,26 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * The real server tarball run as a process, as a user runs it: a private copy of the unpacked
  * distribution, its own port on loopback, output captured to a file for assertions and failures.
+ *
+ * <p>The server runs with the JIT's first tier only ({@code -XX:TieredStopAtLevel=1}, as the test
+ * JVMs do) unless {@link #asShipped()}: the optimising compiler changes no behaviour an IT checks
+ * and took ~40% of a server's CPU from start to ready, and the ITs start one about 125 times on
+ * the suite's 2 cores. ITs that assert answer times under load, or the compiler itself, run the
+ * JIT as shipped; the benchmarks always do.
  */
 final class ServerProcess implements AutoCloseable {
 
+    private static final String JAVA_OPTS = "PROMETHIUM_JAVA_OPTS";
+    private static final String FIRST_TIER_ONLY = "-XX:TieredStopAtLevel=1";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final Path home;
@@ -33,7 +43,8 @@ final class ServerProcess implements AutoCloseable {
     final Path log;
     private Process process;
     /** Variables set for the server's process on top of the test's own ({@link #environment}). */
-    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
+    private final Map<String, String> environment = new HashMap<>();
+    private boolean asShipped;
 
     private ServerProcess(Path home, int port) {
         this.home = home;
@@ -62,6 +73,12 @@ final class ServerProcess implements AutoCloseable {
     /** Sets a variable of the server's environment for the next start, such as {@code PROMETHIUM_JAVA_OPTS}. */
     ServerProcess environment(String name, String value) {
         environment.put(name, value);
+        return this;
+    }
+
+    /** Runs the server with the JIT as {@code bin/promethium} sets it, not first-tier only. */
+    ServerProcess asShipped() {
+        asShipped = true;
         return this;
     }
 
@@ -94,7 +111,11 @@ final class ServerProcess implements AutoCloseable {
     Process run(List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(environment);
+        Map<String, String> env = builder.environment();
+        env.putAll(environment);
+        if (!asShipped) {
+            env.put(JAVA_OPTS, (FIRST_TIER_ONLY + " " + env.getOrDefault(JAVA_OPTS, "")).strip());
+        }
         return builder.start();
     }
 

@@ -192,6 +192,17 @@ final class QueueManager implements AutoCloseable {
 
     // ---- the WAL follower ----
 
+    /** How many series the follower holds labels for; read by tests. */
+    volatile int seriesKnown;
+
+    /** A visitor of series records only. */
+    @FunctionalInterface
+    private interface SeriesRefs extends io.promethium.api.storage.WalVisitor {
+        @Override
+        default void sample(long ref, long timestamp, double value) {
+        }
+    }
+
     private void follow() {
         WalFollower follower = new WalFollower(this);
         WalPosition pos;
@@ -203,12 +214,27 @@ final class QueueManager implements AutoCloseable {
             return;
         }
         String lastError = null;
+        WalPosition checkpointSeen = null;
+        int collectAtSegment = -1;
         while (running) {
             try {
                 if (reshardTo > 0) {
                     reshard(reshardTo);
                 }
                 WalPosition oldest = log.oldest();
+                if (checkpointSeen == null) {
+                    checkpointSeen = oldest;
+                } else if (oldest.segment() > checkpointSeen.segment()) {
+                    // A new checkpoint: the series it dropped may still have samples in the segments
+                    // written before the cut, so they are forgotten once those are read.
+                    checkpointSeen = oldest;
+                    collectAtSegment = log.end().segment();
+                }
+                if (collectAtSegment >= 0 && pos.segment() >= collectAtSegment) {
+                    collectAtSegment = -1;
+                    forgetEndedSeries(follower, pos, checkpointSeen);
+                }
+                seriesKnown = follower.seriesKnown();
                 if (pos.compareTo(oldest) < 0) {
                     metrics.walGaps.increment();
                     LOG.warning("remote_write " + settings.queueName() + ": the WAL was truncated past the position " + pos
@@ -242,6 +268,25 @@ final class QueueManager implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * Once the follower has read every segment written before a head cut, the series that cut
+     * ended are in no record it has yet to read: it keeps the series of the checkpoint and of the
+     * segments after it up to {@code pos}, and forgets the rest. Skipped (until the next checkpoint)
+     * when a newer checkpoint came meanwhile, whose cut may have ended series with samples still
+     * unread.
+     */
+    private void forgetEndedSeries(WalFollower follower, WalPosition pos, WalPosition checkpoint) {
+        RefMap<Boolean> live = new RefMap<>();
+        try {
+            log.seriesBefore(pos, (SeriesRefs) (ref, labels) -> live.put(ref, Boolean.TRUE));
+            if (log.oldest().equals(checkpoint)) {
+                follower.forgetEndedSeries(live);
+            }
+        } catch (IOException e) {
+            // Segments removed by a newer truncation while read: its checkpoint is noticed next round.
         }
     }
 

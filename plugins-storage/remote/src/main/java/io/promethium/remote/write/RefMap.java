@@ -63,6 +63,23 @@ final class RefMap<V> {
         }
     }
 
+    /** A copy holding only the entries whose key {@code keep} accepts. */
+    RefMap<V> retain(java.util.function.LongPredicate keep) {
+        RefMap<V> kept = new RefMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            if (values[i] != null && keep.test(keys[i])) {
+                @SuppressWarnings("unchecked")
+                V v = (V) values[i];
+                kept.put(keys[i], v);
+            }
+        }
+        return kept;
+    }
+
+    boolean contains(long key) {
+        return get(key) != null;
+    }
+
     void clear() {
         Arrays.fill(values, null);
         size = 0;

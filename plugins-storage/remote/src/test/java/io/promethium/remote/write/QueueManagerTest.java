@@ -180,6 +180,40 @@ class QueueManagerTest {
     }
 
     @Test
+    void seriesAHeadCutEndedAreForgottenOnceTheSegmentsWrittenBeforeItsCheckpointAreRead() throws Exception {
+        QueueManager q = start(settings(receiver.url(), Map.of()), null);
+        long hour = 3_600_000L;
+        Appender app = db.appender();
+        for (int s = 0; s < 100; s++) {
+            app.append(0, Labels.of("__name__", "ended", "s", Integer.toString(s)), 1000, s);
+        }
+        app.commit();
+        appendKept(4 * hour);
+        await(() -> receiver.samples.size() == 110 && q.seriesKnown == 110, Duration.ofSeconds(20));
+        // The first cut ends the "ended" series in the head; the WAL's only segment is the queue's,
+        // so it is kept whole and no checkpoint is written yet.
+        db.compact();
+        appendKept(8 * hour);
+        await(() -> q.metrics().samplesSent.sum() == 120, Duration.ofSeconds(20));
+        q.persistSettled();
+        // The second cut writes the checkpoint of the first segment: the "kept" series only. The
+        // follower forgets the others once it reads past the segments written before that cut.
+        db.compact();
+        appendKept(8 * hour + 60_000);
+        await(() -> q.seriesKnown == 10, Duration.ofSeconds(20));
+        await(() -> q.metrics().samplesSent.sum() == 130, Duration.ofSeconds(20));
+        assertThat(q.metrics().samplesDropped.sum()).isZero();
+    }
+
+    private void appendKept(long t) {
+        Appender app = db.appender();
+        for (int s = 0; s < 10; s++) {
+            app.append(0, Labels.of("__name__", "kept", "s", Integer.toString(s)), t, s);
+        }
+        app.commit();
+    }
+
+    @Test
     void aRequestCarriesOneTimeSeriesPerSeriesWithItsSamplesInTimeOrder() throws Exception {
         QueueManager q = start(settings(receiver.url(), Map.of("queue_config", Map.of("batch_send_deadline", "3s",
                 "capacity", 500L, "max_samples_per_send", 100L))), null);

@@ -161,17 +161,8 @@ class RouteSwapTest {
         table.add(first);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
-        Thread reader = Thread.ofPlatform().name("lookups").start(() -> {
-            try {
-                while (done.getCount() > 0) {
-                    if (table.find(path) == null) {
-                        throw new AssertionError("a lookup found no instance for " + path + " during a swap");
-                    }
-                }
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-            }
-        });
+        Thread reader = lookUpUntil(done, failure, () -> table.find(path) != null,
+                "a lookup found no instance for " + path + " during a swap");
         Thread activation = Thread.ofPlatform().name("activation").start(() -> {
             try {
                 for (int i = 0; i < 200; i++) {
@@ -216,17 +207,8 @@ class RouteSwapTest {
         table.remove(first);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
-        Thread reader = Thread.ofPlatform().name("lookups").start(() -> {
-            try {
-                while (done.getCount() > 0) {
-                    if (table.await(path) == null) {
-                        throw new AssertionError("a request during a stop found " + path + " unknown (404)");
-                    }
-                }
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-            }
-        });
+        Thread reader = lookUpUntil(done, failure, () -> table.await(path) != null,
+                "a request during a stop found " + path + " unknown (404)");
         try {
             for (int i = 0; i < 5_000 && failure.get() == null; i++) {
                 Receiver live = new Receiver(path, true);
@@ -376,5 +358,26 @@ class RouteSwapTest {
             table.add(back);
             assertTrue(released.await(10, TimeUnit.SECONDS), "the waiters are served by the replacement");
         }
+    }
+
+    /** One lookup; whether it found the path. */
+    private interface Lookup {
+        boolean found() throws InterruptedException;
+    }
+
+    /** A thread that looks a path up until {@code done}, recording the first lookup that finds nothing. */
+    private static Thread lookUpUntil(CountDownLatch done, AtomicReference<Throwable> failure, Lookup found,
+            String whenMissing) {
+        return Thread.ofPlatform().name("lookups").start(() -> {
+            try {
+                while (done.getCount() > 0) {
+                    if (!found.found()) {
+                        throw new AssertionError(whenMissing);
+                    }
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        });
     }
 }

@@ -35,9 +35,11 @@ public final class BlockAnalysis {
     /** @param matchers none selects every series */
     public static void forEachSeries(Block block, List<Matcher> matchers, SeriesVisitor visitor) {
         BinaryDocValues fields = block.index().seriesValues();
-        IntIterator it = docs(block, matchers).getIntIterator();
+        RoaringBitmap docs = docs(block, matchers);
+        String[] symbols = block.index().symbolCache(docs.getLongCardinality());
+        IntIterator it = docs.getIntIterator();
         while (it.hasNext()) {
-            BlockIndex.SeriesMeta meta = block.index().series(fields, it.next());
+            BlockIndex.SeriesMeta meta = block.index().series(fields, it.next(), symbols);
             if (meta.mints().length > 0) {
                 visitor.series(meta.labels(), meta.mints()[0], meta.maxts()[meta.maxts().length - 1]);
             }

@@ -50,10 +50,11 @@ final class BlockQuerier implements Querier {
         List<Series> out = new ArrayList<>();
         BinaryDocValues fields = block.index().seriesValues();
         BinaryDocValues startFields = block.index().startValues();
+        String[] symbols = block.index().symbolCache(docs.getLongCardinality());
         IntIterator it = docs.getIntIterator();
         while (it.hasNext()) {
             int doc = it.next();
-            BlockIndex.SeriesMeta meta = block.index().series(fields, doc);
+            BlockIndex.SeriesMeta meta = block.index().series(fields, doc, symbols);
             if (!meta.overlaps(mint, maxt)) {
                 continue;
             }

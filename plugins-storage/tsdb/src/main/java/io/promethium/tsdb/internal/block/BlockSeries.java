@@ -3,6 +3,7 @@ package io.promethium.tsdb.internal.block;
 import io.promethium.api.model.Labels;
 import org.apache.lucene.index.BinaryDocValues;
 import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Walks a block's series for per-series retention and its statistics: each document's labels,
@@ -22,10 +23,12 @@ public final class BlockSeries {
     public static void forEach(Block block, Visitor visitor) {
         BlockIndex index = block.index();
         BinaryDocValues values = index.seriesValues();
-        IntIterator it = index.labelIndex().all().getIntIterator();
+        RoaringBitmap all = index.labelIndex().all();
+        String[] symbols = index.symbolCache(all.getLongCardinality());
+        IntIterator it = all.getIntIterator();
         while (it.hasNext()) {
             int doc = it.next();
-            BlockIndex.SeriesMeta meta = index.series(values, doc);
+            BlockIndex.SeriesMeta meta = index.series(values, doc, symbols);
             visitor.series(doc, meta.labels(), meta.refs().length, coversAll(block.deleted(doc), meta));
         }
     }

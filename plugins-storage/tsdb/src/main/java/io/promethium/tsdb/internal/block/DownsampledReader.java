@@ -31,9 +31,11 @@ public final class DownsampledReader {
         List<Labels> out = new ArrayList<>();
         BlockIndex index = block.index();
         BinaryDocValues values = index.seriesValues();
-        IntIterator docs = index.labelIndex().all().getIntIterator();
+        RoaringBitmap all = index.labelIndex().all();
+        String[] symbols = index.symbolCache(all.getLongCardinality());
+        IntIterator docs = all.getIntIterator();
         while (docs.hasNext()) {
-            out.add(index.series(values, docs.next()).labels());
+            out.add(index.series(values, docs.next(), symbols).labels());
         }
         return out;
     }
@@ -123,11 +125,13 @@ public final class DownsampledReader {
             if (b.meta().maxTime() <= mint || b.meta().minTime() > maxt) {
                 continue;
             }
-            IntIterator it = PostingsForMatchers.select(b.index().labelIndex(), matchers).getIntIterator();
+            RoaringBitmap docs = PostingsForMatchers.select(b.index().labelIndex(), matchers);
+            String[] symbols = b.index().symbolCache(docs.getLongCardinality());
+            IntIterator it = docs.getIntIterator();
             BinaryDocValues values = b.index().seriesValues();
             while (it.hasNext()) {
                 int doc = it.next();
-                BlockIndex.SeriesMeta meta = b.index().series(values, doc);
+                BlockIndex.SeriesMeta meta = b.index().series(values, doc, symbols);
                 long[] deleted = b.deleted(doc);
                 if (deleted != null && BlockSeries.coversAll(deleted, meta)) {
                     continue; // deleted (delete_series) or dropped by a retention rule

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.lucene.index.BinaryDocValues;
 import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Writes a block's downsampled companion (from a raw block, or from a finer companion: see
@@ -118,10 +119,12 @@ public final class Downsampler {
         try (BlockWriter writer = new BlockWriter(parent, m.minTime(), m.maxTime(), opener)) {
             BlockIndex index = source.index();
             BinaryDocValues values = index.seriesValues();
-            IntIterator docs = index.labelIndex().all().getIntIterator();
+            RoaringBitmap all = index.labelIndex().all();
+            String[] symbols = index.symbolCache(all.getLongCardinality());
+            IntIterator docs = all.getIntIterator();
             while (docs.hasNext()) {
                 int doc = docs.next();
-                BlockIndex.SeriesMeta meta = index.series(values, doc);
+                BlockIndex.SeriesMeta meta = index.series(values, doc, symbols);
                 writer.beginSeries(meta.labels());
                 startSeries();
                 if (from > 0) {

@@ -1,0 +1,76 @@
+package io.promethium.tsdb.internal.block;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SeriesSet;
+import io.promethium.tsdb.internal.fs.FileOpener;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BlockQuerierTest {
+    private static final int SERIES = 500;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSelectOverManySeriesSharesEachLabelStringInsteadOfDecodingItPerSeries() throws IOException {
+        Block block = writeBlock();
+        try {
+            List<Labels> all = select(block, Matcher.equal("__name__", "shared_metric"));
+            assertThat(all).hasSize(SERIES);
+            for (int i = 0; i < SERIES; i++) {
+                Labels l = all.get(i);
+                assertThat(l.get("job")).isEqualTo("node");
+                // One String per symbol for the whole select: the same instance in every series.
+                assertThat(l.get("job")).isSameAs(all.get(0).get("job"));
+                assertThat(l.get("__name__")).isSameAs(all.get(0).get("__name__"));
+            }
+            assertThat(all.stream().map(l -> l.get("i")).distinct().count()).isEqualTo(SERIES);
+        } finally {
+            block.close();
+        }
+    }
+
+    @Test
+    void aSelectOfAFewSeriesReadsTheirLabelsWhole() throws IOException {
+        Block block = writeBlock();
+        try {
+            List<Labels> one = select(block, Matcher.equal("i", "0007"));
+            assertThat(one).containsExactly(Labels.of("__name__", "shared_metric", "i", "0007", "job", "node"));
+        } finally {
+            block.close();
+        }
+    }
+
+    private Block writeBlock() throws IOException {
+        BlockMeta meta;
+        try (BlockWriter w = new BlockWriter(dir, 0, 60_000, FileOpener.DEFAULT)) {
+            for (int i = 0; i < SERIES; i++) {
+                w.addSeries(Labels.of("__name__", "shared_metric", "i", String.format("%04d", i), "job", "node"),
+                        new long[] {1_000, 2_000}, new double[] {i, i + 1}, null, 2);
+            }
+            meta = w.finish(1, List.of());
+        }
+        return Block.open(dir.resolve(meta.ulid()));
+    }
+
+    private static List<Labels> select(Block block, Matcher matcher) throws IOException {
+        List<Labels> out = new ArrayList<>();
+        block.acquire();
+        try (Querier q = block.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            SeriesSet set = q.select(true, null, List.of(matcher));
+            while (set.next()) {
+                out.add(set.at().labels());
+            }
+        }
+        return out;
+    }
+}

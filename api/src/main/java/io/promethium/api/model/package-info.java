@@ -6,14 +6,15 @@
  * {@link io.promethium.api.model.FloatHistogram}, their {@link io.promethium.api.model.HistogramSpans}
  * layout, {@link io.promethium.api.model.CounterResetHint} and
  * {@link io.promethium.api.model.HistogramBounds}. 1.2.0: {@link io.promethium.api.model.Metadata}
- * names its metric family, so stored metadata does too.
+ * names its metric family, so stored metadata does too. 1.5.0 adds
+ * {@code Labels.sortedUnion}: the one-pass union of sorted, distinct answers of several sources.
  *
  * <p>Everything here is a value: immutable and safe to share between threads. The two histogram
  * classes are immutable by contract: their producer may refill one it still owns (an iterator
  * reusing its object), never someone who received it.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.promethium.api.model;
 
 import org.osgi.annotation.bundle.Export;

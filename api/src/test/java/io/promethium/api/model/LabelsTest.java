@@ -90,4 +90,16 @@ class LabelsTest {
         values.addAll(java.util.List.of(emoji, fullWidth, "z"));
         assertThat(values).containsExactly("z", fullWidth, emoji);
     }
+
+    @Test
+    void sortedUnionKeepsTheOrderAndDropsDuplicates() {
+        java.util.List<String> a = java.util.List.of("a", "c", "e");
+        assertThat(Labels.sortedUnion(a, java.util.List.of("b", "c", "f", "g"), Labels.STRING_ORDER)).containsExactly("a", "b", "c", "e", "f", "g");
+        assertThat(Labels.sortedUnion(java.util.List.of(), a, Labels.STRING_ORDER)).isSameAs(a);
+        assertThat(Labels.sortedUnion(a, java.util.List.of(), Labels.STRING_ORDER)).isSameAs(a);
+        assertThat(Labels.sortedUnion(java.util.List.of("b"), java.util.List.of("a"), Labels.STRING_ORDER)).containsExactly("a", "b");
+        // Go's order: U+E000 before U+1F600, where String.compareTo puts the surrogate pair first.
+        assertThat(Labels.sortedUnion(java.util.List.of("\uD83D\uDE00"), java.util.List.of("\uE000"), Labels.STRING_ORDER))
+                .containsExactly("\uE000", "\uD83D\uDE00");
+    }
 }

@@ -134,6 +134,21 @@ class HeadQueryTest {
     }
 
     @Test
+    void labelNamesAndValuesComeInGoStringOrder() {
+        // By code point, as Prometheus: U+E000 before U+1F600, where Java's compareTo puts the surrogate pair first.
+        String privateUse = "\uE000";
+        String emoji = "\uD83D\uDE00";
+        Appender app = db.appender();
+        app.append(0, Labels.of("__name__", "up", "pod", emoji, emoji, "x"), 0, 1);
+        app.append(0, Labels.of("__name__", "up", "pod", privateUse, privateUse, "x"), 0, 1);
+        app.commit();
+        try (Querier q = db.querier(0, Long.MAX_VALUE)) {
+            assertThat(q.labelValues("pod", List.of())).containsExactly(privateUse, emoji);
+            assertThat(q.labelNames(List.of())).endsWith(privateUse, emoji);
+        }
+    }
+
+    @Test
     void querierRangeIsInclusiveOnBothEnds() {
         Map<Labels, List<Sample>> data = read(db, 30_000, 60_000, Matcher.equal("instance", "a:9090"));
         assertThat(data.get(UP_A)).extracting(Sample::t).containsExactly(30_000L, 45_000L, 60_000L);

@@ -1,6 +1,7 @@
 package io.promethium.web.internal.search;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.model.RegexTooExpensiveException;
@@ -133,7 +134,7 @@ public final class SearchResource implements Endpoints {
             values = List.of();
             List<List<Matcher>> sets = sp.matcherSets().isEmpty() ? List.of(List.of()) : sp.matcherSets();
             for (List<Matcher> set : sets) {
-                values = union(values, label == null ? q.labelNames(set) : q.labelValues(label, set));
+                values = Labels.sortedUnion(values, label == null ? q.labelNames(set) : q.labelValues(label, set), Labels.STRING_ORDER);
             }
             warnings = new ArrayList<>(new java.util.TreeSet<>(q.warnings()));
         } catch (ApiError e) {
@@ -371,18 +372,5 @@ public final class SearchResource implements Endpoints {
             case "0", "f", "F", "FALSE", "false", "False" -> false;
             default -> throw new ApiError(ApiError.Type.BAD_DATA, "invalid " + name + " " + GoStrings.quote(v) + ": must be boolean");
         };
-    }
-
-    /** The sorted union of two sorted, distinct lists. */
-    private static List<String> union(List<String> a, List<String> b) {
-        if (a.isEmpty()) {
-            return b;
-        }
-        if (b.isEmpty()) {
-            return a;
-        }
-        java.util.TreeSet<String> all = new java.util.TreeSet<>(a);
-        all.addAll(b);
-        return new ArrayList<>(all);
     }
 }

@@ -99,14 +99,6 @@ class SeriesResourceTest {
     }
 
     @Test
-    void unionOfSortedListsKeepsOrderAndDropsDuplicates() {
-        assertThat(SeriesResource.union(List.of("a", "c", "e"), List.of("b", "c", "f", "g"))).containsExactly("a", "b", "c", "e", "f", "g");
-        assertThat(SeriesResource.union(List.of(), List.of("x"))).containsExactly("x");
-        assertThat(SeriesResource.union(List.of("x", "y"), List.of())).containsExactly("x", "y");
-        assertThat(SeriesResource.union(List.of("b"), List.of("a"))).containsExactly("a", "b");
-    }
-
-    @Test
     void labelValuesPathIsMatchedAsJerseyMatchedTheTemplate() {
         // The name segment is percent-decoded ('+' stays a literal); a trailing slash is accepted.
         assertThat(server.get("/api/v1/label/%6Aob/values/").body()).isEqualTo("{\"status\":\"success\",\"data\":[\"a\",\"b\"]}");

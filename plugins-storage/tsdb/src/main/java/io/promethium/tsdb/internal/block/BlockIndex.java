@@ -309,7 +309,7 @@ final class BlockIndex implements AutoCloseable {
                         }
                     }
                 }
-                out.sort(null);
+                out.sort(Labels.STRING_ORDER);
                 return out;
             }
         };

@@ -195,7 +195,8 @@ public final class HeadPostings implements LabelIndex, org.apache.lucene.util.Ac
                 return List.of();
             }
             String[] sorted = values.keySet().toArray(String[]::new);
-            java.util.Arrays.sort(sorted);
+            // Go's order, as the blocks' terms come: the merge across sources relies on one order.
+            java.util.Arrays.sort(sorted, Labels.STRING_ORDER);
             List<String> list = List.of(sorted);
             sortedValues.put(name, list);
             return list;
@@ -235,7 +236,7 @@ public final class HeadPostings implements LabelIndex, org.apache.lucene.util.Ac
             List<String> cached = sortedNames;
             if (cached == null) {
                 String[] sorted = byName.keySet().toArray(String[]::new);
-                java.util.Arrays.sort(sorted);
+                java.util.Arrays.sort(sorted, Labels.STRING_ORDER);
                 cached = List.of(sorted);
                 sortedNames = cached;
             }

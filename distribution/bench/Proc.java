@@ -105,6 +105,16 @@ final class Proc {
         }
     }
 
+    /** The machine's available memory (MemAvailable): what a server may still grow into without swapping. */
+    static long machineAvailableBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemAvailable:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no MemAvailable in /proc/meminfo");
+    }
+
     /** A file's size, or the total of a folder's files; -1 when there is nothing at {@code p}. */
     static long size(Path p) throws IOException {
         if (!Files.exists(p)) {

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * counters, WAL bytes, query latency, WAL replay to ready. Loopback only, bounded in time.
  * {@code --series=N} repeats the page to N series per target; {@code --churn=P/INTERVAL} replaces
  * targets as a rollout does ({@link ChurnRun}); {@code --targets=1} measures the fixed and the
- * marginal cost ({@link SmallScale}). The targets' pages are rendered once per interval and served
+ * marginal cost ({@link SmallScale}); {@code --capacity=STEP} ramps each server alone until it no
+ * longer keeps up ({@link Capacity}). The targets' pages are rendered once per interval and served
  * from memory; the load generator's own CPU is printed.
  *
  * <p>Run through {@code distribution/bench/side-by-side}, which builds the tarball and finds a
@@ -35,7 +36,7 @@ public final class SideBySide {
 
     record Options(Path home, int targets, Duration interval, Duration warmup, Duration window, int queryRepeats,
                    List<String> servers, Path work, boolean ingestOnly, boolean threads, int series, Churn churn,
-                   Duration headBlock, int marginalTargets) {
+                   Duration headBlock, int marginalTargets, long capacity, Duration hold, long capacityMax) {
     }
 
     /** {@code --churn=P/INTERVAL}: {@code percent} of the targets replaced every {@code every} by new ones with new {@code pod} labels. */
@@ -97,6 +98,10 @@ public final class SideBySide {
         }
         if (o.churn() != null) {
             ChurnRun.run(o, pages);
+            return;
+        }
+        if (o.capacity() > 0) {
+            Capacity.run(o, pages);
             return;
         }
         List<com.sun.net.httpserver.HttpServer> targets = startTargets(pages, o.targets());
@@ -420,7 +425,7 @@ public final class SideBySide {
             // The head is cut into a block (and its gone series dropped) once it spans 1.5 times this.
             command.add("--storage.tsdb.min-block-duration=" + o.headBlock().toSeconds() + "s");
         }
-        if (o.churn() != null && name.equals("victoria-metrics")) {
+        if ((o.churn() != null || o.capacity() > 0) && name.equals("victoria-metrics")) {
             // VictoriaMetrics reads file_sd files every 5 minutes by default (Prometheus and Promethium watch them).
             command.add("-promscrape.fileSDCheckInterval=5s");
         }
@@ -715,9 +720,11 @@ public final class SideBySide {
                 Path.of(a.getOrDefault("work", "/tmp/promethium-side-by-side")),
                 Boolean.parseBoolean(a.getOrDefault("ingest-only", "false")), Boolean.parseBoolean(a.getOrDefault("threads", "false")),
                 Integer.parseInt(a.getOrDefault("series", "0")), a.containsKey("churn") ? Churn.parse(a.get("churn")) : null,
-                a.containsKey("head-block") ? duration(a.get("head-block")) : null, Integer.parseInt(a.getOrDefault("marginal-targets", "20")));
+                a.containsKey("head-block") ? duration(a.get("head-block")) : null, Integer.parseInt(a.getOrDefault("marginal-targets", "20")),
+                Long.parseLong(a.getOrDefault("capacity", "0")), duration(a.getOrDefault("hold", "60")),
+                Long.parseLong(a.getOrDefault("capacity-max", "0")));
         a.keySet().removeAll(List.of("home", "targets", "interval", "warmup", "window", "query-repeats", "servers", "work", "ingest-only",
-                "threads", "series", "churn", "head-block", "marginal-targets"));
+                "threads", "series", "churn", "head-block", "marginal-targets", "capacity", "hold", "capacity-max"));
         if (!a.isEmpty()) {
             throw new IllegalArgumentException("unknown arguments " + a.keySet());
         }
@@ -730,6 +737,13 @@ public final class SideBySide {
         }
         if (o.churn() != null && (o.ingestOnly() || o.threads())) {
             throw new IllegalArgumentException("--churn has its own figures: --ingest-only and --threads do not apply");
+        }
+        if (o.capacity() < 0 || (o.capacity() > 0 && (o.churn() != null || o.targets() == 1 || o.ingestOnly() || o.threads()))) {
+            throw new IllegalArgumentException("--capacity=STEP (series per step, above 0) ramps each server alone: --churn, --targets=1, "
+                    + "--ingest-only and --threads do not apply");
+        }
+        if (o.capacity() == 0 && (args.length > 0 && String.join(" ", args).matches(".*--(hold|capacity-max)=.*"))) {
+            throw new IllegalArgumentException("--hold and --capacity-max apply with --capacity only");
         }
         if (o.targets() != 1 && marginalGiven) {
             throw new IllegalArgumentException("--marginal-targets applies with --targets=1 only");

@@ -1,0 +1,201 @@
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How far one machine goes ({@code side-by-side --capacity=STEP}): each server in turn, alone on
+ * the machine with its default flags, scrapes targets found in a file_sd file; every step adds
+ * targets until STEP more series are scraped, waits until every target is up, then holds for
+ * {@code --hold} and checks that the step was sustained: every target up, no scrape slower than
+ * the interval, the samples appended over the hold at least 95% of what the scrapes carry (no
+ * missed scrape), the server alive. The first step that fails (or the machine's memory running
+ * low, or {@code --capacity-max}) ends that server's ramp; the last sustained step is its
+ * capacity, printed as series and as series per GiB of its RSS there.
+ *
+ * <p>One server at a time, so each has the machine's memory and cores to itself; the load
+ * generator (this process) serves the pages from memory beside it and its CPU is printed. Part of
+ * {@link SideBySide}.
+ */
+final class Capacity {
+    /** Below this much available memory on the machine the ramp stops: a step further would start swapping or the OOM killer. */
+    static final long MACHINE_RESERVE = 1L << 30;
+
+    private Capacity() {
+    }
+
+    /** One sustained or failed step. */
+    record Step(long series, int targets, double up, double maxScrapeSeconds, double appendedShare, long rss, long peakRss,
+                long machineAvailable, String failure) {
+    }
+
+    static void run(SideBySide.Options o, SideBySide.Pages pages) throws Exception {
+        long perTarget = pages.samplesPerTarget() + 5; // the page's series and the scrape's own (up, scrape_duration_seconds, ...)
+        int targetsPerStep = (int) Math.max(1, Math.round((double) o.capacity() / perTarget));
+        System.out.printf(Locale.ROOT, "capacity: steps of %d targets (%,d series), each held %d s after every target is up; "
+                + "machine memory available at the start %,d MB%n", targetsPerStep, targetsPerStep * perTarget, o.hold().toSeconds(),
+                Proc.machineAvailableBytes() / (1 << 20));
+        Map<String, List<Step>> all = new LinkedHashMap<>();
+        for (String name : o.servers()) {
+            if (name.equals("victoria-metrics") && !SideBySide.installed("victoria-metrics", "victoria-metrics-prod")) {
+                System.out.println("victoria-metrics is not installed: left out (Debian package victoria-metrics)");
+                continue;
+            }
+            all.put(name, ramp(o, pages, name, targetsPerStep, perTarget));
+        }
+        print(all);
+    }
+
+    private static List<Step> ramp(SideBySide.Options o, SideBySide.Pages pages, String name, int targetsPerStep, long perTarget)
+            throws Exception {
+        List<Step> steps = new ArrayList<>();
+        List<HttpServer> targets = new ArrayList<>();
+        Path file = o.work().resolve(name + "-targets.json");
+        Path config = o.work().resolve(name + ".yml");
+        ChurnRun.writeTargets(file, new HttpServer[0], new int[0]);
+        Files.writeString(config, "global:\n  scrape_interval: " + o.interval().toSeconds() + "s\n"
+                + "scrape_configs:\n  - job_name: node\n    file_sd_configs:\n      - files: ['" + file + "']\n");
+        SideBySide.Server s = SideBySide.start(name, o, config, o.work().resolve(name));
+        System.out.printf(Locale.ROOT, "%s:%n", name);
+        try {
+            SideBySide.waitReady(s, Duration.ofMinutes(2));
+            double generator0 = Proc.cpuSeconds(ProcessHandle.current().pid());
+            long started = System.nanoTime();
+            while (true) {
+                targets.addAll(Targets.serve(targets.size(), targetsPerStep, pages::page));
+                HttpServer[] slots = targets.toArray(HttpServer[]::new);
+                int[] ids = new int[slots.length];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = i;
+                }
+                ChurnRun.writeTargets(file, slots, ids);
+                long series = targets.size() * perTarget;
+                Step step = step(o, s, targets.size(), series);
+                steps.add(step);
+                System.out.printf(Locale.ROOT, "  %,12d series, %5d targets: up %.0f, slowest scrape %.2f s, appended %.1f%% of scraped, "
+                        + "RSS %,d MB (peak %,d), machine available %,d MB%s%n", series, targets.size(), step.up(),
+                        step.maxScrapeSeconds(), 100 * step.appendedShare(), step.rss() >> 20, step.peakRss() >> 20,
+                        step.machineAvailable() >> 20, step.failure() == null ? "" : ": " + step.failure());
+                if (step.failure() != null) {
+                    break;
+                }
+                if (o.capacityMax() > 0 && series + targetsPerStep * perTarget > o.capacityMax()) {
+                    steps.add(new Step(series, targets.size(), 0, 0, 0, 0, 0, 0, "--capacity-max reached (not a limit of the server)"));
+                    break;
+                }
+                if (step.machineAvailable() - step.rss() / 4 < MACHINE_RESERVE) {
+                    // The server's next step would need about a quarter of its RSS again: stop before the machine swaps.
+                    steps.add(new Step(series, targets.size(), 0, 0, 0, 0, 0, 0, "the machine's memory (a step further leaves under 1 GB)"));
+                    break;
+                }
+            }
+            double generator = Proc.cpuSeconds(ProcessHandle.current().pid()) - generator0;
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf(Locale.ROOT, "  load generator CPU over the ramp %.1f s (%.1f%% of a core); load average %s%n", generator,
+                    100 * generator / seconds, Proc.loadAverage());
+        } finally {
+            s.process().destroyForcibly().waitFor();
+            targets.forEach(t -> t.stop(0));
+            delete(o.work().resolve(name));
+        }
+        return steps;
+    }
+
+    /** Waits until every target is up (a failure after 5 intervals), then holds and checks the step. */
+    private static Step step(SideBySide.Options o, SideBySide.Server s, int targets, long series) throws Exception {
+        long interval = o.interval().toMillis();
+        long deadline = System.currentTimeMillis() + 5 * interval + 30_000;
+        double up = 0;
+        while (System.currentTimeMillis() < deadline && s.process().isAlive()) {
+            up = value(s, "count(up == 1)");
+            if (up >= targets) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        long pid = s.process().pid();
+        if (!s.process().isAlive()) {
+            return new Step(series, targets, up, Double.NaN, 0, 0, 0, Proc.machineAvailableBytes(), "the server exited (see its log)");
+        }
+        if (up < targets) {
+            return new Step(series, targets, up, Double.NaN, 0, Proc.rssBytes(pid), Proc.peakRssBytes(pid), Proc.machineAvailableBytes(),
+                    "not every target up within 5 intervals");
+        }
+        // The hold starts on an interval's boundary past the step's first full scrapes, so it counts whole scrapes.
+        Thread.sleep(interval);
+        double appended0 = SideBySide.samples(s);
+        long t0 = System.nanoTime();
+        Thread.sleep(o.hold().toMillis());
+        boolean alive = s.process().isAlive();
+        double appended = alive ? SideBySide.samples(s) - appended0 : 0;
+        double heldIntervals = (System.nanoTime() - t0) / 1e6 / interval;
+        double share = appended / (series * heldIntervals);
+        if (!alive) {
+            return new Step(series, targets, up, Double.NaN, share, 0, 0, Proc.machineAvailableBytes(), "the server exited (see its log)");
+        }
+        double upAfter = value(s, "count(up == 1)");
+        double slowest = value(s, "max(max_over_time(scrape_duration_seconds[" + Math.max(1, o.hold().toSeconds()) + "s]))");
+        String failure = upAfter < targets ? String.format(Locale.ROOT, "%.0f of %d targets up after the hold", upAfter, targets)
+                : !(slowest < interval / 1000.0) ? "a scrape took longer than the interval"
+                : share < 0.95 ? "scrapes missed: fewer samples appended than scraped" : null;
+        return new Step(series, targets, upAfter, slowest, share, Proc.rssBytes(pid), Proc.peakRssBytes(pid), Proc.machineAvailableBytes(), failure);
+    }
+
+    /** An instant query's single value, or NaN when the answer is empty or not a number. */
+    private static double value(SideBySide.Server s, String query) throws Exception {
+        try {
+            return SideBySide.query1(s, query);
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static void print(Map<String, List<Step>> all) {
+        StringBuilder sb = new StringBuilder("\n| server | series sustained | RSS there (MB) | series per GiB of RSS | what ended the ramp |\n"
+                + "| --- | --- | --- | --- | --- |\n");
+        Map<String, Double> perGib = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Step>> e : all.entrySet()) {
+            Step last = null;
+            String ended = "—";
+            for (Step st : e.getValue()) {
+                if (st.failure() == null) {
+                    last = st;
+                } else {
+                    ended = String.format(Locale.ROOT, "%s (at %,d series)", st.failure(), st.series());
+                    break;
+                }
+            }
+            double gib = last == null ? Double.NaN : last.series() / (last.rss() / (double) (1L << 30));
+            perGib.put(e.getKey(), gib);
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", e.getKey(),
+                    last == null ? "none" : String.format(Locale.ROOT, "%,d", last.series()),
+                    last == null ? "—" : String.format(Locale.ROOT, "%,d", last.rss() >> 20),
+                    Double.isNaN(gib) ? "—" : String.format(Locale.ROOT, "%,.0f", gib), ended));
+        }
+        System.out.print(sb);
+        Double ours = perGib.get("promethium");
+        Double prom = perGib.get("prometheus");
+        Double vm = perGib.get("victoria-metrics");
+        if (ours != null && prom != null) {
+            System.out.printf(Locale.ROOT, "target: series per GiB ≥ 2× Prometheus's: %.2f× %s%n", ours / prom, ours >= 2 * prom ? "met" : "NOT met");
+        }
+        if (ours != null && vm != null) {
+            System.out.printf(Locale.ROOT, "target: series per GiB above VictoriaMetrics': %.2f× %s%n", ours / vm, ours > vm ? "met" : "NOT met");
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

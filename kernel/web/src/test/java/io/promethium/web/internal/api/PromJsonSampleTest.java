@@ -1,0 +1,51 @@
+package io.promethium.web.internal.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class PromJsonSampleTest {
+
+    @Test
+    void samplesAreWrittenAsPrometheusWritesThemWithSeparators() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            PromJson json = new PromJson(g);
+            g.writeStartObject();
+            g.writeFieldName("value");
+            json.sample(1_700_000_000_123L, 0.1);
+            g.writeArrayFieldStart("values");
+            json.sample(1500, 1.0 / 3);
+            json.sample(-1, -2.5e-7);
+            json.sample(0, Double.NaN);
+            json.sample(Long.MIN_VALUE, Double.POSITIVE_INFINITY);
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"value\":[1700000000.123,\"0.1\"],\"values\":[[1.500,\"0.3333333333333333\"],"
+                + "[-0.001,\"-2.5e-07\"],[0,\"NaN\"],[-9223372036854775.808,\"+Inf\"]]}");
+    }
+
+    @Test
+    void byteTimestampsAreTheStringTimestamps() {
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] b = new byte[32];
+        for (int i = 0; i < 100_000; i++) {
+            long t = switch (i % 3) {
+                case 0 -> random.nextLong();
+                case 1 -> random.nextLong(-10_000, 10_000);
+                default -> random.nextLong(1_000_000_000_000L, 2_000_000_000_000L);
+            };
+            StringBuilder sb = new StringBuilder();
+            PromJson.appendTimestamp(sb, t);
+            int n = PromJson.appendTimestamp(b, 0, t);
+            assertThat(new String(b, 0, n, StandardCharsets.US_ASCII)).isEqualTo(sb.toString());
+        }
+    }
+}

@@ -81,6 +81,9 @@ class LabelsTest {
         assertThat(Labels.compareStrings("abc", "abd")).isNegative();
         assertThat(Labels.compareStrings("ab", "abc")).isNegative();
         assertThat(Labels.compareStrings("\uE000", "\uD7FF")).isPositive();
+        // The nearest pair whose orders part: U+10FFFF's high surrogate is 0x401 below U+E000.
+        assertThat(Labels.compareStrings("a\uDBFF\uDFFF", "a\uE000")).isPositive();
+        assertThat(Labels.compareStrings("a\uE000", "a\uDBFF\uDFFF")).isNegative();
         Labels set = Labels.of(emoji, "1", fullWidth, "2", "a", "3");
         assertThat(set.names()).containsExactly("a", fullWidth, emoji);
         assertThat(set.get(emoji)).isEqualTo("1");

@@ -48,4 +48,22 @@ class PromJsonSampleTest {
             assertThat(new String(b, 0, n, StandardCharsets.US_ASCII)).isEqualTo(sb.toString());
         }
     }
+
+    @Test
+    void samplesCrossingTheGeneratorsBufferAreWrittenWhole() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringBuilder expected = new StringBuilder("[");
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            PromJson json = new PromJson(g);
+            g.writeStartArray();
+            for (int i = 0; i < 5_000; i++) {
+                double v = i / 7.0;
+                json.sample(1_700_000_000_000L + 15_000L * i, v);
+                expected.append(i == 0 ? "" : ",").append("[").append(1_700_000_000L + 15L * i).append(",\"")
+                        .append(io.promethium.goformat.GoFloat.formatJson(v)).append("\"]");
+            }
+            g.writeEndArray();
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected.append("]").toString());
+    }
 }

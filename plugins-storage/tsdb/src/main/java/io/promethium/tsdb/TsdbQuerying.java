@@ -4,6 +4,7 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.model.Metadata;
 import io.promethium.api.storage.MetadataQueryable.SeriesMetadata;
 import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.StorageException;
 import io.promethium.tsdb.internal.block.Block;
 import io.promethium.tsdb.internal.block.BlockMeta;
 import io.promethium.tsdb.internal.head.Head;
@@ -37,17 +38,15 @@ final class TsdbQuerying {
         // Head first: it fixes where its reads start before the block list is read, so a block cut
         // in between shows up in both (merged away), never in neither.
         HeadQuerier headQuerier = new HeadQuerier(t.head, minTime, maxTime);
-        for (Block b : t.blocks) {
-            BlockMeta m = b.meta();
-            if (m.maxTime() <= minTime || m.minTime() > maxTime) {
-                continue;
-            }
-            if (b.corruption() != null) {
-                warnings.add("block " + m.ulid() + " skipped: " + b.corruption());
-                continue;
-            }
-            if (b.acquire()) {
-                queriers.add(b.querier(minTime, maxTime));
+        while (!openBlocks(t, minTime, maxTime, queriers, warnings)) {
+            // A compaction replaced a block between reading the list and acquiring it: the list it
+            // published since holds what replaced it. Skipping the block lost its samples.
+            queriers.forEach(Querier::close);
+            queriers.clear();
+            warnings.clear();
+            if (t.closed) {
+                // Closing releases the blocks but leaves the list: nothing will replace them.
+                throw new StorageException(StorageException.Reason.CLOSED, "TSDB " + t.dir + " is closed");
             }
         }
         queriers.add(headQuerier);
@@ -70,6 +69,28 @@ final class TsdbQuerying {
         }
         return RetentionQuerier.wrap(new DownsampledQuerier(raw, companions, levels, minTime, maxTime, rawStart),
                 t.seriesRetention.policy(), minTime, newest, 0);
+    }
+
+    /**
+     * Opens a querier on each block of the current list that overlaps the range; false, having
+     * opened some, when one of them was released (replaced or deleted) before it could be acquired.
+     */
+    private static boolean openBlocks(Tsdb t, long minTime, long maxTime, List<Querier> queriers, List<String> warnings) {
+        for (Block b : t.blocks) {
+            BlockMeta m = b.meta();
+            if (m.maxTime() <= minTime || m.minTime() > maxTime) {
+                continue;
+            }
+            if (b.corruption() != null) {
+                warnings.add("block " + m.ulid() + " skipped: " + b.corruption());
+                continue;
+            }
+            if (!b.acquire()) {
+                return false;
+            }
+            queriers.add(b.querier(minTime, maxTime));
+        }
+        return true;
     }
 
     /** The head's series that match every matcher and have metadata, in label order (the metadata APIs). */

@@ -713,6 +713,7 @@ public final class SideBySide {
             a.put(arg.substring(2, eq), arg.substring(eq + 1));
         }
         boolean marginalGiven = a.containsKey("marginal-targets");
+        boolean capacityGiven = a.containsKey("hold") || a.containsKey("capacity-max");
         Options o = new Options(Path.of(required(a, "home")), Integer.parseInt(a.getOrDefault("targets", "20")),
                 seconds(a.getOrDefault("interval", "10")), seconds(a.getOrDefault("warmup", "30")),
                 seconds(a.getOrDefault("window", "60")), Integer.parseInt(a.getOrDefault("query-repeats", "21")),
@@ -742,7 +743,7 @@ public final class SideBySide {
             throw new IllegalArgumentException("--capacity=STEP (series per step, above 0) ramps each server alone: --churn, --targets=1, "
                     + "--ingest-only and --threads do not apply");
         }
-        if (o.capacity() == 0 && (args.length > 0 && String.join(" ", args).matches(".*--(hold|capacity-max)=.*"))) {
+        if (o.capacity() == 0 && capacityGiven) {
             throw new IllegalArgumentException("--hold and --capacity-max apply with --capacity only");
         }
         if (o.targets() != 1 && marginalGiven) {

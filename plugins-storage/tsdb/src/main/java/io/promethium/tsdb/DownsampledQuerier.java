@@ -44,9 +44,10 @@ final class DownsampledQuerier implements Querier {
     private final long minTime;
     private final long maxTime;
     private final long rawStart;
-    private final List<Block> held = new ArrayList<>();
+    private boolean closed;
 
     /**
+     * {@code companions}: readable companions the caller acquired, released when this querier closes.
      * {@code rawStart}: the oldest time raw blocks or the head hold ({@code Long.MAX_VALUE} when
      * neither holds anything); before it, the series and label lookups read the companions.
      */
@@ -185,8 +186,7 @@ final class DownsampledQuerier implements Querier {
             List<Block> blocks = new ArrayList<>();
             for (Block b : companions) {
                 if (b.meta().resolution() == seg.resolution() && b.corruption() == null && b.meta().maxTime() > seg.from()
-                        && b.meta().minTime() < seg.to() && b.acquire()) {
-                    held.add(b);
+                        && b.meta().minTime() < seg.to()) {
                     blocks.add(b);
                 }
             }
@@ -488,8 +488,7 @@ final class DownsampledQuerier implements Querier {
             List<Block> blocks = new ArrayList<>();
             for (Block b : companions) {
                 if (b.meta().resolution() == resolution && b.corruption() == null && b.meta().maxTime() > from
-                        && b.meta().minTime() <= to && b.acquire()) {
-                    held.add(b);
+                        && b.meta().minTime() <= to) {
                     blocks.add(b);
                 }
             }
@@ -513,7 +512,8 @@ final class DownsampledQuerier implements Querier {
         if (gone.isEmpty()) {
             return fromRaw;
         }
-        java.util.TreeSet<String> values = new java.util.TreeSet<>(fromRaw);
+        java.util.TreeSet<String> values = new java.util.TreeSet<>(Labels.STRING_ORDER);
+        values.addAll(fromRaw);
         for (Labels l : gone.keySet()) {
             String v = l.get(name);
             if (!v.isEmpty()) {
@@ -531,7 +531,8 @@ final class DownsampledQuerier implements Querier {
         if (gone.isEmpty()) {
             return fromRaw;
         }
-        java.util.TreeSet<String> names = new java.util.TreeSet<>(fromRaw);
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(Labels.STRING_ORDER);
+        names.addAll(fromRaw);
         for (Labels l : gone.keySet()) {
             names.addAll(l.names());
         }
@@ -545,13 +546,15 @@ final class DownsampledQuerier implements Querier {
 
     @Override
     public void close() {
+        if (closed) {
+            // A second close must not release the companions again: another querier may hold them.
+            return;
+        }
+        closed = true;
         try {
             raw.close();
         } finally {
-            for (Block b : held) {
-                b.release();
-            }
-            held.clear();
+            companions.forEach(Block::release);
         }
     }
 }

@@ -54,10 +54,23 @@ final class TsdbQuerying {
         Querier raw = RetentionQuerier.wrap(new MergeQuerier(queriers, warnings),
                 t.seriesRetention.policy(), minTime, newest, t.options.retention().toMillis());
         List<DownsamplingLevel> levels = t.downsampling;
-        List<Block> companions = t.downsampledBlocks;
         // Only configured resolutions answer queries; without levels every select reads raw as before.
-        if (levels.isEmpty() || companions.isEmpty()) {
+        if (levels.isEmpty() || t.downsampledBlocks.isEmpty()) {
             return raw;
+        }
+        List<Block> companions = new ArrayList<>();
+        try {
+            while (!acquireCompanions(t, companions)) {
+                // A coarser level or retention replaced a companion in between: the same race as the blocks'.
+                companions.forEach(Block::release);
+                companions.clear();
+                if (t.closed) {
+                    throw new StorageException(StorageException.Reason.CLOSED, "TSDB " + t.dir + " is closed");
+                }
+            }
+        } catch (RuntimeException e) {
+            raw.close();
+            throw e;
         }
         // The rules hide companion data past a series' cutoff too; series matching no rule keep what
         // their resolution's retention keeps (global 0 here: companions may outlive raw data).
@@ -89,6 +102,23 @@ final class TsdbQuerying {
                 return false;
             }
             queriers.add(b.querier(minTime, maxTime));
+        }
+        return true;
+    }
+
+    /**
+     * Acquires every readable companion of the current list, held until the querier closes so a
+     * select reads the companions the querier was opened on; false when one was released first.
+     */
+    private static boolean acquireCompanions(Tsdb t, List<Block> held) {
+        for (Block b : t.downsampledBlocks) {
+            if (b.corruption() != null) {
+                continue;
+            }
+            if (!b.acquire()) {
+                return false;
+            }
+            held.add(b);
         }
         return true;
     }

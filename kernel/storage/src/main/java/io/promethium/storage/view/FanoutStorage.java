@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -142,11 +141,11 @@ public final class FanoutStorage implements Storage {
 
         /** The sorted union of every source's answer; a secondary's failure is a warning (Prometheus's "not implemented" of remote read). */
         private List<String> labels(Function<Querier, List<String>> call) {
-            TreeSet<String> all = new TreeSet<>(Labels.STRING_ORDER);
-            all.addAll(call.apply(primary));
+            // Each answer is sorted already (Querier's contract): merged pairwise, no set of every value.
+            List<String> all = call.apply(primary);
             for (Querier q : secondaries) {
                 try {
-                    all.addAll(call.apply(q));
+                    all = Labels.sortedUnion(all, call.apply(q), Labels.STRING_ORDER);
                 } catch (RuntimeException e) {
                     labelWarnings.add(String.valueOf(e.getMessage()));
                 }

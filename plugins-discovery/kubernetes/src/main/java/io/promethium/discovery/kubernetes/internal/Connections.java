@@ -111,8 +111,8 @@ final class Connections {
         private final Map<List<Object>, Shared<?>> informers = new HashMap<>();
         /** Watch requests sent and not answered yet, by what they watch (see {@link #watchOutcomes()}). */
         private final Set<String> unanswered = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        /** When each list request in flight was sent, by its URI. */
-        private final Map<String, Long> listsSent = new java.util.concurrent.ConcurrentHashMap<>();
+        /** When each list or watch request in flight was sent, by its URI. */
+        private final Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
         /** How long lists and watches may wait for their answer (see {@link AnswerTimes}). */
         private final AnswerTimes answerTimes;
         private final java.time.Duration watchTimeout;
@@ -191,16 +191,19 @@ final class Connections {
                 @Override
                 public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
                     String watch = watchOf(request);
+                    if (!"GET".equals(request.method())) {
+                        return;
+                    }
+                    long now = System.nanoTime();
+                    // A request that failed on its last attempt is not seen again here: forgotten after a while.
+                    sentAt.values().removeIf(sent -> now - sent > 2 * REQUEST_TIMEOUT.toNanos());
+                    sentAt.put(request.uri().toString(), now);
                     if (watch != null) {
                         if (!unanswered.add(watch)) {
                             report(() -> watchAnswered(request, 0, null));
                         }
                         answerWithin(builder, answerTimes.watchMillis());
-                    } else if ("GET".equals(request.method())) {
-                        long now = System.nanoTime();
-                        // A list that failed on its last attempt is not seen again here: forgotten after a while.
-                        listsSent.values().removeIf(sent -> now - sent > 2 * REQUEST_TIMEOUT.toNanos());
-                        listsSent.put(request.uri().toString(), now);
+                    } else {
                         answerWithin(builder, answerTimes.listMillis());
                     }
                 }
@@ -208,7 +211,8 @@ final class Connections {
                 @Override
                 public void afterConnectionFailure(HttpRequest request, Throwable failure) {
                     String watch = watchOf(request);
-                    Long sent = watch == null ? listsSent.remove(request.uri().toString()) : null;
+                    Long requestSent = sentAt.remove(request.uri().toString());
+                    Long sent = watch == null ? requestSent : null;
                     if (unanswered(failure)) {
                         // Most likely a dead kept-alive connection: fabric8's retry, 100 ms from now, and every
                         // later request go on new connections.
@@ -222,7 +226,7 @@ final class Connections {
                         if (watch != null) {
                             unanswered.remove(watch);
                         }
-                        report(() -> requestUnanswered(request, cause));
+                        report(() -> requestUnanswered(request, requestSent, cause));
                     } else if (watch != null && unanswered.remove(watch)) {
                         String cause = Shared.describe(failure);
                         report(() -> watchAnswered(request, 0, cause));
@@ -233,12 +237,12 @@ final class Connections {
                 public void after(HttpRequest request, io.fabric8.kubernetes.client.http.HttpResponse<?> response,
                                   io.fabric8.kubernetes.client.http.AsyncBody.Consumer<List<java.nio.ByteBuffer>> consumer) {
                     String watch = watchOf(request);
+                    Long sent = sentAt.remove(request.uri().toString());
                     if (watch != null) {
                         unanswered.remove(watch);
                         int status = response.code();
                         report(() -> watchAnswered(request, status, null));
                     } else {
-                        Long sent = listsSent.remove(request.uri().toString());
                         if (sent != null) {
                             answerTimes.listAnswered(System.nanoTime() - sent);
                         }
@@ -276,9 +280,9 @@ final class Connections {
         }
 
         /** A list or watch request got no answer in time: its informers are told (see {@link Shared#watchFailed}). */
-        private void requestUnanswered(HttpRequest request, String cause) {
+        private void requestUnanswered(HttpRequest request, Long sent, String cause) {
             for (Shared<?> shared : informersOf(request)) {
-                shared.failed(cause);
+                shared.unanswered(sent, cause);
             }
         }
 
@@ -488,6 +492,8 @@ final class Connections {
         private int refs;
         private volatile boolean closed;
         private volatile String lastError;
+        /** When {@link #lastError} was last cleared by an answer ({@link System#nanoTime}); the creation at first. */
+        private volatile long recoveredAt = System.nanoTime();
         /** When the watch last showed it is alive (an event, an answered watch request, a renewal), and how long it may be silent. */
         private volatile long lastHeard;
         private volatile long silenceAllowed;
@@ -591,6 +597,23 @@ final class Connections {
             return created;
         }
 
+        /**
+         * A request of this informer ({@code sent}: when, {@link System#nanoTime}, if known) got no
+         * answer. One sent before the informer last recovered says nothing of now: the pool held
+         * several connections the cut killed, and this one's timeout came after the informer was
+         * answered on a new connection. It is counted, not reported again.
+         */
+        void unanswered(Long sent, String message) {
+            if (closed) {
+                return;
+            }
+            if (sent != null && sent - recoveredAt < 0) {
+                metrics.failures.inc();
+                return;
+            }
+            failed(message);
+        }
+
         void failed(String message) {
             if (closed) {
                 return;
@@ -630,6 +653,7 @@ final class Connections {
 
         private void recovered() {
             if (lastError != null) {
+                recoveredAt = System.nanoTime();
                 lastError = null;
                 for (Subscriber subscriber : subscribers) {
                     subscriber.recovered(kind, namespace);

@@ -83,6 +83,13 @@ final class Server implements Lifecycle, ServerInfo {
         long giveBackMillis = giveBackSeconds(System.getProperty("promethium.gc.giveback")) * 1000;
         // Read before anything starts: a trust store that cannot be read stops the server, naming the flag.
         PluginSignatures signatures = PluginSignatures.fromFlag(flags.get(PluginSignatures.FLAG));
+        // A config file that is not there fails before some sixty bundles start only to stop again (seconds);
+        // the config bundle words it the same way when the file goes missing later, at a reload.
+        Path configFile = Path.of(flags.get("config.file"));
+        if (!Files.exists(configFile)) {
+            System.err.println("error loading config from \"" + configFile + "\": " + configFile + ": no such file");
+            return 1;
+        }
         FrameworkCache cache = null;
         Framework fw = null;
         FrameworkCache.removeOldDataCache(flags.all().get(

@@ -164,7 +164,7 @@ final class ServerProcess implements AutoCloseable {
             } catch (RuntimeException e) {
                 // Not there yet: connection refused and the like.
             }
-            sleep(250);
+            sleep(100);
         }
         throw new AssertionError("timed out after " + timeout + " waiting for " + what + "\n" + output());
     }

@@ -107,12 +107,21 @@ final class Proc {
 
     /** The machine's available memory (MemAvailable): what a server may still grow into without swapping. */
     static long machineAvailableBytes() throws IOException {
+        return meminfo("MemAvailable:");
+    }
+
+    /** The machine's memory (MemTotal of /proc/meminfo). */
+    static long machineTotalBytes() throws IOException {
+        return meminfo("MemTotal:");
+    }
+
+    private static long meminfo(String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-            if (line.startsWith("MemAvailable:")) {
+            if (line.startsWith(field)) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
             }
         }
-        throw new IOException("no MemAvailable in /proc/meminfo");
+        throw new IOException("no " + field + " in /proc/meminfo");
     }
 
     /** A file's size, or the total of a folder's files; -1 when there is nothing at {@code p}. */

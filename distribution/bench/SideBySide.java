@@ -414,7 +414,10 @@ public final class SideBySide {
             case "prometheus" -> List.of(binary("prometheus"), "--config.file=" + config, "--storage.tsdb.path=" + data,
                     "--web.listen-address=127.0.0.1:" + port);
             case "victoria-metrics" -> List.of(binary("victoria-metrics", "victoria-metrics-prod"), "-promscrape.config=" + config,
-                    "-storageDataPath=" + data, "-httpListenAddr=127.0.0.1:" + port);
+                    "-storageDataPath=" + data, "-httpListenAddr=127.0.0.1:" + port,
+                    // Its rollup result cache answers a repeated range query from the last answer; Prometheus and
+                    // Promethium compute every request, so the warm medians compare computations only (as bench/week).
+                    "-search.disableCache");
             case "promethium" -> List.of(o.home().resolve("bin/promethium").toString(), "--config.file=" + config,
                     "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port,
                     "--plugins.dir=" + o.work().resolve("promethium-plugins"));

@@ -17,7 +17,7 @@ import java.util.Map;
  * the interval, the samples appended over the hold at least 95% of what the scrapes carry (no
  * missed scrape), the server alive. The first step that fails (or the machine's memory running
  * low, or {@code --capacity-max}) ends that server's ramp; the last sustained step is its
- * capacity, printed as series and as series per GiB of its RSS there.
+ * capacity, printed as series and as series per GiB of its peak RSS (what the machine must hold there).
  *
  * <p>One server at a time, so each has the machine's memory and cores to itself; the load
  * generator (this process) serves the pages from memory beside it and its CPU is printed. Part of

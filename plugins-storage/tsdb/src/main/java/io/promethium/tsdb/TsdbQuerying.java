@@ -44,10 +44,7 @@ final class TsdbQuerying {
             queriers.forEach(Querier::close);
             queriers.clear();
             warnings.clear();
-            if (t.closed) {
-                // Closing releases the blocks but leaves the list: nothing will replace them.
-                throw new StorageException(StorageException.Reason.CLOSED, "TSDB " + t.dir + " is closed");
-            }
+            refuseIfClosed(t);
         }
         queriers.add(headQuerier);
         long newest = Math.max(t.maxBlockTime(), t.head.maxTime());
@@ -64,9 +61,7 @@ final class TsdbQuerying {
                 // A coarser level or retention replaced a companion in between: the same race as the blocks'.
                 companions.forEach(Block::release);
                 companions.clear();
-                if (t.closed) {
-                    throw new StorageException(StorageException.Reason.CLOSED, "TSDB " + t.dir + " is closed");
-                }
+                refuseIfClosed(t);
             }
         } catch (RuntimeException e) {
             raw.close();
@@ -82,6 +77,13 @@ final class TsdbQuerying {
         }
         return RetentionQuerier.wrap(new DownsampledQuerier(raw, companions, levels, minTime, maxTime, rawStart),
                 t.seriesRetention.policy(), minTime, newest, 0);
+    }
+
+    /** After a failed acquire: closing releases the blocks but leaves the lists, and nothing will replace them. */
+    private static void refuseIfClosed(Tsdb t) {
+        if (t.closed) {
+            throw new StorageException(StorageException.Reason.CLOSED, "TSDB " + t.dir + " is closed");
+        }
     }
 
     /**

@@ -45,24 +45,10 @@ class QuerierDuringBlockSwapTest {
             // The list the querier reads swaps itself as it is walked: the compaction publishes the
             // replacement (the same block opened again) and releases the block it replaced.
             Block replacement = Block.open(before.get(0).dir());
-            db.blocks = new AbstractList<>() {
-                @Override
-                public Block get(int index) {
-                    return before.get(index);
-                }
-
-                @Override
-                public int size() {
-                    return before.size();
-                }
-
-                @Override
-                public Iterator<Block> iterator() {
-                    db.blocks = List.of(replacement);
-                    before.get(0).close();
-                    return before.iterator();
-                }
-            };
+            db.blocks = swappedAsWalked(before, () -> {
+                db.blocks = List.of(replacement);
+                before.get(0).close();
+            });
             assertThat(TestSupport.read(db, 0, Long.MAX_VALUE, Matcher.equal("job", "api")).get(up)).hasSize(samples);
         }
     }
@@ -89,24 +75,10 @@ class QuerierDuringBlockSwapTest {
             for (Block b : before) {
                 replacements.add(Block.open(b.dir()));
             }
-            db.downsampledBlocks = new AbstractList<>() {
-                @Override
-                public Block get(int index) {
-                    return before.get(index);
-                }
-
-                @Override
-                public int size() {
-                    return before.size();
-                }
-
-                @Override
-                public Iterator<Block> iterator() {
-                    db.downsampledBlocks = replacements;
-                    before.forEach(Block::close);
-                    return before.iterator();
-                }
-            };
+            db.downsampledBlocks = swappedAsWalked(before, () -> {
+                db.downsampledBlocks = replacements;
+                before.forEach(Block::close);
+            });
             SelectHints hints = new SelectHints(0, 18 * hour, hour, "sum_over_time", hour, List.of(), false, SelectHints.AUTO);
             try (Querier q = db.querier(0, 18 * hour)) {
                 // Retention deletes the companions while the querier is open: its references keep them readable.
@@ -126,5 +98,26 @@ class QuerierDuringBlockSwapTest {
                 assertThat(expired).as("one per minute before raw data starts, summed from the companions").isEqualTo(rawStart / 60_000L);
             }
         }
+    }
+
+    /** {@code before} as a list that runs {@code swap} (publish the replacement, release the old) as it starts being walked. */
+    private static List<Block> swappedAsWalked(List<Block> before, Runnable swap) {
+        return new AbstractList<>() {
+            @Override
+            public Block get(int index) {
+                return before.get(index);
+            }
+
+            @Override
+            public int size() {
+                return before.size();
+            }
+
+            @Override
+            public Iterator<Block> iterator() {
+                swap.run();
+                return before.iterator();
+            }
+        };
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
  * missed scrape), the server alive. The first step that fails (or the machine's memory running
  * low, or {@code --capacity-max}) ends that server's ramp; the last sustained step is its
  * capacity, printed as series and as series per GiB of its peak RSS (what the machine must hold there).
+ * A ramp that reaches {@code --capacity-max} instead is measured there ({@link AtSize}).
  *
  * <p>One server at a time, so each has the machine's memory and cores to itself; the load
  * generator (this process) serves the pages from memory beside it and its CPU is printed. Part of
@@ -42,18 +43,21 @@ final class Capacity {
                 + "machine memory available at the start %,d MB%n", targetsPerStep, targetsPerStep * perTarget, o.hold().toSeconds(),
                 Proc.machineAvailableBytes() / (1 << 20));
         Map<String, List<Step>> all = new LinkedHashMap<>();
+        Map<String, AtSize.Figures> atSize = new LinkedHashMap<>();
         for (String name : o.servers()) {
             if (name.equals("victoria-metrics") && !SideBySide.installed("victoria-metrics", "victoria-metrics-prod")) {
                 System.out.println("victoria-metrics is not installed: left out (Debian package victoria-metrics)");
                 continue;
             }
-            all.put(name, ramp(o, pages, name, targetsPerStep, perTarget));
+            all.put(name, ramp(o, pages, name, targetsPerStep, perTarget, atSize));
         }
         print(all);
+        AtSize.print(atSize);
     }
 
-    private static List<Step> ramp(SideBySide.Options o, SideBySide.Pages pages, String name, int targetsPerStep, long perTarget)
-            throws Exception {
+    /** Ramps one server; when it reaches {@code --capacity-max} it is measured there ({@link AtSize}) into {@code atSize}. */
+    private static List<Step> ramp(SideBySide.Options o, SideBySide.Pages pages, String name, int targetsPerStep, long perTarget,
+                                   Map<String, AtSize.Figures> atSize) throws Exception {
         List<Step> steps = new ArrayList<>();
         List<HttpServer> targets = new ArrayList<>();
         Path file = o.work().resolve(name + "-targets.json");
@@ -87,6 +91,9 @@ final class Capacity {
                 }
                 if (o.capacityMax() > 0 && series + targetsPerStep * perTarget > o.capacityMax()) {
                     steps.add(new Step(series, targets.size(), 0, 0, 0, 0, 0, 0, "--capacity-max reached (not a limit of the server)"));
+                    AtSize.Measured m = AtSize.measure(o, s, config, series);
+                    s = m.server();
+                    atSize.put(name, m.figures());
                     break;
                 }
                 if (step.machineAvailable() - step.rss() / 4 < MACHINE_RESERVE) {

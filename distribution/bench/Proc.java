@@ -67,6 +67,14 @@ final class Proc {
         return -1;
     }
 
+    /**
+     * Resets process {@code pid}'s peak resident set size (VmHWM) to its RSS now (Linux's
+     * {@code clear_refs} value 5), so a later {@link #peakRssBytes} is the peak of what came after.
+     */
+    static void resetPeakRss(long pid) throws IOException {
+        Files.writeString(Path.of("/proc/" + pid + "/clear_refs"), "5\n");
+    }
+
     /** Process {@code pid}'s resident set size now (VmRSS) in bytes, or -1 when /proc does not say. */
     static long rssBytes(long pid) throws IOException {
         long kb = statusKilobytes(pid, "VmRSS:");

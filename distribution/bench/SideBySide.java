@@ -69,7 +69,7 @@ public final class SideBySide {
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final List<String> QUERIES = List.of(
+    static final List<String> QUERIES = List.of(
             "vector(1)",
             "no_such_metric",
             "avg_over_time(node_memory_MemFree_bytes[2m])",
@@ -484,8 +484,12 @@ public final class SideBySide {
 
     /** Samples ingested so far, from the server's own counters. */
     static double samples(Server s) throws Exception {
+        return metric(s, s.name().equals("victoria-metrics") ? "vm_rows_added_to_storage_total" : "prometheus_tsdb_head_samples_appended_total");
+    }
+
+    /** The sum of a metric's series on the server's own /metrics page (0 when it has none). */
+    static double metric(Server s, String name) throws Exception {
         String metrics = get(s, "/metrics").body();
-        String name = s.name().equals("victoria-metrics") ? "vm_rows_added_to_storage_total" : "prometheus_tsdb_head_samples_appended_total";
         double sum = 0;
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? (\\S+)$").matcher(metrics);
         while (m.find()) {
@@ -596,7 +600,11 @@ public final class SideBySide {
     }
 
     static HttpResponse<String> get(Server s, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).timeout(Duration.ofSeconds(60)).build(),
+        return get(s, path, Duration.ofSeconds(60));
+    }
+
+    static HttpResponse<String> get(Server s, String path, Duration timeout) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).timeout(timeout).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

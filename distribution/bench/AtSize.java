@@ -1,0 +1,201 @@
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a server does at a size, not only whether it holds it ({@code side-by-side --capacity=STEP
+ * --capacity-max=N}): once the ramp reaches N series with every step sustained, the server still
+ * scraping them is measured for
+ * <ul>
+ *   <li>queries over what it holds (the side-by-side query set, first requests then warm; a query
+ *       whose first request takes over {@link #HEAVY_MILLIS} ms is timed over two more, the better
+ *       of them its warm figure, with no CPU figure);</li>
+ *   <li>the peak RSS over a stretch holding a whole head compaction: past one cut, the peak is
+ *       reset (Linux's {@code clear_refs}) and read once the head has been truncated after the next
+ *       block was written, plus {@link #AFTER_TRUNCATION} for the WAL checkpoint that follows. Needs
+ *       {@code --head-block}: with the default 2 h blocks no head compaction falls within a run;</li>
+ *   <li>kill -9, then the restart to ready with that WAL, and the peak RSS of the replay.</li>
+ * </ul>
+ * One common N for every server compares them at the same size (each server's own limit from the
+ * ramp does not). VictoriaMetrics keeps no WAL and compacts no head: it gets the queries only.
+ * Part of {@link SideBySide}.
+ */
+final class AtSize {
+    /** After the head's truncation: the WAL checkpoint and the old segments' removal still run. */
+    static final Duration AFTER_TRUNCATION = Duration.ofSeconds(30);
+
+    /** A query whose first request takes longer is timed over two more requests only. */
+    static final double HEAVY_MILLIS = 2000;
+    /** Prometheus's own query timeout: a query over every series of millions may take a minute. */
+    static final Duration QUERY_TIMEOUT = Duration.ofMinutes(2);
+
+    private AtSize() {
+    }
+
+    /** One request's time; an IOException when it is not answered with 200 within {@link #QUERY_TIMEOUT}. */
+    private static double timedMillis(SideBySide.Server s, String query) throws Exception {
+        long t0 = System.nanoTime();
+        var r = SideBySide.get(s, SideBySide.path(query), QUERY_TIMEOUT);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (r.statusCode() != 200) {
+            throw new java.io.IOException("HTTP " + r.statusCode() + ": " + r.body().substring(0, Math.min(200, r.body().length())));
+        }
+        return ms;
+    }
+
+    /** What was measured; NaN or -1 where it does not apply. */
+    record Figures(long series, long rssBefore, Map<String, Double> coldMillis, Map<String, Double> warmMillis,
+                   Map<String, Double> cpuMicros, long compactionPeakRss, double compactionWaitSeconds, double replaySeconds,
+                   long replayPeakRss) {
+    }
+
+    /** The figures and the server left running (the restarted process when it was restarted). */
+    record Measured(Figures figures, SideBySide.Server server) {
+    }
+
+    static Measured measure(SideBySide.Options o, SideBySide.Server s, Path config, long series) throws Exception {
+        long pid = s.process().pid();
+        long rssBefore = Proc.rssBytes(pid);
+        System.out.printf(Locale.ROOT, "  at %,d series: RSS %,d MB; queries%n", series, rssBefore >> 20);
+        Map<String, Double> cold = new LinkedHashMap<>();
+        Map<String, Double> warm = new LinkedHashMap<>();
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        for (String q : SideBySide.QUERIES) {
+            try {
+                double first = timedMillis(s, q);
+                if (first > HEAVY_MILLIS) {
+                    // Seconds of work per request are warm-up enough for a JIT and dwarf /proc's ticks; the
+                    // side-by-side warm-up and CPU rounds would take minutes of such requests per server.
+                    double[] again = {timedMillis(s, q), timedMillis(s, q)};
+                    cold.put(q, first);
+                    warm.put(q, Math.min(again[0], again[1]));
+                } else {
+                    cold.put(q, SideBySide.medianQueryMillis(s, q, o.queryRepeats()));
+                    SideBySide.warmUp(s, q);
+                    SideBySide.Warm w = SideBySide.warm(s, q, o.queryRepeats());
+                    warm.put(q, w.medianMillis());
+                    cpu.put(q, w.cpuMicros());
+                }
+                System.out.printf(Locale.ROOT, "    %s: %.1f ms first, %.1f ms warm%n", q, cold.get(q), warm.get(q));
+            } catch (java.io.IOException e) {
+                System.out.printf(Locale.ROOT, "    %s failed: %s%n", q, e);
+            }
+        }
+        if (s.name().equals("victoria-metrics")) {
+            return new Measured(new Figures(series, rssBefore, cold, warm, cpu, -1, Double.NaN, Double.NaN, -1), s);
+        }
+        long compactionPeak = -1;
+        double waited = Double.NaN;
+        if (o.headBlock() != null) {
+            // Starts past a cut (one may be under way now), so the stretch measured holds a whole one.
+            if (awaitTruncation(o, s)) {
+                Proc.resetPeakRss(pid);
+                long rss = Proc.rssBytes(pid);
+                long t0 = System.nanoTime();
+                if (awaitTruncation(o, s)) {
+                    compactionPeak = Proc.peakRssBytes(pid);
+                    waited = (System.nanoTime() - t0) / 1e9;
+                    System.out.printf(Locale.ROOT, "  head compaction: peak RSS %,d MB over %.0f s from %,d MB%n",
+                            compactionPeak >> 20, waited, rss >> 20);
+                }
+            }
+        }
+        s.process().destroyForcibly().waitFor();
+        long t0 = System.nanoTime();
+        SideBySide.Server again = SideBySide.start(s.name(), o, config, s.data());
+        try {
+            SideBySide.waitReady(again, Duration.ofMinutes(15));
+        } catch (IllegalStateException e) {
+            System.out.printf(Locale.ROOT, "  kill -9 → ready: %s%n", e.getMessage());
+            return new Measured(new Figures(series, rssBefore, cold, warm, cpu, compactionPeak, waited, Double.NaN, -1), again);
+        }
+        double replay = (System.nanoTime() - t0) / 1e9;
+        long replayPeak = Proc.peakRssBytes(again.process().pid());
+        System.out.printf(Locale.ROOT, "  kill -9 → ready: %.1f s, peak RSS %,d MB%n", replay, replayPeak >> 20);
+        return new Measured(new Figures(series, rssBefore, cold, warm, cpu, compactionPeak, waited, replay, replayPeak), again);
+    }
+
+    /**
+     * Waits until the head is truncated after its next cut, then {@link #AFTER_TRUNCATION} more;
+     * false (and says so) when none comes within three block lengths and two minutes.
+     */
+    private static boolean awaitTruncation(SideBySide.Options o, SideBySide.Server s) throws Exception {
+        double truncations = SideBySide.metric(s, "prometheus_tsdb_head_truncations_total");
+        // The head is cut once it spans 1.5 blocks: within two block lengths of any moment, and the cut takes a while.
+        Duration limit = o.headBlock().multipliedBy(3).plusMinutes(2);
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline && s.process().isAlive()) {
+            if (SideBySide.metric(s, "prometheus_tsdb_head_truncations_total") > truncations) {
+                Thread.sleep(AFTER_TRUNCATION.toMillis());
+                return true;
+            }
+            Thread.sleep(1000);
+        }
+        System.out.printf(Locale.ROOT, "  head compaction: none finished within %s%n", limit);
+        return false;
+    }
+
+    /** A query whose answer reads 100k+ series at these sizes: the ones that must be 2× faster than Prometheus's. */
+    private static boolean readsMany(String q) {
+        return q.startsWith("count(") || q.contains("node_cpu_seconds_total");
+    }
+
+    interface Measure {
+        double of(Figures f);
+    }
+
+    static void print(Map<String, Figures> all) {
+        if (all.isEmpty()) {
+            return;
+        }
+        List<String> names = List.copyOf(all.keySet());
+        StringBuilder sb = new StringBuilder("\n| at " + String.format(Locale.ROOT, "%,d", all.values().iterator().next().series())
+                + " series |");
+        names.forEach(n -> sb.append(' ').append(n).append(" |"));
+        boolean ratio = all.containsKey("promethium") && all.containsKey("prometheus");
+        sb.append(ratio ? " promethium / prometheus |" : "").append("\n|---|").append("---|".repeat(names.size() + (ratio ? 1 : 0))).append('\n');
+        StringBuilder verdicts = new StringBuilder("targets at that size (promethium / prometheus ≤ limit):\n");
+        row(sb, verdicts, all, names, "RSS before (MB)", f -> mb(f.rssBefore()), "%,.0f", Double.NaN);
+        for (String q : SideBySide.QUERIES) {
+            row(sb, verdicts, all, names, "`" + q + "` (ms, warm median)", f -> f.warmMillis().getOrDefault(q, Double.NaN), "%.2f",
+                    readsMany(q) ? 0.5 : 1);
+        }
+        for (String q : SideBySide.QUERIES) {
+            row(sb, verdicts, all, names, "`" + q + "` (ms, first requests)", f -> f.coldMillis().getOrDefault(q, Double.NaN), "%.2f", Double.NaN);
+        }
+        row(sb, verdicts, all, names, "peak RSS over a head compaction (MB)", f -> mb(f.compactionPeakRss()), "%,.0f", 1);
+        row(sb, verdicts, all, names, "kill -9 → ready (s)", Figures::replaySeconds, "%.1f", 1);
+        row(sb, verdicts, all, names, "peak RSS of the replay (MB)", f -> mb(f.replayPeakRss()), "%,.0f", Double.NaN);
+        System.out.print(sb);
+        if (ratio) {
+            System.out.print(verdicts);
+        }
+    }
+
+    private static double mb(long bytes) {
+        return bytes < 0 ? Double.NaN : bytes / (double) (1 << 20);
+    }
+
+    /** One row, and its verdict when {@code limit} is a number and both servers have the figure. */
+    private static void row(StringBuilder sb, StringBuilder verdicts, Map<String, Figures> all, List<String> names, String label,
+                            Measure m, String format, double limit) {
+        sb.append("| ").append(label).append(" |");
+        for (String n : names) {
+            double v = m.of(all.get(n));
+            sb.append(' ').append(Double.isNaN(v) ? "—" : String.format(Locale.ROOT, format, v)).append(" |");
+        }
+        if (all.containsKey("promethium") && all.containsKey("prometheus")) {
+            double r = m.of(all.get("promethium")) / m.of(all.get("prometheus"));
+            boolean known = Double.isFinite(r);
+            sb.append(' ').append(known ? String.format(Locale.ROOT, "%.2f×", r) : "—").append(" |");
+            if (!Double.isNaN(limit)) {
+                verdicts.append(String.format(Locale.ROOT, "  %s %s: %s, limit %.1f×%n", !known ? "-" : r <= limit ? "✓" : "✗", label,
+                        known ? String.format(Locale.ROOT, "%.2f×", r) : "not measured", limit));
+            }
+        }
+        sb.append('\n');
+    }
+}

@@ -123,12 +123,15 @@ final class AtSize {
      * false (and says so) when none comes within three block lengths and two minutes.
      */
     private static boolean awaitTruncation(SideBySide.Options o, SideBySide.Server s) throws Exception {
-        double truncations = SideBySide.metric(s, "prometheus_tsdb_head_truncations_total");
         // The head is cut once it spans 1.5 blocks: within two block lengths of any moment, and the cut takes a while.
         Duration limit = o.headBlock().multipliedBy(3).plusMinutes(2);
         long deadline = System.nanoTime() + limit.toNanos();
+        double truncations = Double.NaN;
         while (System.nanoTime() < deadline && s.process().isAlive()) {
-            if (SideBySide.metric(s, "prometheus_tsdb_head_truncations_total") > truncations) {
+            double now = truncations(s);
+            if (Double.isNaN(truncations)) {
+                truncations = now;
+            } else if (now > truncations) {
                 Thread.sleep(AFTER_TRUNCATION.toMillis());
                 return true;
             }
@@ -136,6 +139,16 @@ final class AtSize {
         }
         System.out.printf(Locale.ROOT, "  head compaction: none finished within %s%n", limit);
         return false;
+    }
+
+    /** The head truncations so far; NaN while the server is too busy to answer /metrics within a minute. */
+    private static double truncations(SideBySide.Server s) throws Exception {
+        try {
+            return SideBySide.metric(s, "prometheus_tsdb_head_truncations_total");
+        } catch (java.io.IOException e) {
+            System.out.printf(Locale.ROOT, "  /metrics not answered (%s); asking again%n", e);
+            return Double.NaN;
+        }
     }
 
     /** A query whose answer reads 100k+ series at these sizes: the ones that must be 2× faster than Prometheus's. */

@@ -8,15 +8,15 @@ import java.util.Map;
 /**
  * What a server does at a size, not only whether it holds it ({@code side-by-side --capacity=STEP
  * --capacity-max=N}): once the ramp reaches N series with every step sustained, the server still
- * scraping them is measured for
+ * scraping them is measured for, in this order,
  * <ul>
- *   <li>queries over what it holds (the side-by-side query set, first requests then warm; a query
- *       whose first request takes over {@link #HEAVY_MILLIS} ms is timed over two more, the better
- *       of them its warm figure, with no CPU figure);</li>
  *   <li>the peak RSS over a stretch holding a whole head compaction: past one cut, the peak is
  *       reset (Linux's {@code clear_refs}) and read once the head has been truncated after the next
  *       block was written, plus {@link #AFTER_TRUNCATION} for the WAL checkpoint that follows. Needs
  *       {@code --head-block}: with the default 2 h blocks no head compaction falls within a run;</li>
+ *   <li>queries over what it holds (the side-by-side query set, first requests then warm; a query
+ *       whose first request takes over {@link #HEAVY_MILLIS} ms is timed over two more, the better
+ *       of them its warm figure, with no CPU figure), and its RSS after them;</li>
  *   <li>kill -9, then the restart to ready with that WAL, and the peak RSS of the replay.</li>
  * </ul>
  * One common N for every server compares them at the same size (each server's own limit from the
@@ -48,7 +48,7 @@ final class AtSize {
 
     /** What was measured; NaN or -1 where it does not apply. */
     record Figures(long series, long rssBefore, Map<String, Double> coldMillis, Map<String, Double> warmMillis,
-                   Map<String, Double> cpuMicros, long compactionPeakRss, double compactionWaitSeconds, double replaySeconds,
+                   Map<String, Double> cpuMicros, long rssAfterQueries, long compactionPeakRss, double compactionWaitSeconds, double replaySeconds,
                    long replayPeakRss) {
     }
 
@@ -59,10 +59,54 @@ final class AtSize {
     static Measured measure(SideBySide.Options o, SideBySide.Server s, Path config, long series) throws Exception {
         long pid = s.process().pid();
         long rssBefore = Proc.rssBytes(pid);
-        System.out.printf(Locale.ROOT, "  at %,d series: RSS %,d MB; queries%n", series, rssBefore >> 20);
+        System.out.printf(Locale.ROOT, "  at %,d series: RSS %,d MB%n", series, rssBefore >> 20);
+        boolean hasHead = !s.name().equals("victoria-metrics");
+        // The head compaction first: after the queries a server's heap holds what they allocated
+        // (Prometheus's RSS doubled at 4M series), which would be counted as the compaction's.
+        long compactionPeak = -1;
+        double waited = Double.NaN;
+        if (hasHead && o.headBlock() != null) {
+            // Starts past a cut (one may be under way now), so the stretch measured holds a whole one.
+            if (awaitTruncation(o, s)) {
+                Proc.resetPeakRss(pid);
+                long rss = Proc.rssBytes(pid);
+                long t0 = System.nanoTime();
+                if (awaitTruncation(o, s)) {
+                    compactionPeak = Proc.peakRssBytes(pid);
+                    waited = (System.nanoTime() - t0) / 1e9;
+                    System.out.printf(Locale.ROOT, "  head compaction: peak RSS %,d MB over %.0f s from %,d MB%n",
+                            compactionPeak >> 20, waited, rss >> 20);
+                }
+            }
+        }
         Map<String, Double> cold = new LinkedHashMap<>();
         Map<String, Double> warm = new LinkedHashMap<>();
         Map<String, Double> cpu = new LinkedHashMap<>();
+        queries(o, s, cold, warm, cpu);
+        long rssAfterQueries = s.process().isAlive() ? Proc.rssBytes(pid) : -1;
+        if (!hasHead) {
+            return new Measured(new Figures(series, rssBefore, cold, warm, cpu, rssAfterQueries, -1, Double.NaN, Double.NaN, -1), s);
+        }
+        s.process().destroyForcibly().waitFor();
+        long t0 = System.nanoTime();
+        SideBySide.Server again = SideBySide.start(s.name(), o, config, s.data());
+        try {
+            SideBySide.waitReady(again, Duration.ofMinutes(15));
+        } catch (IllegalStateException e) {
+            System.out.printf(Locale.ROOT, "  kill -9 → ready: %s%n", e.getMessage());
+            return new Measured(new Figures(series, rssBefore, cold, warm, cpu, rssAfterQueries, compactionPeak, waited, Double.NaN, -1),
+                    again);
+        }
+        double replay = (System.nanoTime() - t0) / 1e9;
+        long replayPeak = Proc.peakRssBytes(again.process().pid());
+        System.out.printf(Locale.ROOT, "  kill -9 → ready: %.1f s, peak RSS %,d MB%n", replay, replayPeak >> 20);
+        return new Measured(new Figures(series, rssBefore, cold, warm, cpu, rssAfterQueries, compactionPeak, waited, replay, replayPeak),
+                again);
+    }
+
+    /** The query set: first requests, then warm, into the three maps; a query that fails is left out of them. */
+    private static void queries(SideBySide.Options o, SideBySide.Server s, Map<String, Double> cold, Map<String, Double> warm,
+                                Map<String, Double> cpu) throws Exception {
         for (String q : SideBySide.QUERIES) {
             try {
                 double first = timedMillis(s, q);
@@ -84,38 +128,6 @@ final class AtSize {
                 System.out.printf(Locale.ROOT, "    %s failed: %s%n", q, e);
             }
         }
-        if (s.name().equals("victoria-metrics")) {
-            return new Measured(new Figures(series, rssBefore, cold, warm, cpu, -1, Double.NaN, Double.NaN, -1), s);
-        }
-        long compactionPeak = -1;
-        double waited = Double.NaN;
-        if (o.headBlock() != null) {
-            // Starts past a cut (one may be under way now), so the stretch measured holds a whole one.
-            if (awaitTruncation(o, s)) {
-                Proc.resetPeakRss(pid);
-                long rss = Proc.rssBytes(pid);
-                long t0 = System.nanoTime();
-                if (awaitTruncation(o, s)) {
-                    compactionPeak = Proc.peakRssBytes(pid);
-                    waited = (System.nanoTime() - t0) / 1e9;
-                    System.out.printf(Locale.ROOT, "  head compaction: peak RSS %,d MB over %.0f s from %,d MB%n",
-                            compactionPeak >> 20, waited, rss >> 20);
-                }
-            }
-        }
-        s.process().destroyForcibly().waitFor();
-        long t0 = System.nanoTime();
-        SideBySide.Server again = SideBySide.start(s.name(), o, config, s.data());
-        try {
-            SideBySide.waitReady(again, Duration.ofMinutes(15));
-        } catch (IllegalStateException e) {
-            System.out.printf(Locale.ROOT, "  kill -9 → ready: %s%n", e.getMessage());
-            return new Measured(new Figures(series, rssBefore, cold, warm, cpu, compactionPeak, waited, Double.NaN, -1), again);
-        }
-        double replay = (System.nanoTime() - t0) / 1e9;
-        long replayPeak = Proc.peakRssBytes(again.process().pid());
-        System.out.printf(Locale.ROOT, "  kill -9 → ready: %.1f s, peak RSS %,d MB%n", replay, replayPeak >> 20);
-        return new Measured(new Figures(series, rssBefore, cold, warm, cpu, compactionPeak, waited, replay, replayPeak), again);
     }
 
     /**
@@ -179,6 +191,7 @@ final class AtSize {
         for (String q : SideBySide.QUERIES) {
             row(sb, verdicts, all, names, "`" + q + "` (ms, first requests)", f -> f.coldMillis().getOrDefault(q, Double.NaN), "%.2f", Double.NaN);
         }
+        row(sb, verdicts, all, names, "RSS after the queries (MB)", f -> mb(f.rssAfterQueries()), "%,.0f", Double.NaN);
         row(sb, verdicts, all, names, "peak RSS over a head compaction (MB)", f -> mb(f.compactionPeakRss()), "%,.0f", 1);
         row(sb, verdicts, all, names, "kill -9 → ready (s)", Figures::replaySeconds, "%.1f", 1);
         row(sb, verdicts, all, names, "peak RSS of the replay (MB)", f -> mb(f.replayPeakRss()), "%,.0f", Double.NaN);

@@ -440,16 +440,29 @@ public final class Head implements org.apache.lucene.util.Accountable {
         byLabels.forEach(action);
     }
 
-    /** Drops everything before {@code mint} (now in a block) and garbage-collects series left empty. */
+    /**
+     * Drops everything before {@code mint} (now in a block) and garbage-collects series left empty.
+     * Each series' chunks are cut under its own monitor, outside the GC lock: that pass walks every
+     * series (seconds at millions), and under the write lock it held every commit back for as long.
+     * Only the removal of the series it left empty stops commits; those are checked again under the
+     * write lock, as an append may have reached one since (appends below {@code mint} are refused
+     * already, so the cut itself cannot be undone meanwhile).
+     */
     public void truncateBefore(long mint) {
+        List<MemSeries> emptied = new ArrayList<>();
+        byLabels.forEach(s -> {
+            if (s.truncateBefore(mint, chunks)) {
+                emptied.add(s);
+            }
+        });
         gcLock.writeLock().lock();
         try {
-            List<MemSeries> dead = new ArrayList<>();
-            byLabels.forEach(s -> {
-                if (s.truncateBefore(mint, chunks)) {
+            List<MemSeries> dead = new ArrayList<>(emptied.size());
+            for (MemSeries s : emptied) {
+                if (!s.removed() && s.truncateBefore(mint, chunks)) {
                     dead.add(s);
                 }
-            });
+            }
             for (var e : startTimes.entrySet()) {
                 MemSeries s = refs.get(e.getKey());
                 if (s == null || s.removed()) {

@@ -14,8 +14,8 @@ import java.util.Map;
  * the machine with its default flags, scrapes targets found in a file_sd file; every step adds
  * targets until STEP more series are scraped, waits until every target is up, then holds for
  * {@code --hold} and checks that the step was sustained: every target up, no scrape slower than
- * the interval, the samples appended over the hold at least 95% of what the scrapes carry (no
- * missed scrape), the server alive. The first step that fails (or the machine's memory running
+ * the interval, at least 99% of the scrapes due over the hold found in the server's {@code up}
+ * series (no missed scrape), the server alive. The first step that fails (or the machine's memory running
  * low, or {@code --capacity-max}) ends that server's ramp; the last sustained step is its
  * capacity, printed as series and as series per GiB of its peak RSS (what the machine must hold there).
  * A ramp that reaches {@code --capacity-max} instead is measured there ({@link AtSize}).
@@ -32,7 +32,7 @@ final class Capacity {
     }
 
     /** One sustained or failed step. */
-    record Step(long series, int targets, double up, double maxScrapeSeconds, double appendedShare, long rss, long peakRss,
+    record Step(long series, int targets, double up, double maxScrapeSeconds, double scrapedShare, double appendedShare, long rss, long peakRss,
                 long machineAvailable, String failure) {
     }
 
@@ -82,15 +82,15 @@ final class Capacity {
                 long series = targets.size() * perTarget;
                 Step step = step(o, s, targets.size(), series);
                 steps.add(step);
-                System.out.printf(Locale.ROOT, "  %,12d series, %5d targets: up %.0f, slowest scrape %.2f s, appended %.1f%% of scraped, "
+                System.out.printf(Locale.ROOT, "  %,12d series, %5d targets: up %.0f, slowest scrape %.2f s, scrapes %.1f%% of due, appended %.1f%% of scraped, "
                         + "RSS %,d MB (peak %,d), machine available %,d MB%s%n", series, targets.size(), step.up(),
-                        step.maxScrapeSeconds(), 100 * step.appendedShare(), step.rss() >> 20, step.peakRss() >> 20,
+                        step.maxScrapeSeconds(), 100 * step.scrapedShare(), 100 * step.appendedShare(), step.rss() >> 20, step.peakRss() >> 20,
                         step.machineAvailable() >> 20, step.failure() == null ? "" : ": " + step.failure());
                 if (step.failure() != null) {
                     break;
                 }
                 if (o.capacityMax() > 0 && series + targetsPerStep * perTarget > o.capacityMax()) {
-                    steps.add(new Step(series, targets.size(), 0, 0, 0, 0, 0, 0, "--capacity-max reached (not a limit of the server)"));
+                    steps.add(new Step(series, targets.size(), 0, 0, 0, 0, 0, 0, 0, "--capacity-max reached (not a limit of the server)"));
                     AtSize.Measured m = AtSize.measure(o, s, config, series);
                     s = m.server();
                     atSize.put(name, m.figures());
@@ -98,7 +98,7 @@ final class Capacity {
                 }
                 if (step.machineAvailable() - step.rss() / 4 < MACHINE_RESERVE) {
                     // The server's next step would need about a quarter of its RSS again: stop before the machine swaps.
-                    steps.add(new Step(series, targets.size(), 0, 0, 0, 0, 0, 0, "the machine's memory (a step further leaves under 1 GB)"));
+                    steps.add(new Step(series, targets.size(), 0, 0, 0, 0, 0, 0, 0, "the machine's memory (a step further leaves under 1 GB)"));
                     break;
                 }
             }
@@ -128,10 +128,10 @@ final class Capacity {
         }
         long pid = s.process().pid();
         if (!s.process().isAlive()) {
-            return new Step(series, targets, up, Double.NaN, 0, 0, 0, Proc.machineAvailableBytes(), "the server exited (see its log)");
+            return new Step(series, targets, up, Double.NaN, Double.NaN, 0, 0, 0, Proc.machineAvailableBytes(), "the server exited (see its log)");
         }
         if (up < targets) {
-            return new Step(series, targets, up, Double.NaN, 0, Proc.rssBytes(pid), Proc.peakRssBytes(pid), Proc.machineAvailableBytes(),
+            return new Step(series, targets, up, Double.NaN, Double.NaN, 0, Proc.rssBytes(pid), Proc.peakRssBytes(pid), Proc.machineAvailableBytes(),
                     "not every target up within 5 intervals");
         }
         // The hold starts on an interval's boundary past the step's first full scrapes, so it counts whole scrapes.
@@ -144,14 +144,22 @@ final class Capacity {
         double heldIntervals = (System.nanoTime() - t0) / 1e6 / interval;
         double share = appended / (series * heldIntervals);
         if (!alive) {
-            return new Step(series, targets, up, Double.NaN, share, 0, 0, Proc.machineAvailableBytes(), "the server exited (see its log)");
+            return new Step(series, targets, up, Double.NaN, Double.NaN, share, 0, 0, Proc.machineAvailableBytes(),
+                    "the server exited (see its log)");
         }
         double upAfter = value(s, "count(up == 1)");
         double slowest = value(s, "max(max_over_time(scrape_duration_seconds[" + Math.max(1, o.hold().toSeconds()) + "s]))");
+        // Missed scrapes counted by their timestamps (each target's scrapes keep their phase, so a stretch of
+        // k intervals holds k of each), not by the appended-samples counter: read while a step's appends
+        // are under way, that counter swung between 94% and 121% of the due samples from step to step.
+        // Half an interval back, so scrapes still being appended at the end are not taken for missed ones
+        // (the hold began an interval after every target was up, so the stretch is still all up).
+        long due = (long) targets * (o.hold().toMillis() / interval);
+        double scraped = value(s, "sum(count_over_time(up[" + o.hold().toSeconds() + "s] offset " + interval / 2 + "ms))") / due;
         String failure = upAfter < targets ? String.format(Locale.ROOT, "%.0f of %d targets up after the hold", upAfter, targets)
                 : !(slowest < interval / 1000.0) ? "a scrape took longer than the interval"
-                : share < 0.95 ? "scrapes missed: fewer samples appended than scraped" : null;
-        return new Step(series, targets, upAfter, slowest, share, Proc.rssBytes(pid), Proc.peakRssBytes(pid), Proc.machineAvailableBytes(), failure);
+                : !(scraped >= 0.99) ? "scrapes missed: more than 1% of those due over the hold" : null;
+        return new Step(series, targets, upAfter, slowest, scraped, share, Proc.rssBytes(pid), Proc.peakRssBytes(pid), Proc.machineAvailableBytes(), failure);
     }
 
     /** An instant query's single value, or NaN when the answer is empty or not a number. */

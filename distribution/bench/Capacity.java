@@ -201,6 +201,11 @@ final class Capacity {
                     last == null ? "—" : String.format(Locale.ROOT, "%,.0f", last.series() / machineGib), ended));
         }
         System.out.print(sb);
+        if (all.values().stream().anyMatch(steps -> !steps.isEmpty() && String.valueOf(steps.getLast().failure()).startsWith("--capacity-max"))) {
+            // A ramp cut short says nothing of that server's limit: the at-size figures compare them instead.
+            System.out.println("capacity not judged: a ramp stopped at --capacity-max");
+            return;
+        }
         verdicts("series per GiB of peak RSS", perGib);
         verdicts("series sustained", sustained);
     }

@@ -1,3 +1,4 @@
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -41,7 +42,7 @@ final class AtSize {
         var r = SideBySide.get(s, SideBySide.path(query), QUERY_TIMEOUT);
         double ms = (System.nanoTime() - t0) / 1e6;
         if (r.statusCode() != 200) {
-            throw new java.io.IOException("HTTP " + r.statusCode() + ": " + r.body().substring(0, Math.min(200, r.body().length())));
+            throw new IOException("HTTP " + r.statusCode() + ": " + r.body().substring(0, Math.min(200, r.body().length())));
         }
         return ms;
     }
@@ -124,7 +125,7 @@ final class AtSize {
                     cpu.put(q, w.cpuMicros());
                 }
                 System.out.printf(Locale.ROOT, "    %s: %.1f ms first, %.1f ms warm%n", q, cold.get(q), warm.get(q));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.out.printf(Locale.ROOT, "    %s failed: %s%n", q, e);
             }
         }
@@ -157,7 +158,7 @@ final class AtSize {
     private static double truncations(SideBySide.Server s) throws Exception {
         try {
             return SideBySide.metric(s, "prometheus_tsdb_head_truncations_total");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.out.printf(Locale.ROOT, "  /metrics not answered (%s); asking again%n", e);
             return Double.NaN;
         }

@@ -49,7 +49,7 @@ final class AtSize {
 
     /** What was measured; NaN or -1 where it does not apply. */
     record Figures(long series, long rssBefore, Map<String, Double> coldMillis, Map<String, Double> warmMillis,
-                   Map<String, Double> cpuMicros, long rssAfterQueries, long compactionPeakRss, double compactionWaitSeconds, double replaySeconds,
+                   Map<String, Double> cpuMicros, long rssAfterQueries, long compactionPeakRss, double replaySeconds,
                    long replayPeakRss) {
     }
 
@@ -65,7 +65,6 @@ final class AtSize {
         // The head compaction first: after the queries a server's heap holds what they allocated
         // (Prometheus's RSS doubled at 4M series), which would be counted as the compaction's.
         long compactionPeak = -1;
-        double waited = Double.NaN;
         if (hasHead && o.headBlock() != null) {
             // Starts past a cut (one may be under way now), so the stretch measured holds a whole one.
             if (awaitTruncation(o, s)) {
@@ -74,9 +73,8 @@ final class AtSize {
                 long t0 = System.nanoTime();
                 if (awaitTruncation(o, s)) {
                     compactionPeak = Proc.peakRssBytes(pid);
-                    waited = (System.nanoTime() - t0) / 1e9;
                     System.out.printf(Locale.ROOT, "  head compaction: peak RSS %,d MB over %.0f s from %,d MB%n",
-                            compactionPeak >> 20, waited, rss >> 20);
+                            compactionPeak >> 20, (System.nanoTime() - t0) / 1e9, rss >> 20);
                 }
             }
         }
@@ -86,7 +84,7 @@ final class AtSize {
         queries(o, s, cold, warm, cpu);
         long rssAfterQueries = s.process().isAlive() ? Proc.rssBytes(pid) : -1;
         if (!hasHead) {
-            return new Measured(new Figures(series, rssBefore, cold, warm, cpu, rssAfterQueries, -1, Double.NaN, Double.NaN, -1), s);
+            return new Measured(new Figures(series, rssBefore, cold, warm, cpu, rssAfterQueries, -1, Double.NaN, -1), s);
         }
         s.process().destroyForcibly().waitFor();
         long t0 = System.nanoTime();
@@ -95,13 +93,13 @@ final class AtSize {
             SideBySide.waitReady(again, Duration.ofMinutes(15));
         } catch (IllegalStateException e) {
             System.out.printf(Locale.ROOT, "  kill -9 → ready: %s%n", e.getMessage());
-            return new Measured(new Figures(series, rssBefore, cold, warm, cpu, rssAfterQueries, compactionPeak, waited, Double.NaN, -1),
+            return new Measured(new Figures(series, rssBefore, cold, warm, cpu, rssAfterQueries, compactionPeak, Double.NaN, -1),
                     again);
         }
         double replay = (System.nanoTime() - t0) / 1e9;
         long replayPeak = Proc.peakRssBytes(again.process().pid());
         System.out.printf(Locale.ROOT, "  kill -9 → ready: %.1f s, peak RSS %,d MB%n", replay, replayPeak >> 20);
-        return new Measured(new Figures(series, rssBefore, cold, warm, cpu, rssAfterQueries, compactionPeak, waited, replay, replayPeak),
+        return new Measured(new Figures(series, rssBefore, cold, warm, cpu, rssAfterQueries, compactionPeak, replay, replayPeak),
                 again);
     }
 
@@ -118,11 +116,7 @@ final class AtSize {
                     cold.put(q, first);
                     warm.put(q, Math.min(again[0], again[1]));
                 } else {
-                    cold.put(q, SideBySide.medianQueryMillis(s, q, o.queryRepeats()));
-                    SideBySide.warmUp(s, q);
-                    SideBySide.Warm w = SideBySide.warm(s, q, o.queryRepeats());
-                    warm.put(q, w.medianMillis());
-                    cpu.put(q, w.cpuMicros());
+                    SideBySide.measure(s, q, o.queryRepeats(), cold, warm, cpu);
                 }
                 System.out.printf(Locale.ROOT, "    %s: %.1f ms first, %.1f ms warm%n", q, cold.get(q), warm.get(q));
             } catch (IOException e) {

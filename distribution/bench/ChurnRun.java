@@ -139,10 +139,7 @@ final class ChurnRun {
                 Map<String, Double> cpu = new LinkedHashMap<>();
                 for (String q : QUERIES.values()) {
                     try {
-                        SideBySide.warmUp(s, q);
-                        SideBySide.Warm w = SideBySide.warm(s, q, o.queryRepeats());
-                        latencies.put(q, w.medianMillis());
-                        cpu.put(q, w.cpuMicros());
+                        SideBySide.measure(s, q, o.queryRepeats(), null, latencies, cpu);
                     } catch (IOException e) {
                         System.out.printf(Locale.ROOT, "%s: %s failed: %s%n", s.name(), q, e);
                     }

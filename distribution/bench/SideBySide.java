@@ -183,11 +183,7 @@ public final class SideBySide {
                     // First as a dashboard's first look finds it, then warm: a JVM compiles the
                     // query path only after a few thousand requests (Go's code is compiled ahead).
                     try {
-                        cold.put(q, medianQueryMillis(s, q, o.queryRepeats()));
-                        warmUp(s, q);
-                        Warm w = warm(s, q, o.queryRepeats());
-                        latencies.put(q, w.medianMillis());
-                        cpuPerQuery.put(q, w.cpuMicros());
+                        measure(s, q, o.queryRepeats(), cold, latencies, cpuPerQuery);
                     } catch (IOException e) {
                         // A query that times out leaves its rows empty; the other figures stand.
                         System.out.printf(Locale.ROOT, "%s: %s failed: %s%n", s.name(), q, e);
@@ -520,6 +516,22 @@ public final class SideBySide {
         }
         Arrays.sort(ms);
         return ms[repeats / 2];
+    }
+
+    /**
+     * One query of a set: its first requests' median into {@code cold} (left out when null), then
+     * warmed up and measured warm, its median latency into {@code warm} and its server CPU per
+     * request into {@code cpu}.
+     */
+    static void measure(Server s, String query, int repeats, Map<String, Double> cold, Map<String, Double> warm,
+                        Map<String, Double> cpu) throws Exception {
+        if (cold != null) {
+            cold.put(query, medianQueryMillis(s, query, repeats));
+        }
+        warmUp(s, query);
+        Warm w = warm(s, query, repeats);
+        warm.put(query, w.medianMillis());
+        cpu.put(query, w.cpuMicros());
     }
 
     /** Repeats a query until 3,000 were answered or 10 s passed. */

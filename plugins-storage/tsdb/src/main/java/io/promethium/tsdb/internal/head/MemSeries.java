@@ -89,7 +89,7 @@ public final class MemSeries extends XorEncoder {
     private long[] maxTimePage;
 
     /**
-     * {@link #LOGGED}, {@link #REMOVED} and {@link #HAS_STARTS}, each set once and never cleared;
+     * {@link #LOGGED}, {@link #REMOVED}, {@link #HAS_STARTS} and {@link #IN_LABEL_ORDER}, each set once and never cleared;
      * read without the lock. One byte rather than three booleans: with the encoder's bytes it
      * fills the gap before {@code openMint}, which keeps the object at 88 bytes.
      */
@@ -100,6 +100,8 @@ public final class MemSeries extends XorEncoder {
     private static final byte REMOVED = 2;
     /** A sample of the series had a start timestamp: the head then keeps its starts (Head#recordStart). */
     private static final byte HAS_STARTS = 4;
+    /** The head's kept label order holds the series (Head#seriesInLabelOrder). */
+    private static final byte IN_LABEL_ORDER = 8;
     private static final java.lang.invoke.VarHandle FLAGS;
 
     static {
@@ -138,6 +140,11 @@ public final class MemSeries extends XorEncoder {
 
     void markHasStarts() {
         FLAGS.getAndBitwiseOr(this, HAS_STARTS);
+    }
+
+    /** Marks the series as held in the head's label order; false when it already was. */
+    boolean markInLabelOrder() {
+        return ((byte) FLAGS.getAndBitwiseOr(this, IN_LABEL_ORDER) & IN_LABEL_ORDER) == 0;
     }
 
     private Rare rare() {

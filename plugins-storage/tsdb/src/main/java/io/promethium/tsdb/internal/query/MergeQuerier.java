@@ -90,10 +90,16 @@ public final class MergeQuerier implements Querier {
         }
     }
 
-    /** K-way merge of sorted series sets by labels. */
+    /**
+     * K-way merge of sorted series sets by labels. Each source's current series and its labels are
+     * held from its last advance: a head source makes a new series object on each {@code at()}, and
+     * reading it once per comparison made several per merged series.
+     */
     public static final class MergedSeriesSet implements SeriesSet {
         private final List<SeriesSet> sets;
-        private final boolean[] live;
+        /** Each source's current series, null once it is exhausted. */
+        private final Series[] heads;
+        private final Labels[] headLabels;
         private final List<String> warnings;
         private Series current;
         private Throwable error;
@@ -103,9 +109,9 @@ public final class MergeQuerier implements Querier {
 
         public MergedSeriesSet(List<SeriesSet> sets, List<String> warnings) {
             this.sets = sets;
-            this.live = new boolean[sets.size()];
-            List<String> w = new ArrayList<>(warnings);
-            this.warnings = w;
+            this.heads = new Series[sets.size()];
+            this.headLabels = new Labels[sets.size()];
+            this.warnings = new ArrayList<>(warnings);
         }
 
         @Override
@@ -120,11 +126,15 @@ public final class MergeQuerier implements Querier {
                 return false;
             }
             Labels min = null;
-            for (int i = 0; i < sets.size(); i++) {
-                if (live[i]) {
-                    Labels l = sets.get(i).at().labels();
-                    if (min == null || l.compareTo(min) < 0) {
+            int count = 0;
+            for (Labels l : headLabels) {
+                if (l != null) {
+                    int c = min == null ? -1 : l.compareTo(min);
+                    if (c < 0) {
                         min = l;
+                        count = 1;
+                    } else if (c == 0) {
+                        count++;
                     }
                 }
             }
@@ -132,25 +142,31 @@ public final class MergeQuerier implements Querier {
                 return false;
             }
             assert after(min) : "merged series " + min + " does not follow " + last + ": a source is not sorted";
-            List<Series> same = new ArrayList<>(2);
-            for (int i = 0; i < sets.size(); i++) {
-                if (live[i] && sets.get(i).at().labels().equals(min)) {
-                    same.add(sets.get(i).at());
+            if (count == 1) {
+                for (int i = 0; i < heads.length; i++) {
+                    if (headLabels[i] == min) {
+                        current = heads[i];
+                        advance(i);
+                        break;
+                    }
+                }
+                return true;
+            }
+            Series[] same = new Series[count];
+            int k = 0;
+            for (int i = 0; i < heads.length; i++) {
+                if (headLabels[i] != null && headLabels[i].equals(min)) {
+                    same[k++] = heads[i];
                     advance(i);
                 }
             }
-            if (same.size() == 1) {
-                current = same.get(0);
-            } else {
-                Labels labels = min;
-                current = new ListSeries(labels, reuse -> {
-                    SampleIterator[] its = new SampleIterator[same.size()];
-                    for (int k = 0; k < its.length; k++) {
-                        its[k] = same.get(k).iterator(null);
-                    }
-                    return new MergeSampleIterator(its);
-                });
-            }
+            current = new ListSeries(min, reuse -> {
+                SampleIterator[] its = new SampleIterator[same.length];
+                for (int j = 0; j < its.length; j++) {
+                    its[j] = same[j].iterator(null);
+                }
+                return new MergeSampleIterator(its);
+            });
             return true;
         }
 
@@ -166,13 +182,17 @@ public final class MergeQuerier implements Querier {
 
         private void advance(int i) {
             SeriesSet set = sets.get(i);
-            live[i] = set.next();
-            if (!live[i]) {
-                if (set.error() != null && error == null) {
-                    error = set.error();
-                }
-                warnings.addAll(set.warnings());
+            if (set.next()) {
+                heads[i] = set.at();
+                headLabels[i] = heads[i].labels();
+                return;
             }
+            heads[i] = null;
+            headLabels[i] = null;
+            if (set.error() != null && error == null) {
+                error = set.error();
+            }
+            warnings.addAll(set.warnings());
         }
 
         @Override

@@ -16,8 +16,8 @@ import java.util.Locale;
  * blocks, the head cut by the commit that makes it span 1.5 blocks (as Prometheus does). For each
  * compaction (head cut, truncation, WAL checkpoint, block merges): bytes allocated on the compacting
  * thread, head series and symbols before and after (the symbols of collected series go with
- * them), and the time (context only: the machine is shared).
- * Allocations, not timings, are the figure to compare. Run:
+ * them), and the time with the compacting thread's CPU (context only: the machine is shared).
+ * Allocations and CPU, not wall times, are the figures to compare. Run:
  * {@code java -cp target/test-classes:target/classes:$(cat target/bench.classpath)
  * io.promethium.tsdb.ChurnCompactionBenchmark [targets] [minutes]} (defaults 200, 12).
  */
@@ -41,6 +41,7 @@ public final class ChurnCompactionBenchmark {
         long compactAllocated = 0;
         long maxCompactAllocated = 0;
         int compactions = 0;
+        long compactCpuMillis = 0;
         long maxLive = 0;
         try (Tsdb db = Tsdb.open(o)) {
             int[] pod = new int[targets];
@@ -85,7 +86,10 @@ public final class ChurnCompactionBenchmark {
                     afterGc.reset();
                     long c0 = threads.getThreadAllocatedBytes(self);
                     long n0 = System.nanoTime();
+                    long cpu0 = threads.getCurrentThreadCpuTime();
                     db.compact();
+                    long cpuMillis = (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000;
+                    compactCpuMillis += cpuMillis;
                     long allocated = threads.getThreadAllocatedBytes(self) - c0;
                     compactions++;
                     compactAllocated += allocated;
@@ -95,14 +99,14 @@ public final class ChurnCompactionBenchmark {
                     long millis = (System.nanoTime() - n0) / 1_000_000;
                     System.out.printf(Locale.ROOT, "minute %4.1f: compaction allocated %,d bytes (%,d per head series), heap after GC "
                             + "at most %,d bytes during it (%d GCs), head %,d -> %,d series, %,d -> %,d symbols (%,d bytes), "
-                            + "%d blocks, %d ms%n", t / (double) MINUTE, allocated, allocated / before, liveMax, afterGc.count(), before,
+                            + "%d blocks, %d ms (%d ms CPU)%n", t / (double) MINUTE, allocated, allocated / before, liveMax, afterGc.count(), before,
                             db.head().numSeries(), symbolsBefore, db.head().symbolCount(), db.head().memory().symbols(), db.blocks.size(),
-                            millis);
+                            millis, cpuMillis);
                 }
             }
             System.out.printf(Locale.ROOT, "%d targets x %d series, %d min: ingestion allocated %,d bytes; %d compactions allocated %,d bytes "
-                    + "(largest %,d); heap after GC during a compaction at most %,d bytes%n", targets, SERIES_PER_TARGET, minutes,
-                    ingestAllocated, compactions, compactAllocated, maxCompactAllocated, maxLive);
+                    + "(largest %,d) and took %,d ms of CPU; heap after GC during a compaction at most %,d bytes%n", targets, SERIES_PER_TARGET,
+                    minutes, ingestAllocated, compactions, compactAllocated, maxCompactAllocated, compactCpuMillis, maxLive);
         } finally {
             io.promethium.tsdb.internal.fs.Fsync.deleteRecursively(dir);
         }

@@ -38,6 +38,13 @@ class LabelsTest {
     }
 
     @Test
+    void namesInOrderThenOneBeforeThemThenADuplicateOfAnEarlierOneStillSortAndOverride() {
+        Labels labels = Labels.builder().set("b", "1").set("d", "2").set("a", "3").set("e", "4").set("b", "5").set("c", "").build();
+        assertThat(labels).hasToString("{a=\"3\", b=\"5\", d=\"2\", e=\"4\"}");
+        assertThat(Labels.builder().set("a", "1").set("b", "").set("c", "3").set("a", "2").build()).hasToString("{a=\"2\", c=\"3\"}");
+    }
+
+    @Test
     void builderRemovesAndOverrides() {
         Labels labels = Labels.of("a", "1", "b", "2").toBuilder().remove("a").set("c", "3").set("b", "").build();
         assertThat(labels).isEqualTo(Labels.of("c", "3"));

@@ -36,7 +36,7 @@ public final class BlockAnalysis {
     public static void forEachSeries(Block block, List<Matcher> matchers, SeriesVisitor visitor) {
         BinaryDocValues fields = block.index().seriesValues();
         RoaringBitmap docs = docs(block, matchers);
-        String[] symbols = block.index().symbolCache(docs.getLongCardinality());
+        SymbolCache symbols = block.index().symbolCache(docs.getLongCardinality());
         IntIterator it = docs.getIntIterator();
         while (it.hasNext()) {
             BlockIndex.SeriesMeta meta = block.index().series(fields, it.next(), symbols);

@@ -110,29 +110,27 @@ final class BlockIndex implements AutoCloseable {
         return series(values, doc, null);
     }
 
-    /** Format 2's number of symbols (0 for format 1): the size of a cache for {@link #series(BinaryDocValues, int, String[])}. */
+    /** Format 2's number of symbols (0 for format 1): the size of a whole-table {@link SymbolCache}. */
     int symbolCount() {
         return symbols == null ? 0 : symbols.size();
     }
 
     /**
-     * A symbol cache for reading {@code series} series with {@link #series(BinaryDocValues, int, String[])},
-     * or null where it would not pay. Without one each series decodes its ~10 label strings anew:
-     * a query over the 500k series of a fresh block held ~9M strings (~450 MB) while it ran, which
-     * G1 promoted to the old generation at every head cut. The cache costs a reference per symbol,
-     * decoding a series' strings ~800 bytes, so it is used from a 64th of the symbol count on.
+     * A symbol cache for reading {@code series} series with {@link #series(BinaryDocValues, int, SymbolCache)},
+     * or null for a format-1 block (its series hold their strings). Without one each series decodes
+     * its ~10 label strings anew: a query over the 500k series of a fresh block held ~9M strings
+     * (~450 MB) while it ran, which G1 promoted to the old generation at every head cut.
      */
-    String[] symbolCache(long series) {
-        int count = symbolCount();
-        return count > 0 && series * 64 >= count ? new String[count] : null;
+    SymbolCache symbolCache(long series) {
+        return symbols == null ? null : SymbolCache.forSeries(series, symbols.size());
     }
 
     /**
      * As {@link #series(BinaryDocValues, int)}, each symbol decoded once into {@code symbolCache}
-     * (null, or {@link #symbolCount()} long): a pass over every series (a merge) then shares the
-     * strings instead of decoding ten per series.
+     * (null: none): a pass over every series (a merge) then shares the strings instead of decoding
+     * ten per series.
      */
-    SeriesMeta series(BinaryDocValues values, int doc, String[] symbolCache) {
+    SeriesMeta series(BinaryDocValues values, int doc, SymbolCache symbolCache) {
         // Doc values only move forward; asked for an earlier doc, Lucene's reader may answer with
         // the bytes of the doc it is on, another series' labels and chunks.
         assert values == null || doc >= values.docID() : "series " + doc + " read after " + values.docID();
@@ -175,15 +173,8 @@ final class BlockIndex implements AutoCloseable {
         }
     }
 
-    private String symbol(long id, String[] cache) {
-        if (cache == null || id < 0 || id >= cache.length) {
-            return symbols.get(id); // out of range: its error names the table
-        }
-        String s = cache[(int) id];
-        if (s == null) {
-            s = cache[(int) id] = symbols.get(id);
-        }
-        return s;
+    private String symbol(long id, SymbolCache cache) {
+        return cache == null ? symbols.get(id) : cache.get(id, symbols);
     }
 
     /** The start timestamps of the series (null when none of the block's series has any). */

@@ -50,7 +50,7 @@ final class BlockQuerier implements Querier {
         List<Series> out = new ArrayList<>();
         BinaryDocValues fields = block.index().seriesValues();
         BinaryDocValues startFields = block.index().startValues();
-        String[] symbols = block.index().symbolCache(docs.getLongCardinality());
+        SymbolCache symbols = block.index().symbolCache(docs.getLongCardinality());
         IntIterator it = docs.getIntIterator();
         while (it.hasNext()) {
             int doc = it.next();

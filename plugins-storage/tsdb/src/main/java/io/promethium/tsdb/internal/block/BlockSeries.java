@@ -24,7 +24,7 @@ public final class BlockSeries {
         BlockIndex index = block.index();
         BinaryDocValues values = index.seriesValues();
         RoaringBitmap all = index.labelIndex().all();
-        String[] symbols = index.symbolCache(all.getLongCardinality());
+        SymbolCache symbols = index.symbolCache(all.getLongCardinality());
         IntIterator it = all.getIntIterator();
         while (it.hasNext()) {
             int doc = it.next();

@@ -89,7 +89,7 @@ public final class Compactor {
         private final org.apache.lucene.index.BinaryDocValues startValues;
         private final int maxDoc;
         /** The block's symbols, decoded once each for the whole merge. */
-        private final String[] symbols;
+        private final SymbolCache symbols;
         private int doc = -1;
         private Part current;
 
@@ -98,7 +98,7 @@ public final class Compactor {
             this.values = block.index().seriesValues();
             this.startValues = block.index().startValues();
             this.maxDoc = block.index().maxDoc();
-            this.symbols = new String[block.index().symbolCount()];
+            this.symbols = SymbolCache.whole(block.index().symbolCount());
             advance();
         }
 

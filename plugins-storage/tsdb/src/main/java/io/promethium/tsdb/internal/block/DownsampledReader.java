@@ -32,7 +32,7 @@ public final class DownsampledReader {
         BlockIndex index = block.index();
         BinaryDocValues values = index.seriesValues();
         RoaringBitmap all = index.labelIndex().all();
-        String[] symbols = index.symbolCache(all.getLongCardinality());
+        SymbolCache symbols = index.symbolCache(all.getLongCardinality());
         IntIterator docs = all.getIntIterator();
         while (docs.hasNext()) {
             out.add(index.series(values, docs.next(), symbols).labels());
@@ -126,7 +126,7 @@ public final class DownsampledReader {
                 continue;
             }
             RoaringBitmap docs = PostingsForMatchers.select(b.index().labelIndex(), matchers);
-            String[] symbols = b.index().symbolCache(docs.getLongCardinality());
+            SymbolCache symbols = b.index().symbolCache(docs.getLongCardinality());
             IntIterator it = docs.getIntIterator();
             BinaryDocValues values = b.index().seriesValues();
             while (it.hasNext()) {

@@ -120,7 +120,7 @@ public final class Downsampler {
             BlockIndex index = source.index();
             BinaryDocValues values = index.seriesValues();
             RoaringBitmap all = index.labelIndex().all();
-            String[] symbols = index.symbolCache(all.getLongCardinality());
+            SymbolCache symbols = index.symbolCache(all.getLongCardinality());
             IntIterator docs = all.getIntIterator();
             while (docs.hasNext()) {
                 int doc = docs.next();

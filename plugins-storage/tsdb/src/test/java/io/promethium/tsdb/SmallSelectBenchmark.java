@@ -1,0 +1,103 @@
+package io.promethium.tsdb;
+
+import io.promethium.api.model.Labels;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.model.StaleMarker;
+import io.promethium.api.storage.Appender;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SeriesSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Prints the time of a sorted select of a few hundred series over the head and its blocks, what
+ * {@code /api/v1/series?match[]=node_load1} asks of the TSDB: 200 targets of 512 series scraped
+ * every 10 s in simulated time, 10% of them replaced every minute, 2-minute blocks, then 12 rounds
+ * of 3,000 selects of {@code node_load1} over the last hour (~380 series). With {@code unique},
+ * every other series carries a label value of its own, so the blocks hold ~100k symbols and the
+ * select reads a few of many. The figure is each round's mean; take the best rounds, the machine
+ * being shared. Run: {@code java -cp target/test-classes:target/classes:$(cat target/bench.classpath)
+ * io.promethium.tsdb.SmallSelectBenchmark [minutes] [unique]} (defaults 9, no).
+ */
+public final class SmallSelectBenchmark {
+    private static final int TARGETS = 200;
+    private static final int SERIES_PER_TARGET = 512;
+    private static final long INTERVAL = 10_000;
+    private static final long MINUTE = 60_000;
+
+    private SmallSelectBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int minutes = args.length > 0 ? Integer.parseInt(args[0]) : 9;
+        boolean unique = args.length > 1 && args[1].equals("unique");
+        Path dir = Files.createTempDirectory("small-select-");
+        try (Tsdb db = Tsdb.open(TestSupport.options(dir).withBlockDuration(Duration.ofMinutes(2)))) {
+            int[] pod = new int[TARGETS];
+            Labels[][] labels = new Labels[TARGETS][];
+            for (int k = 0; k < TARGETS; k++) {
+                pod[k] = k;
+                labels[k] = labels(k, unique);
+            }
+            int nextPod = TARGETS;
+            long t = 0;
+            for (; t <= minutes * MINUTE; t += INTERVAL) {
+                Appender app = db.appender();
+                if (t > 0 && t % MINUTE == 0) {
+                    for (int r = 0; r < TARGETS / 10; r++) {
+                        int k = (int) ((t / MINUTE * (TARGETS / 10) + r) % TARGETS);
+                        for (Labels l : labels[k]) {
+                            app.append(0, l, t, StaleMarker.STALE_NAN);
+                        }
+                        pod[k] = nextPod++;
+                        labels[k] = labels(pod[k], unique);
+                    }
+                }
+                for (int k = 0; k < TARGETS; k++) {
+                    for (int i = 0; i < SERIES_PER_TARGET; i++) {
+                        app.append(0, labels[k][i], t + k, t / INTERVAL * (i + 1));
+                    }
+                }
+                app.commit();
+                if (db.head().maxTime() - db.head().minTime() > 3 * MINUTE) {
+                    db.compact();
+                }
+            }
+            List<Matcher> matchers = List.of(Matcher.equal(Labels.METRIC_NAME, "node_load1"));
+            for (int round = 0; round < 12; round++) {
+                int reps = 3000;
+                int n = 0;
+                long t0 = System.nanoTime();
+                for (int r = 0; r < reps; r++) {
+                    try (Querier q = db.querier(t - 60 * MINUTE, t)) {
+                        SeriesSet ss = q.select(true, null, matchers);
+                        for (n = 0; ss.next(); n++) {
+                            ss.at().labels();
+                        }
+                    }
+                }
+                System.out.printf(Locale.ROOT, "round %2d: select of %d series over the head and %d blocks: %.1f us%n", round, n,
+                        db.blocks.size(), (System.nanoTime() - t0) / 1000.0 / reps);
+            }
+        } finally {
+            io.promethium.tsdb.internal.fs.Fsync.deleteRecursively(dir);
+        }
+    }
+
+    /** A target's series: its {@code node_load1}, then node_exporter-like ones (with {@code unique}, each with a value of its own). */
+    private static Labels[] labels(int pod, boolean unique) {
+        Labels[] out = new Labels[SERIES_PER_TARGET];
+        String instance = "127.0.0.1:" + (20000 + pod);
+        String podName = "node-" + pod;
+        out[0] = Labels.of(Labels.METRIC_NAME, "node_load1", "instance", instance, "job", "node", "pod", podName);
+        for (int i = 1; i < SERIES_PER_TARGET; i++) {
+            Labels l = Labels.of(Labels.METRIC_NAME, "node_m" + (i / 8), "cpu", String.valueOf(i % 8), "instance", instance, "job", "node",
+                    "pod", podName);
+            out[i] = unique ? l.toBuilder().set("sid", "s" + (pod * SERIES_PER_TARGET + i)).build() : l;
+        }
+        return out;
+    }
+}

@@ -5,8 +5,8 @@ package io.promethium.tsdb.internal.block;
  * series' label names, a metric name, a job) is decoded once and shared. Over many of the block's
  * series (a merge, a large select) it holds the whole table, a slot per symbol. Over a few it is a
  * direct-mapped table of 16 slots per series: a whole-table array would cost more than the decoding
- * it spares, and without any cache a select of a few hundred series decoded every label string of
- * each, names included (a sixth of such a select's CPU, profiled).
+ * it spares, and without any cache a select of a few hundred series from a large block decoded every
+ * label string of each, names included.
  */
 final class SymbolCache {
     private static final int SLOTS_PER_SERIES = 16;

@@ -529,18 +529,24 @@ public final class Head implements org.apache.lucene.util.Accountable {
     /** Lets the series truncation removed go: the kept label order would hold them until the next cut. */
     private void dropRemovedFromLabelOrder() {
         synchronized (labelOrderLock) {
-            // A new array: the last one is a list a cut may still be reading.
             MemSeries[] order = labelOrder;
-            MemSeries[] kept = new MemSeries[order.length];
+            int removed = 0;
+            for (MemSeries s : order) {
+                removed += s.removed() ? 1 : 0;
+            }
+            if (removed == 0) {
+                return;
+            }
+            // A new array: the last one is a list a cut may still be reading.
+            MemSeries[] kept = new MemSeries[order.length - removed];
             int n = 0;
             for (MemSeries s : order) {
                 if (!s.removed()) {
                     kept[n++] = s;
                 }
             }
-            if (n < order.length) {
-                labelOrder = Arrays.copyOf(kept, n);
-            }
+            // A series removed since the count (the flag is never cleared) leaves the tail short.
+            labelOrder = n == kept.length ? kept : Arrays.copyOf(kept, n);
         }
     }
 

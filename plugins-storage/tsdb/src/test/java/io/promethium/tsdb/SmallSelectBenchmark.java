@@ -16,14 +16,17 @@ import java.util.Locale;
  * Prints the time of a sorted select of a few hundred series over the head and its blocks, what
  * {@code /api/v1/series?match[]=node_load1} asks of the TSDB: 200 targets of 512 series scraped
  * every 10 s in simulated time, 10% of them replaced every minute, 2-minute blocks, then 12 rounds
- * of 3,000 selects of {@code node_load1} over the last hour (~380 series). With {@code unique},
- * every other series carries a label value of its own, so the blocks hold ~100k symbols and the
- * select reads a few of many. The figure is each round's mean; take the best rounds, the machine
- * being shared. Run: {@code java -cp target/test-classes:target/classes:$(cat target/bench.classpath)
- * io.promethium.tsdb.SmallSelectBenchmark [minutes] [unique]} (defaults 9, no).
+ * of selects of {@code node_load1} over the last hour (~380 series). With {@code unique}, every
+ * other series carries a label value of its own, so the blocks hold ~100k symbols and the select
+ * reads a few of many. The side-by-side churn at the issue's scale is {@code 60 no 1000 10 20}:
+ * 1,000 targets, 10% replaced every 10 minutes, 20-minute blocks (~1,600 series selected). The
+ * figure is each round's mean; take the best rounds, the machine being shared. Run: {@code java
+ * -cp target/test-classes:target/classes:$(cat target/bench.classpath)
+ * io.promethium.tsdb.SmallSelectBenchmark [minutes] [unique|no] [targets] [churn minutes] [block
+ * minutes]} (defaults 9, no, 200, 1, 2); {@code -Dkeep=true} keeps the data folder, for a server
+ * started on it.
  */
 public final class SmallSelectBenchmark {
-    private static final int TARGETS = 200;
     private static final int SERIES_PER_TARGET = 512;
     private static final long INTERVAL = 10_000;
     private static final long MINUTE = 60_000;
@@ -34,21 +37,24 @@ public final class SmallSelectBenchmark {
     public static void main(String[] args) throws Exception {
         int minutes = args.length > 0 ? Integer.parseInt(args[0]) : 9;
         boolean unique = args.length > 1 && args[1].equals("unique");
+        int targets = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        long churnEvery = (args.length > 3 ? Integer.parseInt(args[3]) : 1) * MINUTE;
+        int blockMinutes = args.length > 4 ? Integer.parseInt(args[4]) : 2;
         Path dir = Files.createTempDirectory("small-select-");
-        try (Tsdb db = Tsdb.open(TestSupport.options(dir).withBlockDuration(Duration.ofMinutes(2)))) {
-            int[] pod = new int[TARGETS];
-            Labels[][] labels = new Labels[TARGETS][];
-            for (int k = 0; k < TARGETS; k++) {
+        try (Tsdb db = Tsdb.open(TestSupport.options(dir).withBlockDuration(Duration.ofMinutes(blockMinutes)))) {
+            int[] pod = new int[targets];
+            Labels[][] labels = new Labels[targets][];
+            for (int k = 0; k < targets; k++) {
                 pod[k] = k;
                 labels[k] = labels(k, unique);
             }
-            int nextPod = TARGETS;
+            int nextPod = targets;
             long t = 0;
             for (; t <= minutes * MINUTE; t += INTERVAL) {
                 Appender app = db.appender();
-                if (t > 0 && t % MINUTE == 0) {
-                    for (int r = 0; r < TARGETS / 10; r++) {
-                        int k = (int) ((t / MINUTE * (TARGETS / 10) + r) % TARGETS);
+                if (t > 0 && t % churnEvery == 0) {
+                    for (int r = 0; r < targets / 10; r++) {
+                        int k = (int) ((t / churnEvery * (targets / 10) + r) % targets);
                         for (Labels l : labels[k]) {
                             app.append(0, l, t, StaleMarker.STALE_NAN);
                         }
@@ -56,19 +62,19 @@ public final class SmallSelectBenchmark {
                         labels[k] = labels(pod[k], unique);
                     }
                 }
-                for (int k = 0; k < TARGETS; k++) {
+                for (int k = 0; k < targets; k++) {
                     for (int i = 0; i < SERIES_PER_TARGET; i++) {
                         app.append(0, labels[k][i], t + k, t / INTERVAL * (i + 1));
                     }
                 }
                 app.commit();
-                if (db.head().maxTime() - db.head().minTime() > 3 * MINUTE) {
+                if (db.head().maxTime() - db.head().minTime() > 3 * blockMinutes * MINUTE / 2) {
                     db.compact();
                 }
             }
             List<Matcher> matchers = List.of(Matcher.equal(Labels.METRIC_NAME, "node_load1"));
             for (int round = 0; round < 12; round++) {
-                int reps = 3000;
+                int reps = Math.max(50, 3000 * 200 / targets / (int) (churnEvery / MINUTE));
                 int n = 0;
                 long t0 = System.nanoTime();
                 for (int r = 0; r < reps; r++) {
@@ -83,7 +89,11 @@ public final class SmallSelectBenchmark {
                         db.blocks.size(), (System.nanoTime() - t0) / 1000.0 / reps);
             }
         } finally {
-            io.promethium.tsdb.internal.fs.Fsync.deleteRecursively(dir);
+            if (Boolean.getBoolean("keep")) {
+                System.out.println("data kept in " + dir + " (a server started on it answers for the same simulated hour)");
+            } else {
+                io.promethium.tsdb.internal.fs.Fsync.deleteRecursively(dir);
+            }
         }
     }
 

@@ -74,6 +74,7 @@ public final class SmallSelectBenchmark {
             }
             List<Matcher> matchers = List.of(Matcher.equal(Labels.METRIC_NAME, "node_load1"));
             for (int round = 0; round < 12; round++) {
+                // Fewer repetitions at a larger scale (more targets, longer churn steps), so a round stays short.
                 int reps = Math.max(50, 3000 * 200 / targets / (int) (churnEvery / MINUTE));
                 int n = 0;
                 long t0 = System.nanoTime();

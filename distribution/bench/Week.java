@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * ({@code tsdb create-blocks-from openmetrics}) and imported into VictoriaMetrics; each server
  * then starts on its data with default flags (VictoriaMetrics with its result cache off) and
  * compacts it as it would; then the dashboard's panel queries run over 1 h, 24 h and D days at
- * the step Grafana chooses, after one untimed pass of every query: warm (median of repeats) and
+ * the step Grafana chooses, after untimed passes of every query ({@code --warmup-passes}, each
+ * pass's total printed per server): warm (median of repeats) and
  * cold (page cache dropped before the first request, where the machine allows), each answer
  * compared with Prometheus's. Query times are half a second past the scrape times, and windows
  * that reach back to the first sample are not compared: Prometheus 2.42 differs from Prometheus 3
@@ -41,8 +42,8 @@ import java.util.regex.Pattern;
  */
 public final class Week {
 
-    record Options(Path home, int targets, int days, int intervalSeconds, int repeats, List<String> servers, Path work,
-                   boolean reuse, boolean cold) {
+    record Options(Path home, int targets, int days, int intervalSeconds, int repeats, int warmupPasses, List<String> servers,
+                   Path work, boolean reuse, boolean cold) {
     }
 
     /** One panel query, with {@code $ri} for Grafana's {@code $__rate_interval}. */
@@ -328,7 +329,7 @@ public final class Week {
     /**
      * Long-term bytes once each server has compacted its data: the blocks' chunk bytes and all
      * their bytes (chunks, index, Promethium's symbol table) per sample, index bytes per series (a
-     * series counted once per block it is in), and the peak RSS so far (the compaction's, when the
+     * series counted once per block it is in) and all the blocks' index bytes, and the peak RSS so far (the compaction's, when the
      * data was new; with {@code --reuse} the data was compacted by an earlier run). VictoriaMetrics
      * keeps no blocks: its data folder per sample is printed as context.
      */
@@ -340,6 +341,11 @@ public final class Week {
                 f -> f.blocks() + " / " + f.series() + " / " + f.samples());
         bytesRow("chunk bytes per sample", prom, ours, f -> (double) f.chunkBytes() / f.samples(), null);
         bytesRow("index bytes per series (per block)", prom, ours, f -> (double) f.indexBytes() / f.series(), null);
+        // The same series and samples in both: the ratio of the whole indexes is the index per series
+        // with each series counted once, which the per-block figure is not when the compactions
+        // grouped the data into different numbers of blocks (fewer, longer blocks list more chunks
+        // per series in each).
+        bytesRow("index bytes, all blocks (kB)", prom, ours, f -> f.indexBytes() / 1e3, null);
         bytesRow("block bytes per sample (all)", prom, ours, f -> (double) (f.chunkBytes() + f.indexBytes()) / f.samples(), null);
         StringBuilder rss = new StringBuilder(String.format(Locale.ROOT, "%-40s", "peak RSS so far (MB)"));
         double[] peaks = new double[2];
@@ -435,20 +441,34 @@ public final class Week {
     }
 
     /**
-     * Every query once on every server, untimed: a server that has run for a while has compiled
-     * its query code (a JVM's JIT, Go's none); "cold" below means the page cache dropped, not a
-     * fresh process.
+     * Every query on every server, untimed, {@code --warmup-passes} times: a server that has run
+     * for a while has compiled its query code (a JVM's JIT, Go's none). One pass left
+     * Promethium's few-millisecond queries at two to three times their steady time (the JIT's
+     * second tier had not compiled them yet; a single-host 1 h rate over 1,000 requests went from
+     * 2.3 ms to 0.43 ms, and needed a few hundred runs of the query to get there). Thirty passes
+     * by default, as many as a dashboard of a dozen panels left open for a quarter of an hour
+     * runs; the printed totals show whether each server's had stopped falling. "Cold" below
+     * means the page cache dropped, not a fresh process. The passes use whole-second times, the
+     * timed requests half-second ones: nothing a server might keep of an answer is asked again.
      */
     static void warmUp(Options o, Map<String, SideBySide.Server> servers, List<Range> ranges, long end) throws Exception {
-        for (Range range : ranges) {
-            long ri = Math.max(range.stepSeconds() + o.intervalSeconds(), 4L * o.intervalSeconds());
-            for (Panel panel : PANELS) {
-                String expr = panel.expr().replace("$ri", ri + "s").replace("$host", "10.0.0.1:9100");
-                for (SideBySide.Server s : servers.values()) {
-                    SideBySide.get(s, "/api/v1/query_range?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)
-                            + "&start=" + (end / 1000 - range.seconds()) + "&end=" + end / 1000 + "&step=" + range.stepSeconds());
+        for (int pass = 1; pass <= o.warmupPasses(); pass++) {
+            Map<String, Double> totals = new LinkedHashMap<>();
+            for (Range range : ranges) {
+                long ri = Math.max(range.stepSeconds() + o.intervalSeconds(), 4L * o.intervalSeconds());
+                for (Panel panel : PANELS) {
+                    String expr = panel.expr().replace("$ri", ri + "s").replace("$host", "10.0.0.1:9100");
+                    for (SideBySide.Server s : servers.values()) {
+                        long t0 = System.nanoTime();
+                        SideBySide.get(s, "/api/v1/query_range?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)
+                                + "&start=" + (end / 1000 - range.seconds()) + "&end=" + end / 1000 + "&step=" + range.stepSeconds());
+                        totals.merge(s.name(), (System.nanoTime() - t0) / 1e6, Double::sum);
+                    }
                 }
             }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "warm-up pass %d, all queries:", pass));
+            totals.forEach((name, ms) -> line.append(String.format(Locale.ROOT, " %s %.0f ms", name, ms)));
+            System.out.println(line);
         }
     }
 
@@ -572,6 +592,7 @@ public final class Week {
         int days = 7;
         int interval = 15;
         int repeats = 9;
+        int warmupPasses = 30;
         List<String> servers = List.of("prometheus", "victoria-metrics", "promethium");
         Path work = null;
         boolean reuse = false;
@@ -588,6 +609,8 @@ public final class Week {
                 interval = Integer.parseInt(v);
             } else if (a.startsWith("--repeats=")) {
                 repeats = Integer.parseInt(v);
+            } else if (a.startsWith("--warmup-passes=")) {
+                warmupPasses = Integer.parseInt(v);
             } else if (a.startsWith("--servers=")) {
                 servers = List.of(v.split(","));
             } else if (a.startsWith("--work=")) {
@@ -598,12 +621,12 @@ public final class Week {
                 cold = false;
             } else {
                 throw new IllegalArgumentException("unknown argument " + a
-                        + " (--targets=N --days=D --interval=S --repeats=N --servers=a,b --work=DIR --reuse --no-cold)");
+                        + " (--targets=N --days=D --interval=S --repeats=N --warmup-passes=N --servers=a,b --work=DIR --reuse --no-cold)");
             }
         }
         if (home == null || work == null) {
             throw new IllegalArgumentException("--home and --work are required");
         }
-        return new Options(home, targets, days, interval, repeats, servers, work, reuse, cold);
+        return new Options(home, targets, days, interval, repeats, warmupPasses, servers, work, reuse, cold);
     }
 }

@@ -329,8 +329,9 @@ public final class Week {
     /**
      * Long-term bytes once each server has compacted its data: the blocks' chunk bytes and all
      * their bytes (chunks, index, Promethium's symbol table) per sample, index bytes per series (a
-     * series counted once per block it is in) and all the blocks' index bytes, and the peak RSS so far (the compaction's, when the
-     * data was new; with {@code --reuse} the data was compacted by an earlier run). VictoriaMetrics
+     * series counted once per block it is in) and all the blocks' index bytes, and the peak RSS so
+     * far (the compaction's, when the data was new; with {@code --reuse} the data was compacted by
+     * an earlier run). VictoriaMetrics
      * keeps no blocks: its data folder per sample is printed as context.
      */
     static void bytes(Map<String, SideBySide.Server> servers) throws IOException {
@@ -389,17 +390,15 @@ public final class Week {
         warmUp(o, servers, ranges, end);
         System.out.printf(Locale.ROOT, "load average: %s; cold = %s%n", Proc.loadAverage(),
                 dropCaches ? "page cache dropped before the request" : "first request (page cache not dropped)");
-        String host = "10.0.0.1:9100";
         Map<String, Map<String, double[]>> figures = new LinkedHashMap<>(); // query -> server -> {cold, warm}
         int disagreements = 0;
         for (Range range : ranges) {
-            long ri = Math.max(range.stepSeconds() + o.intervalSeconds(), 4L * o.intervalSeconds());
+            long ri = rateInterval(o, range);
             for (Panel panel : PANELS) {
-                String expr = panel.expr().replace("$ri", ri + "s").replace("$host", host);
+                String expr = panel.expr().replace("$ri", ri + "s").replace("$host", HOST);
                 // Half a second past the scrape times: Prometheus 2.42 closes a window at its start,
                 // Prometheus 3 (and Promethium) leave it open, so a sample exactly there would differ.
-                String path = "/api/v1/query_range?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)
-                        + "&start=" + (end / 1000 - range.seconds()) + ".5&end=" + end / 1000 + ".5&step=" + range.stepSeconds();
+                String path = rangePath(expr, range, end, ".5");
                 String key = range.name() + " · " + panel.name();
                 Map<String, double[]> row = new LinkedHashMap<>();
                 Map<String, String> answers = new LinkedHashMap<>();
@@ -455,13 +454,12 @@ public final class Week {
         for (int pass = 1; pass <= o.warmupPasses(); pass++) {
             Map<String, Double> totals = new LinkedHashMap<>();
             for (Range range : ranges) {
-                long ri = Math.max(range.stepSeconds() + o.intervalSeconds(), 4L * o.intervalSeconds());
+                long ri = rateInterval(o, range);
                 for (Panel panel : PANELS) {
-                    String expr = panel.expr().replace("$ri", ri + "s").replace("$host", "10.0.0.1:9100");
+                    String path = rangePath(panel.expr().replace("$ri", ri + "s").replace("$host", HOST), range, end, "");
                     for (SideBySide.Server s : servers.values()) {
                         long t0 = System.nanoTime();
-                        SideBySide.get(s, "/api/v1/query_range?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)
-                                + "&start=" + (end / 1000 - range.seconds()) + "&end=" + end / 1000 + "&step=" + range.stepSeconds());
+                        SideBySide.get(s, path);
                         totals.merge(s.name(), (System.nanoTime() - t0) / 1e6, Double::sum);
                     }
                 }
@@ -470,6 +468,20 @@ public final class Week {
             totals.forEach((name, ms) -> line.append(String.format(Locale.ROOT, " %s %.0f ms", name, ms)));
             System.out.println(line);
         }
+    }
+
+    /** The one host the single-host panels show. */
+    static final String HOST = "10.0.0.1:9100";
+
+    /** Grafana's {@code $__rate_interval} for the range's step, in seconds. */
+    static long rateInterval(Options o, Range range) {
+        return Math.max(range.stepSeconds() + o.intervalSeconds(), 4L * o.intervalSeconds());
+    }
+
+    /** The panel's range query over the range ending at {@code end} (ms), its times given {@code fraction} of a second. */
+    static String rangePath(String expr, Range range, long end, String fraction) {
+        return "/api/v1/query_range?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&start="
+                + (end / 1000 - range.seconds()) + fraction + "&end=" + end / 1000 + fraction + "&step=" + range.stepSeconds();
     }
 
     static void print(Map<String, Map<String, double[]>> figures, java.util.Set<String> names, List<Range> ranges, int disagreements) {

@@ -116,6 +116,26 @@ public final class BitReader {
         return limit - position;
     }
 
+    /** The array read, for a decoder's own loop over it (package only). */
+    byte[] array() {
+        return bytes;
+    }
+
+    /** The next bit's index in {@link #array()}. */
+    long position() {
+        return position;
+    }
+
+    /** The index one past the region's last bit. */
+    long limit() {
+        return limit;
+    }
+
+    /** Moves to bit {@code position}, which a decoder's own loop has checked lies within the region. */
+    void position(long position) {
+        this.position = position;
+    }
+
     public int readByte() {
         return (int) readBits(8);
     }

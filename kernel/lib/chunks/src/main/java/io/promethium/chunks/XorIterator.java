@@ -71,7 +71,68 @@ public final class XorIterator implements ChunkIterator {
         long bits = vBits;
         int lead = leading;
         int trail = trailing;
-        for (int i = read; i < count; i++) {
+        int i = read;
+        // As DecimalIterator's loop: the bit position in a local, one 8-byte load per field (two for
+        // one of more than 57 bits), stopping 18 bytes before the array's end (the last load reaches
+        // 10 bytes past the first) and at a timestamp's 64-bit bucket; the loop below takes the rest.
+        byte[] buf = in.array();
+        long pos = in.position();
+        long end = in.limit();
+        int last = buf.length - 18;
+        for (; i < count && (int) (pos >>> 3) <= last; i++) {
+            long word = BitLoads.at(buf, pos);
+            int ones = Long.numberOfLeadingZeros(~word);
+            long dt;
+            long p;
+            long field;
+            if (ones == 0) {
+                dt = 0;
+                p = pos + 1;
+                field = word << 1;
+            } else if (ones < 4) {
+                int width = ones == 1 ? 7 : ones == 2 ? 14 : 20;
+                dt = (word << (ones + 1)) >> (64 - width);
+                p = pos + ones + 1 + width;
+                field = BitLoads.at(buf, p);
+            } else {
+                break;
+            }
+            int newLead = lead;
+            int newTrail = trail;
+            long xor = 0;
+            if (field < 0) {
+                // '1': a changed value; '11' gives new leading and significant bit counts first.
+                int control = 2;
+                if ((field << 1) < 0) {
+                    newLead = (int) (field >>> 57) & 0x1f;
+                    int significant = (int) (field >>> 51) & 0x3f;
+                    newTrail = 64 - newLead - (significant == 0 ? 64 : significant);
+                    control = 13;
+                }
+                int significant = 64 - newLead - newTrail;
+                // The field holds 54 more bits after the timestamp's bit and the control's two.
+                long changed = control == 2 && significant <= 54 ? (field << 2) >>> (64 - significant)
+                        : BitLoads.at(buf, p + control, significant);
+                xor = changed << newTrail;
+                p += control + significant;
+            } else {
+                p += 1;
+            }
+            if (p > end) {
+                throw new ChunkFormatException("chunk ends early at bit " + end);
+            }
+            pos = p;
+            lead = newLead;
+            trail = newTrail;
+            delta += dt;
+            time += delta;
+            bits ^= xor;
+            ts[n] = time;
+            vs[n] = Double.longBitsToDouble(bits);
+            n++;
+        }
+        in.position(pos);
+        for (; i < count; i++) {
             delta += Varbits.readDod(in);
             time += delta;
             if (in.readBit()) {

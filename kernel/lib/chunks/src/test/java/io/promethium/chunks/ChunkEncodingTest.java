@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.model.StaleMarker;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
@@ -187,10 +188,22 @@ class ChunkEncodingTest {
         assertThat(modes).as("modes used").hasSizeGreaterThanOrEqualTo(3);
     }
 
-    /** What {@code drainFloats} gives after {@code first} calls of {@code next()}, against {@code next()} alone. */
+    /**
+     * What {@code drainFloats} gives after {@code first} calls of {@code next()}, against {@code next()}
+     * alone: on the chunk's own array, and on one with set bits after the chunk (a block's reused
+     * buffer, where a decoder's 8-byte loads reach the chunk's end and read past it).
+     */
     private static void assertDrainMatchesNext(ChunkIterator it, byte[] bytes, int n, long base) {
+        assertDrainMatchesNext(it, bytes, bytes.length, n, base);
+        byte[] slack = Arrays.copyOf(bytes, bytes.length + 24);
+        Arrays.fill(slack, bytes.length, slack.length, (byte) 0xff);
+        assertDrainMatchesNext(it, slack, bytes.length, n, base);
+    }
+
+    private static void assertDrainMatchesNext(ChunkIterator it, byte[] array, int length, int n, long base) {
+        byte[] bytes = Arrays.copyOf(array, length);
         for (int first = 0; first <= Math.min(n, 4); first++) {
-            it.reset(bytes, 0, bytes.length, n, base);
+            it.reset(array, 0, length, n, base);
             long[] ts = new long[n];
             double[] vs = new double[n];
             for (int i = 0; i < first; i++) {
@@ -255,6 +268,31 @@ class ChunkEncodingTest {
             }
         }
         assertThat(modes).as("decimal modes drained").hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aTruncatedChunkFailsTheDrainEvenWithTheRestOfItsBytesAfterTheRegion() {
+        long[] ts = new long[120];
+        double[] vs = new double[120];
+        Random random = new Random(5);
+        XorAppender xor = new XorAppender(16);
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = i * 15_000L;
+            vs[i] = (1000 + i * 37 + i % 7) / 100.0;
+            xor.append(ts[i], random.nextInt(1 << 20) / 1024.0);
+        }
+        assertTruncatedDrainFails(new DecimalIterator(), new DecimalEncoder().encode(ts, vs, 0, 120, 0));
+        assertTruncatedDrainFails(new XorIterator(), xor.toByteArray());
+    }
+
+    /** A decoder's 8-byte loads may read the chunk's bytes past a shortened region; the drain must still refuse. */
+    private static void assertTruncatedDrainFails(ChunkIterator it, byte[] bytes) {
+        byte[] array = Arrays.copyOf(bytes, bytes.length + 24);
+        for (int length = 3; length < bytes.length; length++) {
+            it.reset(array, 0, length, 120, 0);
+            assertThatThrownBy(() -> it.drainFloats(new long[120], new double[120])).as("%d of %d bytes", length, bytes.length)
+                    .isInstanceOf(ChunkFormatException.class).hasMessageContaining("chunk ends early");
+        }
     }
 
     @Test

@@ -42,6 +42,8 @@ final class ChunkReader {
     }
 
     /** Holds one chunk's bytes, copied out of the mapping into a reused array. */
+    private static final int SLACK = 24;
+
     static final class Loaded {
         byte[] data = new byte[256];
         int length;
@@ -73,8 +75,9 @@ final class ChunkReader {
             throw corrupt(file, offset, "length " + len + " past end of file");
         }
         int n = (int) len;
-        if (into.data.length < n + 1) {
-            into.data = new byte[Math.max(n + 1, into.data.length * 2)];
+        // Slack after the chunk: decoders read 8 bytes at a time, and only where 8 more follow.
+        if (into.data.length < n + 1 + SLACK) {
+            into.data = new byte[Math.max(n + 1 + SLACK, into.data.length * 2)];
         }
         buf.get(pos, into.data, 0, n + 1);
         int stored = buf.getInt(pos + n + 1);

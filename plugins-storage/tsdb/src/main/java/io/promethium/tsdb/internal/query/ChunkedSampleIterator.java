@@ -5,6 +5,7 @@ import io.promethium.api.model.Histogram;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.ValueType;
 import io.promethium.chunks.ChunkIterator;
+import java.util.Arrays;
 
 /**
  * Walks a series' chunks in time order, keeping only samples inside {@code [mint, maxt]} and
@@ -82,6 +83,12 @@ public abstract class ChunkedSampleIterator implements SampleIterator {
         try {
             while (true) {
                 if (buffered) {
+                    if (deleted == null && bpos < blen && bts[bpos] < lower) {
+                        // A seek inside the decoded chunk (an instant selector's every step): a
+                        // binary search, not a walk over the samples it passes.
+                        int at = Arrays.binarySearch(bts, bpos, blen, lower);
+                        bpos = at >= 0 ? at : ~at;
+                    }
                     while (bpos < blen) {
                         long ts = bts[bpos++];
                         if (ts < lower) {

@@ -13,6 +13,12 @@ import io.promethium.api.storage.ValueType;
 public final class MergeSampleIterator extends ForwardingSampleIterator {
     private final SampleIterator[] sources;
     private final boolean[] live;
+    /**
+     * Each live source's current timestamp, kept here so that a seek or a pick reads an array
+     * instead of calling every source: blocks follow one another in time, so a seek moves only the
+     * source it is in (an instant selector over a week of 11 blocks seeks once per step).
+     */
+    private final long[] heads;
     private boolean started;
     private int best = -1;
     /** Smallest current timestamp among live sources other than {@code best}. */
@@ -24,18 +30,22 @@ public final class MergeSampleIterator extends ForwardingSampleIterator {
     public MergeSampleIterator(SampleIterator[] sources) {
         this.sources = sources;
         this.live = new boolean[sources.length];
+        this.heads = new long[sources.length];
     }
 
     private void start(long target) {
         started = true;
         for (int i = 0; i < sources.length; i++) {
             live[i] = target == Long.MIN_VALUE ? sources[i].next() : sources[i].seek(target);
-            noteError(i);
+            noteHead(i);
         }
     }
 
-    private void noteError(int i) {
-        if (!live[i] && error == null && sources[i].error() != null) {
+    /** Notes where source {@code i} stands after it moved: its timestamp, or its error when it stopped. */
+    private void noteHead(int i) {
+        if (live[i]) {
+            heads[i] = sources[i].timestamp();
+        } else if (error == null && sources[i].error() != null) {
             error = sources[i].error();
         }
     }
@@ -50,19 +60,19 @@ public final class MergeSampleIterator extends ForwardingSampleIterator {
             return false;
         }
         live[best] = sources[best].next();
-        noteError(best);
+        noteHead(best);
         if (otherMin == t) {
             // Duplicates of the sample just returned sit in other sources: skip them.
             for (int i = 0; i < sources.length; i++) {
-                if (i != best && live[i] && sources[i].timestamp() == t) {
+                if (i != best && live[i] && heads[i] == t) {
                     live[i] = sources[i].next();
-                    noteError(i);
+                    noteHead(i);
                 }
             }
             return pick();
         }
         if (live[best] && error == null) {
-            long ts = sources[best].timestamp();
+            long ts = heads[best];
             if (ts < otherMin) {
                 t = ts;
                 v = sources[best].value();
@@ -82,9 +92,10 @@ public final class MergeSampleIterator extends ForwardingSampleIterator {
             return true;
         }
         for (int i = 0; i < sources.length; i++) {
-            if (live[i]) {
+            // A source at or past the target stays where it is.
+            if (live[i] && heads[i] < target) {
                 live[i] = sources[i].seek(target);
-                noteError(i);
+                noteHead(i);
             }
         }
         return pick();
@@ -114,10 +125,8 @@ public final class MergeSampleIterator extends ForwardingSampleIterator {
                 continue;
             }
             n += r < 0 ? ~r : r;
-            if (r < 0) {
-                live[best] = false;
-                noteError(best);
-            }
+            live[best] = r >= 0;
+            noteHead(best);
             if (!pick()) {
                 return ~n;
             }
@@ -133,7 +142,7 @@ public final class MergeSampleIterator extends ForwardingSampleIterator {
             if (!live[i]) {
                 continue;
             }
-            long ts = sources[i].timestamp();
+            long ts = heads[i];
             if (ts < bestT) {
                 second = bestT;
                 best = i;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promethium.api.storage.SampleIterator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class MergeSampleIteratorTest {
@@ -51,5 +53,70 @@ class MergeSampleIteratorTest {
         assertThat(merged.seek(8)).isTrue();
         assertThat(merged.timestamp()).isEqualTo(9);
         assertThat(merged.next()).isFalse();
+    }
+
+    @Test
+    void anyMixOfNextSeekAndRunsOverOverlappingSourcesGivesTheMergedSamplesInOrder() {
+        Random random = new Random(3);
+        for (int round = 0; round < 200; round++) {
+            int count = 1 + random.nextInt(4);
+            SampleIterator[] sources = new SampleIterator[count];
+            // The merged series: on a timestamp several sources hold, the first source's value.
+            TreeMap<Long, Long> expected = new TreeMap<>();
+            for (int s = 0; s < count; s++) {
+                long start = random.nextInt(50);
+                long span = random.nextBoolean() ? 10 : 60;
+                List<Long> flat = new ArrayList<>();
+                for (long t = start; t < start + span; t += 1 + random.nextInt(3)) {
+                    flat.add(t);
+                    flat.add(t * 10 + s);
+                    expected.putIfAbsent(t, t * 10 + s);
+                }
+                sources[s] = of(flat.stream().mapToLong(Long::longValue).toArray());
+            }
+            List<Long> times = new ArrayList<>(expected.keySet());
+            MergeSampleIterator merged = new MergeSampleIterator(sources);
+            int at = -1;
+            long[] ts = new long[8];
+            double[] vs = new double[8];
+            while (true) {
+                int op = random.nextInt(3);
+                if (op == 0) {
+                    boolean has = merged.next();
+                    at++;
+                    assertThat(has).as("round %d: next at %d", round, at).isEqualTo(at < times.size());
+                } else if (op == 1) {
+                    long target = (at < 0 ? 0 : times.get(Math.min(at, times.size() - 1))) + random.nextInt(6) - 1;
+                    boolean has = merged.seek(target);
+                    int first = at < 0 ? 0 : at;
+                    while (first < times.size() && times.get(first) < target) {
+                        first++;
+                    }
+                    at = first;
+                    assertThat(has).as("round %d: seek %d", round, target).isEqualTo(at < times.size());
+                } else {
+                    if (at < 0 || at >= times.size()) {
+                        continue;
+                    }
+                    long maxT = times.get(at) + random.nextInt(8);
+                    int r = merged.readFloats(maxT, ts, vs, 0, ts.length);
+                    int n = r < 0 ? ~r : r;
+                    for (int i = 0; i < n; i++) {
+                        assertThat(ts[i]).as("round %d: run sample %d", round, i).isEqualTo(times.get(at + i));
+                        assertThat((long) vs[i]).isEqualTo(expected.get(ts[i]));
+                    }
+                    at += n;
+                    // A run that ends before the series' end leaves the iterator on the first sample it did not copy.
+                    assertThat(r < 0).as("round %d: the run ended the series", round).isEqualTo(at == times.size());
+                }
+                if (at >= times.size()) {
+                    break;
+                }
+                if (at >= 0) {
+                    assertThat(merged.timestamp()).as("round %d", round).isEqualTo(times.get(at));
+                    assertThat((long) merged.value()).isEqualTo(expected.get(times.get(at)));
+                }
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * then starts on its data with default flags (VictoriaMetrics with its result cache off) and
  * compacts it as it would; then the dashboard's panel queries run over 1 h, 24 h and D days at
  * the step Grafana chooses, after untimed passes of every query ({@code --warmup-passes}, each
- * pass's total printed per server): warm (median of repeats) and
+ * pass's total printed per server): warm (median of repeats, the servers taking turns) and
  * cold (page cache dropped before the first request, where the machine allows), each answer
  * compared with Prometheus's. Query times are half a second past the scrape times, and windows
  * that reach back to the first sample are not compared: Prometheus 2.42 differs from Prometheus 3
@@ -402,25 +402,34 @@ public final class Week {
                 String key = range.name() + " · " + panel.name();
                 Map<String, double[]> row = new LinkedHashMap<>();
                 Map<String, String> answers = new LinkedHashMap<>();
+                Map<String, Double> colds = new LinkedHashMap<>();
                 for (SideBySide.Server s : servers.values()) {
                     if (dropCaches) {
                         Proc.dropCaches();
                     }
                     long t0 = System.nanoTime();
                     HttpResponse<String> r = SideBySide.get(s, path);
-                    double cold = (System.nanoTime() - t0) / 1e6;
+                    colds.put(s.name(), (System.nanoTime() - t0) / 1e6);
                     if (r.statusCode() != 200) {
                         throw new IllegalStateException(s.name() + " answered " + r.statusCode() + " to " + expr + ": " + r.body());
                     }
                     answers.put(s.name(), r.body());
-                    double[] ms = new double[o.repeats()];
-                    for (int i = 0; i < o.repeats(); i++) {
+                }
+                // The warm requests take turns between the servers: what one server leaves running after
+                // its requests (Go's collector after Prometheus's second-long ones) falls on every
+                // server's, not on the next one's alone.
+                Map<String, double[]> warm = new LinkedHashMap<>();
+                for (int i = 0; i < o.repeats(); i++) {
+                    for (SideBySide.Server s : servers.values()) {
                         long t1 = System.nanoTime();
                         SideBySide.get(s, path);
-                        ms[i] = (System.nanoTime() - t1) / 1e6;
+                        warm.computeIfAbsent(s.name(), k -> new double[o.repeats()])[i] = (System.nanoTime() - t1) / 1e6;
                     }
+                }
+                for (SideBySide.Server s : servers.values()) {
+                    double[] ms = warm.get(s.name());
                     Arrays.sort(ms);
-                    row.put(s.name(), new double[] {cold, ms[ms.length / 2]});
+                    row.put(s.name(), new double[] {colds.get(s.name()), ms[ms.length / 2]});
                 }
                 figures.put(key, row);
                 if (answers.containsKey("prometheus") && answers.containsKey("promethium")) {

@@ -20,6 +20,14 @@ public final class PromJson {
     /** Samples' bytes, made on the first sample. */
     private GoFloatBytes floats;
     private RawJson raw;
+    /**
+     * A run of samples' bytes: small enough that the generator's buffer usually has room for it
+     * (else it copies the block), large enough to hold a dozen samples.
+     */
+    private RawJson block;
+    private static final int BLOCK = 1024;
+    /** The most bytes one sample takes: a separator, brackets, a comma, quotes, a timestamp (25) and a value. */
+    private static final int MAX_SAMPLE = 6 + 25 + GoFloatBytes.MAX_LENGTH;
 
     public PromJson(JsonGenerator g) {
         this.g = g;
@@ -31,6 +39,47 @@ public final class PromJson {
             g.writeStringField(labels.name(i), labels.value(i));
         }
         g.writeEndObject();
+    }
+
+    /**
+     * The float samples of a range series as the elements of an array just started, each
+     * {@code [t, "v"]}: those whose index has no histogram ({@code histograms} may be null). Written
+     * a block of bytes at a time, with the separators made here: a generator call per sample was a
+     * fifth of a small dashboard query's answer (20 series x 240 steps, profiled).
+     */
+    public void floatSamples(long[] ts, double[] vs, int n, Object[] histograms) throws IOException {
+        if (block == null) {
+            block = new RawJson(BLOCK);
+            floats = floats == null ? new GoFloatBytes() : floats;
+        }
+        byte[] b = block.bytes;
+        int at = 0;
+        boolean first = true;
+        for (int i = 0; i < n; i++) {
+            if (histograms != null && histograms[i] != null) {
+                continue;
+            }
+            if (at > BLOCK - MAX_SAMPLE) {
+                block.length = at;
+                g.writeRaw(block);
+                at = 0;
+            }
+            if (!first) {
+                b[at++] = ',';
+            }
+            first = false;
+            b[at++] = '[';
+            at = appendTimestamp(b, at, ts[i]);
+            b[at++] = ',';
+            b[at++] = '"';
+            at = floats.appendJson(b, at, vs[i]);
+            b[at++] = '"';
+            b[at++] = ']';
+        }
+        if (at > 0) {
+            block.length = at;
+            g.writeRaw(block);
+        }
     }
 
     /** {@code [t, "v"]} with t in seconds. */

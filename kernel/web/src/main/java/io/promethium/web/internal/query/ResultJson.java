@@ -57,11 +57,7 @@ final class ResultJson {
                     // As Prometheus: "values" for the float samples, "histograms" for the others, each only when there are some.
                     if (histograms < series.length()) {
                         g.writeArrayFieldStart("values");
-                        for (int i = 0; i < series.length(); i++) {
-                            if (series.histogram(i) == null) {
-                                json.sample(ts[i], vs[i]);
-                            }
-                        }
+                        json.floatSamples(ts, vs, series.length(), histograms == 0 ? null : series.histograms());
                         g.writeEndArray();
                     }
                     if (histograms > 0) {

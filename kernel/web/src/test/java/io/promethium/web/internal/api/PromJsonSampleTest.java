@@ -66,4 +66,57 @@ class PromJsonSampleTest {
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected.append("]").toString());
     }
+
+    @Test
+    void aSeriesRunIsWrittenAsItsSamplesOneByOneWithHistogramIndexesLeftOut() throws IOException {
+        SplittableRandom random = new SplittableRandom(9);
+        int n = 3_000;
+        long[] ts = new long[n];
+        double[] vs = new double[n];
+        Object[] histograms = new Object[n];
+        for (int i = 0; i < n; i++) {
+            ts[i] = 1_700_000_000_000L + 15_000L * i + (i % 3 == 0 ? 500 : 0);
+            vs[i] = switch (i % 4) {
+                case 0 -> random.nextDouble() * 1e6;
+                case 1 -> Math.round(random.nextDouble() * 400) / 100.0;
+                case 2 -> -random.nextLong(1L << 53);
+                default -> i % 8 == 3 ? Double.NaN : -1e-300 * random.nextDouble();
+            };
+            histograms[i] = i % 5 == 2 ? "a histogram" : null;
+        }
+        // Arrays in a row (one empty), in a generator whose buffer the blocks cross.
+        String bySample = write(json -> bySample(json, ts, vs, n, null), json -> bySample(json, ts, vs, n, histograms),
+                json -> bySample(json, ts, vs, 0, null));
+        String byRun = write(json -> json.floatSamples(ts, vs, n, null), json -> json.floatSamples(ts, vs, n, histograms),
+                json -> json.floatSamples(ts, vs, 0, null));
+        assertThat(byRun).isEqualTo(bySample);
+    }
+
+    private static void bySample(PromJson json, long[] ts, double[] vs, int n, Object[] histograms) throws IOException {
+        for (int i = 0; i < n; i++) {
+            if (histograms == null || histograms[i] == null) {
+                json.sample(ts[i], vs[i]);
+            }
+        }
+    }
+
+    interface Writes {
+        void write(PromJson json) throws IOException;
+    }
+
+    /** Each of {@code arrays} written as an array inside one outer array. */
+    private static String write(Writes... arrays) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            PromJson json = new PromJson(g);
+            g.writeStartArray();
+            for (Writes w : arrays) {
+                g.writeStartArray();
+                w.write(json);
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
 }

@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Writing a range query's matrix as API JSON: 1,000 series x 1,000 points, values either whole
- * numbers (counters) or arbitrary doubles (rates), into a counting sink. Prints samples per
+ * Writing a range query's matrix as API JSON: 1,000 series x 1,000 points, values whole numbers
+ * (counters), two-decimal gauges (a load average) or arbitrary doubles (rates), into a counting sink. Prints samples per
  * second. Run with {@link io.promethium.web.internal.bench.WebBenchmarks}.
  */
 @State(Scope.Benchmark)
@@ -42,7 +42,7 @@ public class ResultJsonBenchmark {
     static final int POINTS = 1_000;
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
-    @Param({"integers", "doubles"})
+    @Param({"integers", "decimals", "doubles"})
     public String values;
 
     private RangeMatrix matrix;
@@ -71,7 +71,11 @@ public class ResultJsonBenchmark {
             double[] vs = new double[POINTS];
             for (int i = 0; i < POINTS; i++) {
                 ts[i] = 1_700_000_000_000L + i * 15_000L;
-                vs[i] = values.equals("integers") ? random.nextInt(1_000_000) : random.nextDouble() * 1000;
+                vs[i] = switch (values) {
+                    case "integers" -> random.nextInt(1_000_000);
+                    case "decimals" -> Math.round(random.nextDouble() * 400) / 100.0; // a load average
+                    default -> random.nextDouble() * 1000;
+                };
             }
             series.add(new SeriesData(Labels.of("__name__", "http_requests_total", "job", "api", "instance", "host-" + s,
                     "code", "200"), ts, vs, POINTS));

@@ -387,7 +387,9 @@ public final class Week {
 
     static void run(Options o, Map<String, SideBySide.Server> servers, List<Range> ranges, long end) throws Exception {
         boolean dropCaches = o.cold() && Proc.canDropCaches();
-        warmUp(o, servers, ranges, end);
+        Map<String, KeepAliveGet> clients = new LinkedHashMap<>();
+        servers.values().forEach(s -> clients.put(s.name(), new KeepAliveGet(s.port())));
+        warmUp(o, servers, clients, ranges, end);
         System.out.printf(Locale.ROOT, "load average: %s; cold = %s%n", Proc.loadAverage(),
                 dropCaches ? "page cache dropped before the request" : "first request (page cache not dropped)");
         Map<String, Map<String, double[]>> figures = new LinkedHashMap<>(); // query -> server -> {cold, warm}
@@ -408,10 +410,10 @@ public final class Week {
                         Proc.dropCaches();
                     }
                     long t0 = System.nanoTime();
-                    HttpResponse<String> r = SideBySide.get(s, path);
+                    KeepAliveGet.Response r = clients.get(s.name()).get(path);
                     colds.put(s.name(), (System.nanoTime() - t0) / 1e6);
-                    if (r.statusCode() != 200) {
-                        throw new IllegalStateException(s.name() + " answered " + r.statusCode() + " to " + expr + ": " + r.body());
+                    if (r.status() != 200) {
+                        throw new IllegalStateException(s.name() + " answered " + r.status() + " to " + expr + ": " + r.body());
                     }
                     answers.put(s.name(), r.body());
                 }
@@ -422,7 +424,7 @@ public final class Week {
                 for (int i = 0; i < o.repeats(); i++) {
                     for (SideBySide.Server s : servers.values()) {
                         long t1 = System.nanoTime();
-                        SideBySide.get(s, path);
+                        clients.get(s.name()).get(path);
                         warm.computeIfAbsent(s.name(), k -> new double[o.repeats()])[i] = (System.nanoTime() - t1) / 1e6;
                     }
                 }
@@ -445,6 +447,7 @@ public final class Week {
                 }
             }
         }
+        clients.values().forEach(KeepAliveGet::close);
         print(figures, servers.keySet(), ranges, disagreements);
     }
 
@@ -459,7 +462,8 @@ public final class Week {
      * means the page cache dropped, not a fresh process. The passes use whole-second times, the
      * timed requests half-second ones: nothing a server might keep of an answer is asked again.
      */
-    static void warmUp(Options o, Map<String, SideBySide.Server> servers, List<Range> ranges, long end) throws Exception {
+    static void warmUp(Options o, Map<String, SideBySide.Server> servers, Map<String, KeepAliveGet> clients, List<Range> ranges, long end)
+            throws Exception {
         for (int pass = 1; pass <= o.warmupPasses(); pass++) {
             Map<String, Double> totals = new LinkedHashMap<>();
             for (Range range : ranges) {
@@ -468,7 +472,7 @@ public final class Week {
                     String path = rangePath(panel.expr().replace("$ri", ri + "s").replace("$host", HOST), range, end, "");
                     for (SideBySide.Server s : servers.values()) {
                         long t0 = System.nanoTime();
-                        SideBySide.get(s, path);
+                        clients.get(s.name()).get(path);
                         totals.merge(s.name(), (System.nanoTime() - t0) / 1e6, Double::sum);
                     }
                 }

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * then starts on its data with default flags (VictoriaMetrics with its result cache off) and
  * compacts it as it would; then the dashboard's panel queries run over 1 h, 24 h and D days at
  * the step Grafana chooses, after untimed passes of every query ({@code --warmup-passes}, each
- * pass's total printed per server): warm (median of repeats, the servers taking turns) and
+ * pass's total printed per server): warm (median of repeats) and
  * cold (page cache dropped before the first request, where the machine allows), each answer
  * compared with Prometheus's. Query times are half a second past the scrape times, and windows
  * that reach back to the first sample are not compared: Prometheus 2.42 differs from Prometheus 3
@@ -417,19 +417,19 @@ public final class Week {
                     }
                     answers.put(s.name(), r.body());
                 }
-                // The warm requests take turns between the servers: what one server leaves running after
-                // its requests (Go's collector after Prometheus's second-long ones) falls on every
-                // server's, not on the next one's alone.
-                Map<String, double[]> warm = new LinkedHashMap<>();
-                for (int i = 0; i < o.repeats(); i++) {
-                    for (SideBySide.Server s : servers.values()) {
+                // Each server's warm requests in a row, as a dashboard sends one server its panels
+                // (taking turns between the three servers added 0.1-0.3 ms to a millisecond query in
+                // each: the others' requests evict its caches), after a pause that lets what the
+                // previous server left running settle (Go's collector after Prometheus's second-long
+                // queries slowed the next server's).
+                for (SideBySide.Server s : servers.values()) {
+                    Thread.sleep(PAUSE_MILLIS);
+                    double[] ms = new double[o.repeats()];
+                    for (int i = 0; i < o.repeats(); i++) {
                         long t1 = System.nanoTime();
                         clients.get(s.name()).get(path);
-                        warm.computeIfAbsent(s.name(), k -> new double[o.repeats()])[i] = (System.nanoTime() - t1) / 1e6;
+                        ms[i] = (System.nanoTime() - t1) / 1e6;
                     }
-                }
-                for (SideBySide.Server s : servers.values()) {
-                    double[] ms = warm.get(s.name());
                     Arrays.sort(ms);
                     row.put(s.name(), new double[] {colds.get(s.name()), ms[ms.length / 2]});
                 }
@@ -482,6 +482,9 @@ public final class Week {
             System.out.println(line);
         }
     }
+
+    /** The pause before a server's warm requests. */
+    static final long PAUSE_MILLIS = 500;
 
     /** The one host the single-host panels show. */
     static final String HOST = "10.0.0.1:9100";

@@ -75,7 +75,8 @@ final class ChunkReader {
             throw corrupt(file, offset, "length " + len + " past end of file");
         }
         int n = (int) len;
-        // Slack after the chunk: decoders read 8 bytes at a time, and only where 8 more follow.
+        // Slack after the chunk: the decoders' fast loops read 8 bytes at a time and stop 17-18 bytes
+        // before the array's end, so 24 bytes let them decode the whole chunk.
         if (into.data.length < n + 1 + SLACK) {
             into.data = new byte[Math.max(n + 1 + SLACK, into.data.length * 2)];
         }

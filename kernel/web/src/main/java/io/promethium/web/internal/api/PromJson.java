@@ -17,7 +17,7 @@ public final class PromJson {
     private final JsonGenerator g;
     private final StringBuilder buffer = new StringBuilder(32);
     private char[] chars = new char[32];
-    /** Samples' bytes, made on the first sample. */
+    /** Values' digits and a single sample's bytes, made on the first sample. */
     private GoFloatBytes floats;
     private RawJson raw;
     /**
@@ -50,7 +50,6 @@ public final class PromJson {
     public void floatSamples(long[] ts, double[] vs, int n, Object[] histograms) throws IOException {
         if (block == null) {
             block = new RawJson(BLOCK);
-            floats = floats == null ? new GoFloatBytes() : floats;
         }
         byte[] b = block.bytes;
         int at = 0;
@@ -68,13 +67,7 @@ public final class PromJson {
                 b[at++] = ',';
             }
             first = false;
-            b[at++] = '[';
-            at = appendTimestamp(b, at, ts[i]);
-            b[at++] = ',';
-            b[at++] = '"';
-            at = floats.appendJson(b, at, vs[i]);
-            b[at++] = '"';
-            b[at++] = ']';
+            at = appendSample(b, at, ts[i], vs[i]);
         }
         if (at > 0) {
             block.length = at;
@@ -86,12 +79,18 @@ public final class PromJson {
     public void sample(long t, double v) throws IOException {
         // Written as bytes in one piece: per sample, four generator calls and a value spelled
         // through Double.toString were most of a range query's CPU (profiled).
-        if (floats == null) {
-            floats = new GoFloatBytes();
+        if (raw == null) {
             raw = new RawJson(64);
         }
-        byte[] b = raw.bytes;
-        int at = 0;
+        raw.length = appendSample(raw.bytes, 0, t, v);
+        g.writeRawValue(raw);
+    }
+
+    /** {@code [t,"v"]} at {@code at} (at most {@link #MAX_SAMPLE} - 1 bytes); returns the position after it. */
+    private int appendSample(byte[] b, int at, long t, double v) {
+        if (floats == null) {
+            floats = new GoFloatBytes();
+        }
         b[at++] = '[';
         at = appendTimestamp(b, at, t);
         b[at++] = ',';
@@ -99,8 +98,7 @@ public final class PromJson {
         at = floats.appendJson(b, at, v);
         b[at++] = '"';
         b[at++] = ']';
-        raw.length = at;
-        g.writeRawValue(raw);
+        return at;
     }
 
     /**

@@ -71,6 +71,13 @@ class GoFloatBytesTest {
         for (long v : edges) {
             assertThat(new String(b, 2, GoFloatBytes.appendDigits(b, 2, v) - 2, StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
         }
+        long p = 1;
+        for (int k = 0; k <= 18; k++, p *= 10) {
+            // Each power of ten and its neighbours: the digit count's edges, and eight-digit groups of zeros and nines.
+            for (long v : new long[] {p - 1, p, p + 1, 2 * p - 1, Math.max(0, Long.MAX_VALUE / p * p - 1)}) {
+                assertThat(new String(b, 2, GoFloatBytes.appendDigits(b, 2, v) - 2, StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
+            }
+        }
         for (int i = 0; i < 100_000; i++) {
             long v = random.nextLong(Long.MAX_VALUE) >>> random.nextInt(63);
             assertThat(new String(b, 2, GoFloatBytes.appendDigits(b, 2, v) - 2, StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));

@@ -32,6 +32,7 @@ class GoFloatBytesTest {
         assertThat(written(1e-7)).isEqualTo("1e-07");
         assertThat(written(-1.25e-10)).isEqualTo("-1.25e-10");
         assertThat(written(Double.MIN_VALUE)).isEqualTo("5e-324");
+        assertThat(written(0.0)).isEqualTo("0");
         assertThat(written(-0.0)).isEqualTo("-0");
         assertThat(written(Double.NaN)).isEqualTo("NaN");
         assertThat(written(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");

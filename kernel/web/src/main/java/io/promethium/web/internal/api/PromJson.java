@@ -17,8 +17,8 @@ public final class PromJson {
     private final JsonGenerator g;
     private final StringBuilder buffer = new StringBuilder(32);
     private char[] chars = new char[32];
-    /** Values' digits and a single sample's bytes, made on the first sample. */
-    private GoFloatBytes floats;
+    /** The samples' spelled-out timestamps and values, made on the first sample. */
+    private SampleText text;
     private RawJson raw;
     /**
      * A run of samples' bytes: small enough that the generator's buffer usually has room for it
@@ -67,7 +67,7 @@ public final class PromJson {
                 b[at++] = ',';
             }
             first = false;
-            at = appendSample(b, at, ts[i], vs[i]);
+            at = appendSample(b, at, i, ts[i], vs[i]);
         }
         if (at > 0) {
             block.length = at;
@@ -82,20 +82,24 @@ public final class PromJson {
         if (raw == null) {
             raw = new RawJson(64);
         }
-        raw.length = appendSample(raw.bytes, 0, t, v);
+        // The samples of an instant vector share their timestamp: each is the first of its series.
+        raw.length = appendSample(raw.bytes, 0, 0, t, v);
         g.writeRawValue(raw);
     }
 
-    /** {@code [t,"v"]} at {@code at} (at most {@link #MAX_SAMPLE} - 1 bytes); returns the position after it. */
-    private int appendSample(byte[] b, int at, long t, double v) {
-        if (floats == null) {
-            floats = new GoFloatBytes();
+    /**
+     * {@code [t,"v"]} at {@code at} (at most {@link #MAX_SAMPLE} - 1 bytes), the {@code index}-th
+     * sample of its series; returns the position after it.
+     */
+    private int appendSample(byte[] b, int at, int index, long t, double v) {
+        if (text == null) {
+            text = new SampleText();
         }
         b[at++] = '[';
-        at = appendTimestamp(b, at, t);
+        at = text.timestamp(b, at, index, t);
         b[at++] = ',';
         b[at++] = '"';
-        at = floats.appendJson(b, at, v);
+        at = text.value(b, at, v);
         b[at++] = '"';
         b[at++] = ']';
         return at;

@@ -92,6 +92,48 @@ class PromJsonSampleTest {
         assertThat(byRun).isEqualTo(bySample);
     }
 
+    @Test
+    void seriesSharingStepsAndRepeatingValuesAreSpelledAsEachSampleAlone() throws IOException {
+        // Remembered text must not leak: the same steps, shifted steps, a longer series, values that
+        // repeat, and values whose bits differ but whose spellings are alike or close (0 and -0).
+        SplittableRandom random = new SplittableRandom(11);
+        long[][] stamps = new long[6][];
+        double[][] values = new double[6][];
+        for (int s = 0; s < stamps.length; s++) {
+            int n = s == 4 ? 700 : 240;
+            long offset = s == 2 ? 500 : s == 3 ? -15_000 : 0;
+            stamps[s] = new long[n];
+            values[s] = new double[n];
+            for (int i = 0; i < n; i++) {
+                stamps[s][i] = 1_795_748_820_000L + 15_000L * i + offset + (s == 5 && i % 7 == 0 ? 1 : 0);
+                values[s][i] = switch ((i / 3 + s) % 5) {
+                    case 0 -> 0.0;
+                    case 1 -> -0.0;
+                    case 2 -> Math.round(random.nextDouble() * 400) / 100.0;
+                    case 3 -> i % 2 == 0 ? Double.NaN : random.nextDouble();
+                    default -> 1.22;
+                };
+            }
+        }
+        StringBuilder expected = new StringBuilder("[");
+        for (int s = 0; s < stamps.length; s++) {
+            expected.append(s == 0 ? "[" : ",[");
+            for (int i = 0; i < stamps[s].length; i++) {
+                expected.append(i == 0 ? "[" : ",[");
+                PromJson.appendTimestamp(expected, stamps[s][i]);
+                expected.append(",\"").append(io.promethium.goformat.GoFloat.formatJson(values[s][i])).append("\"]");
+            }
+            expected.append("]");
+        }
+        Writes[] series = new Writes[stamps.length];
+        for (int s = 0; s < stamps.length; s++) {
+            long[] ts = stamps[s];
+            double[] vs = values[s];
+            series[s] = json -> json.floatSamples(ts, vs, ts.length, null);
+        }
+        assertThat(write(series)).isEqualTo(expected.append("]").toString());
+    }
+
     private static void bySample(PromJson json, long[] ts, double[] vs, int n, Object[] histograms) throws IOException {
         for (int i = 0; i < n; i++) {
             if (histograms == null || histograms[i] == null) {

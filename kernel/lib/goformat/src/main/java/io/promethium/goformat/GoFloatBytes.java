@@ -149,8 +149,7 @@ public final class GoFloatBytes {
      * them. Their count comes from the bit length; eight digits at a time are made in one long's
      * lanes and stored with one write; the digits above them two per division. A measurement asked
      * for it: with a division per two digits, these loops were a fifth of a one-host dashboard
-     * query's CPU (timestamps and 17-digit rates), and this takes a ten-digit timestamp from ~19
-     * to ~10 ns, a seventeen-digit significand from ~33 to ~18 ns (GoFloatBytesBenchmark).
+     * query's CPU (timestamps and 17-digit rates); the module's README has the figures.
      */
     public static int appendDigits(byte[] out, int at, long v) {
         int n = length(v);

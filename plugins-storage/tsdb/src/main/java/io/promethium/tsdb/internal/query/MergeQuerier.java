@@ -3,7 +3,6 @@ package io.promethium.tsdb.internal.query;
 import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
-import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
@@ -160,13 +159,7 @@ public final class MergeQuerier implements Querier {
                     advance(i);
                 }
             }
-            current = new ListSeries(min, reuse -> {
-                SampleIterator[] its = new SampleIterator[same.length];
-                for (int j = 0; j < its.length; j++) {
-                    its[j] = same[j].iterator(null);
-                }
-                return new MergeSampleIterator(its);
-            });
+            current = new ListSeries(min, reuse -> MergeSampleIterator.over(same, reuse));
             return true;
         }
 

@@ -2,7 +2,10 @@ package io.promethium.tsdb.internal.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promethium.api.model.Labels;
 import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.Series;
+import io.promethium.api.storage.ValueType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -27,6 +30,83 @@ class MergeSampleIteratorTest {
             out.add(it.timestamp() + "=" + (long) it.value());
         }
         return out;
+    }
+
+    /** A block's iterator as far as reuse goes: reset in place when handed back, counted when made. */
+    private static final class Reusable implements SampleIterator {
+        static int made;
+        private long[] ts;
+        private int at;
+
+        Reusable(long[] ts) {
+            made++;
+            reset(ts);
+        }
+
+        Reusable reset(long[] ts) {
+            this.ts = ts;
+            this.at = -1;
+            return this;
+        }
+
+        @Override
+        public boolean next() {
+            return ++at < ts.length;
+        }
+
+        @Override
+        public boolean seek(long t) {
+            if (at < 0) {
+                at = 0;
+            }
+            while (at < ts.length && ts[at] < t) {
+                at++;
+            }
+            return at < ts.length;
+        }
+
+        @Override
+        public long timestamp() {
+            return ts[at];
+        }
+
+        @Override
+        public double value() {
+            return ts[at] * 10;
+        }
+
+        @Override
+        public ValueType valueType() {
+            return ValueType.FLOAT;
+        }
+
+        @Override
+        public Throwable error() {
+            return null;
+        }
+    }
+
+    private static Series part(long... ts) {
+        return new ListSeries(Labels.of("__name__", "m"), reuse -> reuse instanceof Reusable r ? r.reset(ts) : new Reusable(ts));
+    }
+
+    @Test
+    void aMergeHandedBackIsReusedWithItsSourcesAndStartsAfresh() {
+        SampleIterator first = MergeSampleIterator.over(new Series[] {part(1, 3, 5), part(2, 4, 6)}, null);
+        assertThat(first.seek(4)).isTrue();
+        assertThat(first.timestamp()).isEqualTo(4);
+        int made = Reusable.made;
+        SampleIterator second = MergeSampleIterator.over(new Series[] {part(10, 30), part(20, 30, 40)}, first);
+        assertThat(second).isSameAs(first);
+        assertThat(Reusable.made).isEqualTo(made);
+        assertThat(drain(second)).containsExactly("10=100", "20=200", "30=300", "40=400");
+        // Read to its end, then reused again: it starts from the new series' first sample.
+        SampleIterator third = MergeSampleIterator.over(new Series[] {part(7), part(8)}, second);
+        assertThat(drain(third)).containsExactly("7=70", "8=80");
+        // A merge of another number of parts is not reused.
+        SampleIterator fourth = MergeSampleIterator.over(new Series[] {part(1), part(2), part(3)}, third);
+        assertThat(fourth).isNotSameAs(third);
+        assertThat(drain(fourth)).containsExactly("1=10", "2=20", "3=30");
     }
 
     @Test

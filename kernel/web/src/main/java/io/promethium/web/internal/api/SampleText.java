@@ -14,6 +14,12 @@ import java.util.Arrays;
 final class SampleText {
     /** The longest timestamp kept: a sign, 19 digits, a point and three. */
     private static final int STAMP = 24;
+    /**
+     * Timestamps are kept for this many samples of a series, a range query's most points (as
+     * Prometheus's limit): a range selector's raw samples can run to hundreds of thousands, with
+     * times no other series shares.
+     */
+    private static final int KEPT = 11_000;
     private final GoFloatBytes floats = new GoFloatBytes();
     private long[] stamps = new long[0];
     private byte[] stampLengths = new byte[0];
@@ -24,6 +30,9 @@ final class SampleText {
 
     /** Timestamp {@code t} in seconds, the {@code index}-th of its series, at {@code at}; returns the position after it. */
     int timestamp(byte[] out, int at, int index, long t) {
+        if (index >= KEPT) {
+            return PromJson.appendTimestamp(out, at, t);
+        }
         if (index >= stamps.length) {
             grow(index);
         }
@@ -54,7 +63,7 @@ final class SampleText {
     }
 
     private void grow(int index) {
-        int size = Math.max(index + 1, Math.max(64, stamps.length * 2));
+        int size = Math.min(KEPT, Math.max(index + 1, Math.max(64, stamps.length * 2)));
         stamps = Arrays.copyOf(stamps, size);
         stampLengths = Arrays.copyOf(stampLengths, size);
         stampBytes = Arrays.copyOf(stampBytes, size * STAMP);

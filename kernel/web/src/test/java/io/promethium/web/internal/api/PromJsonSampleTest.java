@@ -94,13 +94,14 @@ class PromJsonSampleTest {
 
     @Test
     void seriesSharingStepsAndRepeatingValuesAreSpelledAsEachSampleAlone() throws IOException {
-        // Remembered text must not leak: the same steps, shifted steps, a longer series, values that
-        // repeat, and values whose bits differ but whose spellings are alike or close (0 and -0).
+        // Remembered text must not leak: the same steps, shifted steps, a series longer than the
+        // timestamps kept, values that repeat, and values whose bits differ but whose spellings are
+        // alike or close (0 and -0).
         SplittableRandom random = new SplittableRandom(11);
         long[][] stamps = new long[6][];
         double[][] values = new double[6][];
         for (int s = 0; s < stamps.length; s++) {
-            int n = s == 4 ? 700 : 240;
+            int n = s == 4 ? 11_500 : 240;
             long offset = s == 2 ? 500 : s == 3 ? -15_000 : 0;
             stamps[s] = new long[n];
             values[s] = new double[n];

@@ -82,7 +82,7 @@ public final class GoFloatBytes {
         int x = pointPos - 1;
         // The digits go straight to their place; a point inside them is made by moving the ones before it left.
         if (x < -6 || x >= 21) {
-            appendDigits(out, at + 1, f);
+            writeDigits(out, at + 1 + n, f);
             out[at] = out[at + 1];
             at += n;
             if (n > 1) {
@@ -103,14 +103,16 @@ public final class GoFloatBytes {
             for (int i = pointPos; i < 0; i++) {
                 out[at++] = '0';
             }
-            at = appendDigits(out, at, f);
+            at += n;
+            writeDigits(out, at, f);
         } else if (pointPos >= n) {
-            at = appendDigits(out, at, f);
+            at += n;
+            writeDigits(out, at, f);
             for (int i = n; i < pointPos; i++) {
                 out[at++] = '0';
             }
         } else {
-            appendDigits(out, at + 1, f);
+            writeDigits(out, at + 1 + n, f);
             System.arraycopy(out, at + 1, out, at, pointPos);
             out[at + pointPos] = '.';
             at += n + 1;
@@ -152,8 +154,14 @@ public final class GoFloatBytes {
      * query's CPU (timestamps and 17-digit rates); the module's README has the figures.
      */
     public static int appendDigits(byte[] out, int at, long v) {
-        int n = length(v);
-        int i = at + n;
+        int end = at + length(v);
+        writeDigits(out, end, v);
+        return end;
+    }
+
+    /** A non-negative long's {@link #length} digits, the last just before {@code end}. */
+    private static void writeDigits(byte[] out, int end, long v) {
+        int i = end;
         while (v >= 100_000_000L) {
             // v / 10^8 as an unsigned multiply-high, the constant compilers use for it.
             long q = Math.unsignedMultiplyHigh(v, 0xABCC77118461CEFDL) >>> 26;
@@ -175,7 +183,6 @@ public final class GoFloatBytes {
         } else {
             out[--i] = (byte) ('0' + r);
         }
-        return at + n;
     }
 
     /** How many decimal digits a non-negative long has (1 for zero): log10 from log2, then one comparison. */

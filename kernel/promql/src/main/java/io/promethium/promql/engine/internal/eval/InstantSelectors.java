@@ -12,6 +12,7 @@ import io.promethium.promql.ast.VectorSelector;
 import io.promethium.promql.engine.internal.eval.Values.StepVector;
 import io.promethium.promql.engine.internal.kernel.Absent;
 import io.promethium.promql.engine.internal.kernel.NativeHistogram;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -71,10 +72,85 @@ final class InstantSelectors {
         return selectAll(vs, minEnd - ctx.lookbackMillis + 1, maxEnd, grid);
     }
 
-    /** A step row per series with a sample at some step; series are independent, so large selections are read on several cores. */
+    /**
+     * A step row per series with a sample at some step; series are independent, so large
+     * selections are read on several cores, and a few long series each in parts of their steps.
+     */
     private List<StepSeries> instantRows(List<Series> all, long[] ends, int answer, boolean stats) {
+        int parts = stepParts(all.size(), ends.length);
+        if (parts > 1) {
+            // Its row is for a series read whole again (one with histograms).
+            InstantCursor cursor = new InstantCursor(ends.length);
+            List<StepSeries> rows = new ArrayList<>(all.size());
+            for (Series series : all) {
+                StepSeries row = instantSeriesInParts(series, cursor, ends, answer, stats, parts);
+                SeriesParallel.account(ctx, cursor);
+                if (row != null) {
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
         return SeriesParallel.map(all, ctx, () -> new InstantCursor(ends.length),
-                (series, cursor) -> instantSeries(series, cursor, ends, ctx.lookbackMillis, answer, stats));
+                (series, cursor) -> instantSeries(series, cursor, ends, answer, stats));
+    }
+
+    /**
+     * Fewest steps in a part when a series' steps are read in parts: each part seeks to its first
+     * window on its own (decoding the chunk it starts in again) and is handed to another core.
+     */
+    static final int MIN_PART_STEPS = 256;
+
+    /**
+     * Into how many parts of its steps each series is read: a core each when there are fewer
+     * series than cores (a single host's panel over a week reads one series per selector, which
+     * one core decodes whole while the others wait), else one.
+     */
+    static int stepParts(int series, int steps) {
+        int threads = SeriesParallel.helpers() + 1;
+        if (series == 0 || series >= threads) {
+            return 1;
+        }
+        return Math.max(1, Math.min(threads / series, steps / MIN_PART_STEPS));
+    }
+
+    /**
+     * {@link #instantSeries} with the steps read in {@code parts} on several cores, each part
+     * through an iterator of its own. A series with histogram samples is read again whole: a
+     * histogram's counter-reset hint depends on the sample of the step before, which a part
+     * starting mid-way does not see.
+     */
+    private StepSeries instantSeriesInParts(Series series, InstantCursor cursor, long[] ends, int answer, boolean stats, int parts) {
+        int n = ends.length;
+        double[] values = new double[n];
+        InstantCursor[] cursors = new InstantCursor[parts];
+        int[] present = new int[parts];
+        SeriesParallel.parts(parts, ctx, k -> {
+            int lo = (int) ((long) n * k / parts);
+            int hi = (int) ((long) n * (k + 1) / parts);
+            InstantCursor c = new InstantCursor(0);
+            cursors[k] = c;
+            // The samples up to the step before this part were read by the part before (stats count them once).
+            long readBefore = k == 0 ? Long.MIN_VALUE : ends[lo - 1];
+            present[k] = readInstant(series, c, Arrays.copyOfRange(ends, lo, hi), readBefore, answer, stats, values, lo);
+        });
+        int total = 0;
+        long read = 0;
+        for (int k = 0; k < parts; k++) {
+            if (cursors[k].hists != null) {
+                return instantSeries(series, cursor, ends, answer, stats);
+            }
+            total += present[k];
+            read += cursors[k].read;
+        }
+        cursor.read += read;
+        if (total == 0) {
+            return null;
+        }
+        cursor.slots += n;
+        cursor.samples += total;
+        cursor.hists = null;
+        return new StepSeries(series.labels(), values, false);
     }
 
     private List<Series> selectAll(VectorSelector vs, long mint, long maxt, StepGrid grid) {
@@ -107,7 +183,6 @@ final class InstantSelectors {
     Aggregations.Rows selectorRows(VectorSelector vs, StepGrid grid) {
         int n = grid.steps();
         long[] ends = instantEnds(vs, grid);
-        long lookback = ctx.lookbackMillis;
         List<Series> all = selectInstant(vs, ends, grid);
         long slots = (long) all.size() * n;
         if (slots > Math.min(MAX_FLAT_SLOTS, ctx.maxSamples)) {
@@ -116,7 +191,7 @@ final class InstantSelectors {
         ctx.allocate(slots);
         Aggregations.FlatRows rows = new Aggregations.FlatRows(all, n);
         SeriesParallel.forEach(all.size(), true, ctx, () -> new InstantCursor(0), (i, cursor) -> {
-            int present = readInstant(all.get(i), cursor, ends, lookback, SAMPLE_VALUES, false, rows.values, i * n);
+            int present = readInstant(all.get(i), cursor, ends, Long.MIN_VALUE, SAMPLE_VALUES, false, rows.values, i * n);
             if (present > 0) {
                 rows.setPresent(i, cursor.hists);
             }
@@ -139,10 +214,16 @@ final class InstantSelectors {
         }
     }
 
+    /** How many of the first {@code k} (ascending) times are after {@code t}. */
+    private static int countAfter(long[] times, int k, long t) {
+        int at = Arrays.binarySearch(times, 0, k, t);
+        return k - (at >= 0 ? at + 1 : ~at);
+    }
+
     /** One series of an instant selector; {@code null} when it has no sample at any step. */
-    private StepSeries instantSeries(Series series, InstantCursor cursor, long[] ends, long lookback, int answer, boolean stats) {
+    private StepSeries instantSeries(Series series, InstantCursor cursor, long[] ends, int answer, boolean stats) {
         // One reused row per thread; a series with samples gets a copy, one without costs nothing.
-        int present = readInstant(series, cursor, ends, lookback, answer, stats, cursor.row, 0);
+        int present = readInstant(series, cursor, ends, Long.MIN_VALUE, answer, stats, cursor.row, 0);
         if (present == 0) {
             return null;
         }
@@ -154,10 +235,13 @@ final class InstantSelectors {
     /**
      * Reads one series of an instant selector into {@code values[off .. off + steps)} (and its
      * histogram samples into {@code cursor.hists}); returns at how many steps it has a sample,
-     * accounted into the cursor's limits as a row of that series.
+     * accounted into the cursor's limits as a row of that series. Samples at or before
+     * {@code readBefore} are not counted as read (a part of the steps after the first: the part
+     * before it read them).
      */
-    private int readInstant(Series series, InstantCursor cursor, long[] ends, long lookback, int answer, boolean stats,
+    private int readInstant(Series series, InstantCursor cursor, long[] ends, long readBefore, int answer, boolean stats,
             double[] values, int off) {
+        long lookback = ctx.lookbackMillis;
         boolean timestamps = answer != SAMPLE_VALUES;
         boolean starts = answer == SAMPLE_START_TIMES;
         int n = ends.length;
@@ -203,7 +287,7 @@ final class InstantSelectors {
                         lastV = cursor.runV[k - 1];
                         lastH = null;
                         haveLast = true;
-                        read += k;
+                        read += cursor.runT[0] > readBefore ? k : countAfter(cursor.runT, k, readBefore);
                         has = r >= 0;
                         continue;
                     }
@@ -227,7 +311,9 @@ final class InstantSelectors {
                     lastV = it.value();
                 }
                 haveLast = true;
-                read++;
+                if (lastT > readBefore) {
+                    read++;
+                }
                 has = it.next();
             }
             if (haveLast && lastT > start && !StaleMarker.isStale(lastV)) {

@@ -168,8 +168,7 @@ final class SeriesParallel {
      */
     private static <C extends Cursor> void forEach(int size, boolean parallel, int maxChunk, EvalContext ctx, Supplier<C> cursors,
             IndexAction<C> fn, Consumer<List<StepSeries>> sink) {
-        int helpers = !parallel || size < 2 ? 0
-                : Math.min(ForkJoinPool.getCommonPoolParallelism(), Runtime.getRuntime().availableProcessors() - 1);
+        int helpers = !parallel || size < 2 ? 0 : helpers();
         if (helpers > 0 && size >= MIN_PARALLEL) {
             shared(0, size, maxChunk, helpers, ctx, cursors, fn, sink);
             return;
@@ -194,6 +193,70 @@ final class SeriesParallel {
         }
         if (sink != null) {
             handOn(cursor, sink);
+        }
+    }
+
+    /** How many helpers of the common pool a query may use beside its own thread. */
+    static int helpers() {
+        return Math.max(0, Math.min(ForkJoinPool.getCommonPoolParallelism(), Runtime.getRuntime().availableProcessors() - 1));
+    }
+
+    /**
+     * Runs parts {@code 0..parts-1} of one series' work, each claimed once by the query's thread or
+     * a helper of the common pool, whichever comes first: when the helpers are busy or the work is
+     * short, the query's thread runs them all and a late helper finds none left. Returns when every
+     * part has ended, rethrowing the first failure.
+     */
+    static void parts(int parts, EvalContext ctx, java.util.function.IntConsumer part) {
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(parts);
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        Runnable work = () -> {
+            for (int k = next.getAndIncrement(); k < parts; k = next.getAndIncrement()) {
+                try {
+                    if (error.get() == null) {
+                        part.accept(k);
+                    }
+                } catch (Throwable t) {
+                    error.compareAndSet(null, t);
+                } finally {
+                    done.countDown();
+                }
+            }
+        };
+        for (int h = Math.min(helpers(), parts - 1); h > 0; h--) {
+            ForkJoinPool.commonPool().execute(work);
+        }
+        work.run();
+        awaitAll(done, error, ctx);
+    }
+
+    /**
+     * Waits for every part or chunk to end (each reads through the query's queriers, which close
+     * after it), then rethrows the first failure, else answers an interrupt as the deadline check does.
+     */
+    private static void awaitAll(CountDownLatch done, AtomicReference<Throwable> error, EvalContext ctx) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = error.get();
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (interrupted) {
+            ctx.checkDeadlineNow();
         }
     }
 
@@ -246,29 +309,7 @@ final class SeriesParallel {
             ForkJoinPool.commonPool().execute(work);
         }
         work.run();
-        // Every claimed chunk ends before the query goes on (and closes its queriers).
-        boolean interrupted = false;
-        while (true) {
-            try {
-                done.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable t = error.get();
-        if (t instanceof RuntimeException e) {
-            throw e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        if (interrupted) {
-            ctx.checkDeadlineNow();
-        }
+        awaitAll(done, error, ctx);
     }
 
     /** What one chunk read and holds, taken from its reader's cursor at the chunk's end. */
@@ -354,7 +395,7 @@ final class SeriesParallel {
     }
 
     /** Accounts what one series read and holds, and clears it from the cursor (no tally: this runs per series). */
-    private static void account(EvalContext ctx, Cursor c) {
+    static void account(EvalContext ctx, Cursor c) {
         account(ctx, c.window, c.read, c.slots, c.samples);
         c.window = 0;
         c.read = 0;

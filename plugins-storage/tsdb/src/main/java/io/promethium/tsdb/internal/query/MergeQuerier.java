@@ -99,6 +99,8 @@ public final class MergeQuerier implements Querier {
         /** Each source's current series, null once it is exhausted. */
         private final Series[] heads;
         private final Labels[] headLabels;
+        /** The sources whose current series is the next one out, the first {@code count} of them. */
+        private final int[] smallest;
         private final List<String> warnings;
         private Series current;
         private Throwable error;
@@ -110,6 +112,7 @@ public final class MergeQuerier implements Querier {
             this.sets = sets;
             this.heads = new Series[sets.size()];
             this.headLabels = new Labels[sets.size()];
+            this.smallest = new int[sets.size()];
             this.warnings = new ArrayList<>(warnings);
         }
 
@@ -126,14 +129,18 @@ public final class MergeQuerier implements Querier {
             }
             Labels min = null;
             int count = 0;
-            for (Labels l : headLabels) {
+            for (int i = 0; i < headLabels.length; i++) {
+                Labels l = headLabels[i];
                 if (l != null) {
                     int c = min == null ? -1 : l.compareTo(min);
                     if (c < 0) {
                         min = l;
-                        count = 1;
-                    } else if (c == 0) {
-                        count++;
+                        count = 0;
+                    }
+                    if (c <= 0) {
+                        // The sources holding the smallest series, in source order: noted as the
+                        // compares find them, not by comparing each label set with it again.
+                        smallest[count++] = i;
                     }
                 }
             }
@@ -142,22 +149,14 @@ public final class MergeQuerier implements Querier {
             }
             assert after(min) : "merged series " + min + " does not follow " + last + ": a source is not sorted";
             if (count == 1) {
-                for (int i = 0; i < heads.length; i++) {
-                    if (headLabels[i] == min) {
-                        current = heads[i];
-                        advance(i);
-                        break;
-                    }
-                }
+                current = heads[smallest[0]];
+                advance(smallest[0]);
                 return true;
             }
             Series[] same = new Series[count];
-            int k = 0;
-            for (int i = 0; i < heads.length; i++) {
-                if (headLabels[i] != null && headLabels[i].equals(min)) {
-                    same[k++] = heads[i];
-                    advance(i);
-                }
+            for (int k = 0; k < count; k++) {
+                same[k] = heads[smallest[k]];
+                advance(smallest[k]);
             }
             current = new ListSeries(min, reuse -> MergeSampleIterator.over(same, reuse));
             return true;

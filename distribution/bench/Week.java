@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
 public final class Week {
 
     record Options(Path home, int targets, int days, int intervalSeconds, int repeats, int warmupPasses, List<String> servers,
-                   Path work, boolean reuse, boolean cold) {
+                   Path work, boolean reuse, boolean cold, boolean prepareOnly) {
     }
 
     /** One panel query, with {@code $ri} for Grafana's {@code $__rate_interval}. */
@@ -96,6 +96,10 @@ public final class Week {
             prepare(o, end);
             Files.writeString(stamp, shape + "\n" + end + "\n");
         }
+        if (o.prepareOnly()) {
+            // The data alone (hours at 200 hosts), for queries on a quiet machine later with --reuse.
+            return;
+        }
         Map<String, SideBySide.Server> servers = new LinkedHashMap<>();
         try {
             for (String name : o.servers()) {
@@ -136,26 +140,40 @@ public final class Week {
     static void prepare(Options o, long end) throws Exception {
         List<SideBySide.Line> page = SideBySide.template(o.work()).stream()
                 .filter(l -> l.kind() != '#' && METRICS.contains(name(l.prefix()))).toList();
+        // One file at a time, each deleted once read: at 200 hosts a week is ~30 GB in either format.
+        // Both are written from the same seeded values, so every server gets the same samples.
         Path om = o.work().resolve("week.om");
-        // VictoriaMetrics' import file only when VictoriaMetrics is measured: as large as the OpenMetrics file.
-        Path vm = o.servers().contains("victoria-metrics") ? o.work().resolve("week.prom") : null;
-        long t0 = System.nanoTime();
-        long samples = write(page, o, end, om, vm);
-        System.out.printf(Locale.ROOT, "week: %,d samples (%d targets x %d series, %d d every %d s) written in %.0f s%n",
-                samples, o.targets(), page.size(), o.days(), o.intervalSeconds(), (System.nanoTime() - t0) / 1e9);
+        boolean backfills = o.servers().stream().anyMatch(s -> !s.equals("victoria-metrics"));
+        if (backfills) {
+            written(page, o, end, om, null);
+        }
         for (String name : o.servers()) {
             Path data = o.work().resolve(name + "-data");
             switch (name) {
                 case "prometheus" -> report(name, Blocks.backfill(List.of("promtool"), om, data));
                 case "promethium" -> report(name, Blocks.backfill(List.of(o.home().resolve("bin/promethium").toString()), om, data));
-                case "victoria-metrics" -> importVm(o, vm, data);
+                case "victoria-metrics" -> { }
                 default -> throw new IllegalArgumentException("unknown server " + name);
             }
         }
         Files.deleteIfExists(om);
-        if (vm != null) {
-            Files.deleteIfExists(vm);
+        if (o.servers().contains("victoria-metrics")) {
+            Path vm = o.work().resolve("week.prom");
+            written(page, o, end, null, vm);
+            try {
+                importVm(o, vm, o.work().resolve("victoria-metrics-data"));
+            } finally {
+                Files.deleteIfExists(vm);
+            }
         }
+    }
+
+    private static void written(List<SideBySide.Line> page, Options o, long end, Path om, Path vm) throws IOException {
+        long t0 = System.nanoTime();
+        long samples = write(page, o, end, om, vm);
+        System.out.printf(Locale.ROOT, "week: %,d samples (%d targets x %d series, %d d every %d s) written to %s in %.0f s%n",
+                samples, o.targets(), page.size(), o.days(), o.intervalSeconds(), (om != null ? om : vm).getFileName(),
+                (System.nanoTime() - t0) / 1e9);
     }
 
     static void report(String name, Blocks.Figures f) {
@@ -169,9 +187,8 @@ public final class Week {
     }
 
     /**
-     * Writes the OpenMetrics file (timestamps in seconds) and, unless {@code vm} is null,
-     * VictoriaMetrics' import file (milliseconds) in scrape order. Byte-level writing: billions of
-     * characters.
+     * Writes, each unless null, the OpenMetrics file (timestamps in seconds) and VictoriaMetrics'
+     * import file (milliseconds), in scrape order. Byte-level writing: billions of characters.
      */
     static long write(List<SideBySide.Line> page, Options o, long end, Path om, Path vm) throws IOException {
         long scrapes = o.days() * 86400L / o.intervalSeconds();
@@ -203,7 +220,7 @@ public final class Week {
             }
         }
         long samples = 0;
-        try (OutputStream a = new BufferedOutputStream(Files.newOutputStream(om), 1 << 20);
+        try (OutputStream a = om == null ? null : new BufferedOutputStream(Files.newOutputStream(om), 1 << 20);
              OutputStream b = vm == null ? null : new BufferedOutputStream(Files.newOutputStream(vm), 1 << 20)) {
             for (long s = 0; s < scrapes; s++) {
                 long now = start + s * o.intervalSeconds() * 1000L;
@@ -219,16 +236,18 @@ public final class Week {
                             sb.append((long) v);
                         }
                         byte[] vb = sb.toString().getBytes(StandardCharsets.US_ASCII);
-                        a.write(prefixes[k]);
-                        a.write(vb);
-                        a.write(' ');
-                        a.write(Long.toString(ts / 1000).getBytes(StandardCharsets.US_ASCII));
-                        a.write('.');
-                        long ms = ts % 1000;
-                        a.write('0' + (int) (ms / 100));
-                        a.write('0' + (int) (ms / 10 % 10));
-                        a.write('0' + (int) (ms % 10));
-                        a.write('\n');
+                        if (a != null) {
+                            a.write(prefixes[k]);
+                            a.write(vb);
+                            a.write(' ');
+                            a.write(Long.toString(ts / 1000).getBytes(StandardCharsets.US_ASCII));
+                            a.write('.');
+                            long ms = ts % 1000;
+                            a.write('0' + (int) (ms / 100));
+                            a.write('0' + (int) (ms / 10 % 10));
+                            a.write('0' + (int) (ms % 10));
+                            a.write('\n');
+                        }
                         if (b != null) {
                             b.write(prefixes[k]);
                             b.write(vb);
@@ -240,7 +259,9 @@ public final class Week {
                     }
                 }
             }
-            a.write("# EOF\n".getBytes(StandardCharsets.US_ASCII));
+            if (a != null) {
+                a.write("# EOF\n".getBytes(StandardCharsets.US_ASCII));
+            }
         }
         return samples;
     }
@@ -625,6 +646,7 @@ public final class Week {
         Path work = null;
         boolean reuse = false;
         boolean cold = true;
+        boolean prepareOnly = false;
         for (String a : args) {
             String v = a.substring(a.indexOf('=') + 1);
             if (a.startsWith("--home=")) {
@@ -647,14 +669,16 @@ public final class Week {
                 reuse = true;
             } else if (a.equals("--no-cold")) {
                 cold = false;
+            } else if (a.equals("--prepare-only")) {
+                prepareOnly = true;
             } else {
                 throw new IllegalArgumentException("unknown argument " + a
-                        + " (--targets=N --days=D --interval=S --repeats=N --warmup-passes=N --servers=a,b --work=DIR --reuse --no-cold)");
+                        + " (--targets=N --days=D --interval=S --repeats=N --warmup-passes=N --servers=a,b --work=DIR --reuse --no-cold --prepare-only)");
             }
         }
         if (home == null || work == null) {
             throw new IllegalArgumentException("--home and --work are required");
         }
-        return new Options(home, targets, days, interval, repeats, warmupPasses, servers, work, reuse, cold);
+        return new Options(home, targets, days, interval, repeats, warmupPasses, servers, work, reuse, cold, prepareOnly);
     }
 }

@@ -8,12 +8,17 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +35,10 @@ import org.junit.jupiter.api.Test;
  * <li>a querier's time range is inclusive and exact;</li>
  * <li>label names and values are sorted, distinct and those of the matching series;</li>
  * <li>matchers that all match the empty string are an error, not every series;</li>
- * <li>{@link SampleIterator#seek} agrees with {@link SampleIterator#next}.</li>
+ * <li>{@link SampleIterator#seek} agrees with {@link SampleIterator#next};</li>
+ * <li>each {@link Series#iterator} call answers an iterator of its own,
+ *     also when several are read at once on several threads (the query engine reads a long
+ *     series' steps in parts on several cores).</li>
  * </ul>
  * Label calls are made with a matcher: a remote read source may refuse them without one, as
  * Prometheus's does.
@@ -201,6 +209,61 @@ public abstract class AbstractQueryableContractTest {
             SeriesSet set = q.select(false, null, List.of(Matcher.of(MatchType.REGEX, someLabel()[0], ".*")));
             assertThat(set.next()).as("a series for matchers that all match the empty string").isFalse();
             assertThat(set.error()).as("the error").isNotNull();
+        }
+    }
+
+    @Test
+    void aSeriesAnswersIteratorsOfTheirOwnAlsoReadOnSeveralThreadsAtOnce() throws Exception {
+        Map.Entry<Labels, List<Read>> longest = all.entrySet().stream().max((a, b) -> Integer.compare(a.getValue().size(), b.getValue().size()))
+                .orElseThrow();
+        try (Querier q = queryable.querier(start, end)) {
+            List<Matcher> exact = new ArrayList<>();
+            longest.getKey().forEach((n, v) -> exact.add(Matcher.of(MatchType.EQUAL, n, v)));
+            SeriesSet set = q.select(true, null, exact);
+            assertThat(set.next()).as(longest.getKey() + " selected by its own labels").isTrue();
+            Series series = set.at();
+            // Two iterators advanced in turn on one thread.
+            SampleIterator a = series.iterator(null);
+            SampleIterator b = series.iterator(null);
+            List<Read> fromA = new ArrayList<>();
+            List<Read> fromB = new ArrayList<>();
+            boolean moreA = a.next();
+            boolean moreB = b.next();
+            while (moreA || moreB) {
+                if (moreA) {
+                    fromA.add(read(a));
+                    moreA = a.next();
+                }
+                if (moreB) {
+                    fromB.add(read(b));
+                    moreB = b.next();
+                }
+            }
+            assertThat(fromA).as("the first of two iterators read in turn").isEqualTo(longest.getValue());
+            assertThat(fromB).as("the second of two iterators read in turn").isEqualTo(longest.getValue());
+            // Four read at once on four threads.
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<List<Read>>> reads = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    reads.add(pool.submit(() -> {
+                        go.await();
+                        List<Read> out = new ArrayList<>();
+                        SampleIterator it = series.iterator(null);
+                        while (it.next()) {
+                            out.add(read(it));
+                        }
+                        return out;
+                    }));
+                }
+                go.countDown();
+                for (Future<List<Read>> r : reads) {
+                    assertThat(r.get()).as("an iterator read on its own thread beside three others").isEqualTo(longest.getValue());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 

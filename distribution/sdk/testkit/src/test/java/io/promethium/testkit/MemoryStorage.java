@@ -53,7 +53,9 @@ final class MemoryStorage implements Storage, ExemplarQueryable, MetadataQueryab
         /** A series is made at append and selected, without samples, before commit and after rollback. */
         LISTS_SERIES_WITHOUT_SAMPLES,
         /** Declares START_TIMESTAMPS yet drops them (Appender's default). */
-        CLAIMS_START_TIMESTAMPS
+        CLAIMS_START_TIMESTAMPS,
+        /** A series answers the same iterator object to every call. */
+        SHARES_ONE_ITERATOR
     }
 
     private record Sample(long t, double v, Histogram h, FloatHistogram fh) {
@@ -224,7 +226,7 @@ final class MemoryStorage implements Storage, ExemplarQueryable, MetadataQueryab
                 List<Series> out = new ArrayList<>();
                 snapshot.forEach((labels, samples) -> {
                     if (matches(labels, matchers)) {
-                        out.add(series(labels, samples));
+                        out.add(series(labels, samples, breaks.contains(Break.SHARES_ONE_ITERATOR)));
                     }
                 });
                 return SeriesSet.ofList(out);
@@ -250,15 +252,25 @@ final class MemoryStorage implements Storage, ExemplarQueryable, MetadataQueryab
         };
     }
 
-    private static Series series(Labels labels, List<Sample> samples) {
+    private static Series series(Labels labels, List<Sample> samples, boolean sharesOneIterator) {
         return new Series() {
+            private SampleIterator only;
+
             @Override
             public Labels labels() {
                 return labels;
             }
 
             @Override
-            public SampleIterator iterator(SampleIterator reuse) {
+            public synchronized SampleIterator iterator(SampleIterator reuse) {
+                if (sharesOneIterator && only != null) {
+                    return only;
+                }
+                only = made();
+                return only;
+            }
+
+            private SampleIterator made() {
                 int n = samples.size();
                 long[] ts = new long[n];
                 double[] vs = new double[n];

@@ -48,6 +48,14 @@ class QueryableContractCatchesBrokenQueryablesTest {
         }
     }
 
+    @Tag(Launch.CASE)
+    static class SharesOneIterator extends AbstractQueryableContractTest {
+        @Override
+        protected Queryable queryable() {
+            return holding(Break.SHARES_ONE_ITERATOR);
+        }
+    }
+
     @Test
     void aQueryableThatKeepsTheContractPassesEveryCheck() {
         assertThat(Launch.failed(Correct.class)).isEmpty();
@@ -57,5 +65,6 @@ class QueryableContractCatchesBrokenQueryablesTest {
     void eachBrokenQueryableFailsTheCheckOfWhatItBreaks() {
         assertThat(Launch.failed(UnanchoredRegex.class)).containsExactly("eachMatcherTypeSelectsExactlyTheSeriesItMatches");
         assertThat(Launch.failed(IgnoresTimeRange.class)).containsExactly("aQuerierRangeIsInclusiveAndExact");
+        assertThat(Launch.failed(SharesOneIterator.class)).containsExactly("aSeriesAnswersIteratorsOfTheirOwnAlsoReadOnSeveralThreadsAtOnce");
     }
 }

@@ -8,17 +8,12 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
 import io.promethium.api.storage.Queryable;
 import io.promethium.api.storage.SampleIterator;
-import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * <li>label names and values are sorted, distinct and those of the matching series;</li>
  * <li>matchers that all match the empty string are an error, not every series;</li>
  * <li>{@link SampleIterator#seek} agrees with {@link SampleIterator#next};</li>
- * <li>each {@link Series#iterator} call answers an iterator of its own,
+ * <li>each {@link io.promethium.api.storage.Series#iterator} call answers an iterator of its own,
  *     also when several are read at once on several threads (the query engine reads a long
  *     series' steps in parts on several cores).</li>
  * </ul>
@@ -221,49 +216,7 @@ public abstract class AbstractQueryableContractTest {
             longest.getKey().forEach((n, v) -> exact.add(Matcher.of(MatchType.EQUAL, n, v)));
             SeriesSet set = q.select(true, null, exact);
             assertThat(set.next()).as(longest.getKey() + " selected by its own labels").isTrue();
-            Series series = set.at();
-            // Two iterators advanced in turn on one thread.
-            SampleIterator a = series.iterator(null);
-            SampleIterator b = series.iterator(null);
-            List<Read> fromA = new ArrayList<>();
-            List<Read> fromB = new ArrayList<>();
-            boolean moreA = a.next();
-            boolean moreB = b.next();
-            while (moreA || moreB) {
-                if (moreA) {
-                    fromA.add(read(a));
-                    moreA = a.next();
-                }
-                if (moreB) {
-                    fromB.add(read(b));
-                    moreB = b.next();
-                }
-            }
-            assertThat(fromA).as("the first of two iterators read in turn").isEqualTo(longest.getValue());
-            assertThat(fromB).as("the second of two iterators read in turn").isEqualTo(longest.getValue());
-            // Four read at once on four threads.
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            try {
-                CountDownLatch go = new CountDownLatch(1);
-                List<Future<List<Read>>> reads = new ArrayList<>();
-                for (int i = 0; i < 4; i++) {
-                    reads.add(pool.submit(() -> {
-                        go.await();
-                        List<Read> out = new ArrayList<>();
-                        SampleIterator it = series.iterator(null);
-                        while (it.next()) {
-                            out.add(read(it));
-                        }
-                        return out;
-                    }));
-                }
-                go.countDown();
-                for (Future<List<Read>> r : reads) {
-                    assertThat(r.get()).as("an iterator read on its own thread beside three others").isEqualTo(longest.getValue());
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            SeriesIterators.assertEachReadsAlone(set.at(), longest.getValue(), AbstractQueryableContractTest::read);
         }
     }
 

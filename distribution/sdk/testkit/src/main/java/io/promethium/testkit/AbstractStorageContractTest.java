@@ -641,6 +641,21 @@ public abstract class AbstractStorageContractTest {
     }
 
     @Test
+    void aSeriesAnswersIteratorsOfTheirOwnAlsoReadOnSeveralThreadsAtOnce() throws Exception {
+        assumeQueryable();
+        appendUp(500);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            expected.add((T0 + 15_000L * i) + "=" + Double.doubleToRawLongBits(i));
+        }
+        try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            SeriesSet set = q.select(true, null, List.of(Matcher.of(MatchType.EQUAL, "instance", "a")));
+            assertThat(set.next()).isTrue();
+            SeriesIterators.assertEachReadsAlone(set.at(), expected, it -> it.timestamp() + "=" + Double.doubleToRawLongBits(it.value()));
+        }
+    }
+
+    @Test
     void runsOfFloatsCopiedAtOnceAreTheSamplesReadOneByOne() {
         assumeQueryable();
         appendUp(700);

@@ -107,6 +107,14 @@ class StorageContractCatchesBrokenStoragesTest {
         }
     }
 
+    @Tag(Launch.CASE)
+    static class SharesOneIterator extends AbstractStorageContractTest {
+        @Override
+        protected Storage openStorage(Path dir) {
+            return new MemoryStorage(Break.SHARES_ONE_ITERATOR);
+        }
+    }
+
     /** Cannot be queried: read back through its log, its select failing with an error. */
     @Tag(Launch.CASE)
     static class WalOnly extends AbstractStorageContractTest {
@@ -151,5 +159,6 @@ class StorageContractCatchesBrokenStoragesTest {
         assertThat(Launch.failed(ListsSeriesWithoutSamples.class)).containsExactly("nothingIsVisibleBeforeCommitAndARolledBackBatchIsGone");
         assertThat(Launch.failed(WalOnlyAnsweringEmpty.class)).containsExactly("aStorageThatCannotBeQueriedRefusesASelectWithAnError");
         assertThat(Launch.failed(ClaimsStartTimestamps.class)).containsExactly("declaredStartTimestampsAreReadBackWithTheirSamples");
+        assertThat(Launch.failed(SharesOneIterator.class)).containsExactly("aSeriesAnswersIteratorsOfTheirOwnAlsoReadOnSeveralThreadsAtOnce");
     }
 }

@@ -93,6 +93,14 @@ public final class MergeSampleIterator extends ForwardingSampleIterator {
             }
             return pick();
         }
+        return frontOrPick();
+    }
+
+    /**
+     * After the source in front moved: it stays in front while it is before every other live
+     * source (blocks follow one another in time, so it usually does), else the front is picked again.
+     */
+    private boolean frontOrPick() {
         if (live[best] && error == null) {
             long ts = heads[best];
             if (ts < otherMin) {
@@ -112,6 +120,12 @@ public final class MergeSampleIterator extends ForwardingSampleIterator {
         }
         if (best >= 0 && t >= target) {
             return true;
+        }
+        if (best >= 0 && target <= otherMin) {
+            // Every other live source stands at or past the target: only the one in front moves.
+            live[best] = sources[best].seek(target);
+            noteHead(best);
+            return frontOrPick();
         }
         for (int i = 0; i < sources.length; i++) {
             // A source at or past the target stays where it is.
@@ -149,7 +163,7 @@ public final class MergeSampleIterator extends ForwardingSampleIterator {
             n += r < 0 ? ~r : r;
             live[best] = r >= 0;
             noteHead(best);
-            if (!pick()) {
+            if (!frontOrPick()) {
                 return ~n;
             }
         }

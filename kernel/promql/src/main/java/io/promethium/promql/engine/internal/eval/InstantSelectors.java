@@ -77,13 +77,12 @@ final class InstantSelectors {
      * selections are read on several cores, and a few long series each in parts of their steps.
      */
     private List<StepSeries> instantRows(List<Series> all, long[] ends, int answer, boolean stats) {
-        int parts = stepParts(all.size(), ends.length);
-        if (parts > 1) {
+        if (inParts(all.size(), ends.length)) {
             // Its row is for a series read whole again (one with histograms).
             InstantCursor cursor = new InstantCursor(ends.length);
             List<StepSeries> rows = new ArrayList<>(all.size());
             for (Series series : all) {
-                StepSeries row = instantSeriesInParts(series, cursor, ends, answer, stats, parts);
+                StepSeries row = instantSeriesInParts(series, cursor, ends, answer, stats);
                 SeriesParallel.account(ctx, cursor);
                 if (row != null) {
                     rows.add(row);
@@ -96,52 +95,75 @@ final class InstantSelectors {
     }
 
     /**
-     * Fewest steps in a part when a series' steps are read in parts: each part seeks to its first
-     * window on its own (decoding the chunk it starts in again) and is handed to another core.
+     * Fewest steps a series needs before its steps may be read in parts; and the steps read first
+     * on the query's thread, timed, to tell whether the rest is worth sharing.
      */
     static final int MIN_PART_STEPS = 256;
+    static final int PROBE_STEPS = 64;
+    /**
+     * Estimated time of the rest of a series above which it is shared: a helper parked while the
+     * query's thread was idle takes tens to hundreds of microseconds to wake on a virtual machine,
+     * which a day of one series (0.1 ms to read) did not repay; a week of it (0.5-1 ms) does.
+     */
+    static final long SHARE_NANOS = 400_000;
+    /** About how much work one part holds: small, so that a helper that wakes late holds the query up little. */
+    static final long PART_NANOS = 100_000;
 
     /**
-     * Into how many parts of its steps each series is read: a core each when there are fewer
+     * Whether a selection's series may be read in parts of their steps: when there are fewer
      * series than cores (a single host's panel over a week reads one series per selector, which
-     * one core decodes whole while the others wait), else one.
+     * one core would decode whole while the others wait) and steps enough.
      */
-    static int stepParts(int series, int steps) {
-        int threads = SeriesParallel.helpers() + 1;
-        if (series == 0 || series >= threads) {
+    static boolean inParts(int series, int steps) {
+        return series > 0 && series < SeriesParallel.helpers() + 1 && steps >= MIN_PART_STEPS;
+    }
+
+    /** Into how many parts the steps after the probe are cut, given the probe's time per step. */
+    static int parts(long nanosPerStep, int restSteps) {
+        long rest = nanosPerStep * restSteps;
+        if (rest < SHARE_NANOS) {
             return 1;
         }
-        return Math.max(1, Math.min(threads / series, steps / MIN_PART_STEPS));
+        return (int) Math.max(2, Math.min(restSteps / PROBE_STEPS, rest / PART_NANOS));
     }
 
     /**
-     * {@link #instantSeries} with the steps read in {@code parts} on several cores, each part
-     * through an iterator of its own. A series with histogram samples is read again whole: a
-     * histogram's counter-reset hint depends on the sample of the step before, which a part
-     * starting mid-way does not see.
+     * {@link #instantSeries} with its first {@link #PROBE_STEPS} steps read and timed on the query's
+     * thread and the rest, when worth it, in parts on several cores, each part through an iterator
+     * of its own, claimed by whichever thread is free. A series with histogram samples is read
+     * again whole: a histogram's counter-reset hint depends on the sample of the step before,
+     * which a part starting mid-way does not see.
      */
-    private StepSeries instantSeriesInParts(Series series, InstantCursor cursor, long[] ends, int answer, boolean stats, int parts) {
+    private StepSeries instantSeriesInParts(Series series, InstantCursor cursor, long[] ends, int answer, boolean stats) {
         int n = ends.length;
         double[] values = new double[n];
-        InstantCursor[] cursors = new InstantCursor[parts];
+        InstantCursor probe = new InstantCursor(0);
+        long started = System.nanoTime();
+        int probed = readInstant(series, probe, Arrays.copyOf(ends, PROBE_STEPS), Long.MIN_VALUE, answer, stats, values, 0);
+        if (probe.hists != null) {
+            return instantSeries(series, cursor, ends, answer, stats);
+        }
+        int rest = n - PROBE_STEPS;
+        int parts = parts((System.nanoTime() - started) / PROBE_STEPS, rest);
         int[] present = new int[parts];
-        SeriesParallel.parts(parts, ctx, k -> {
-            int lo = (int) ((long) n * k / parts);
-            int hi = (int) ((long) n * (k + 1) / parts);
-            InstantCursor c = new InstantCursor(0);
-            cursors[k] = c;
+        boolean[] hists = new boolean[parts];
+        List<InstantCursor> used = SeriesParallel.parts(parts, ctx, () -> new InstantCursor(0), (k, c) -> {
+            int lo = PROBE_STEPS + (int) ((long) rest * k / parts);
+            int hi = PROBE_STEPS + (int) ((long) rest * (k + 1) / parts);
             // The samples up to the step before this part were read by the part before (stats count them once).
-            long readBefore = k == 0 ? Long.MIN_VALUE : ends[lo - 1];
-            present[k] = readInstant(series, c, Arrays.copyOfRange(ends, lo, hi), readBefore, answer, stats, values, lo);
+            present[k] = readInstant(series, c, Arrays.copyOfRange(ends, lo, hi), ends[lo - 1], answer, stats, values, lo);
+            hists[k] = c.hists != null;
         });
-        int total = 0;
-        long read = 0;
+        int total = probed;
         for (int k = 0; k < parts; k++) {
-            if (cursors[k].hists != null) {
+            if (hists[k]) {
                 return instantSeries(series, cursor, ends, answer, stats);
             }
             total += present[k];
-            read += cursors[k].read;
+        }
+        long read = probe.read;
+        for (InstantCursor c : used) {
+            read += c.read;
         }
         cursor.read += read;
         if (total == 0) {

@@ -204,18 +204,25 @@ final class SeriesParallel {
     /**
      * Runs parts {@code 0..parts-1} of one series' work, each claimed once by the query's thread or
      * a helper of the common pool, whichever comes first: when the helpers are busy or the work is
-     * short, the query's thread runs them all and a late helper finds none left. Returns when every
-     * part has ended, rethrowing the first failure.
+     * short, the query's thread runs them all and a late helper finds none left. Each thread
+     * reads its parts through one cursor of its own; returns those cursors when every part has
+     * ended, rethrowing the first failure.
      */
-    static void parts(int parts, EvalContext ctx, java.util.function.IntConsumer part) {
+    static <C extends Cursor> List<C> parts(int parts, EvalContext ctx, Supplier<C> cursors, IndexAction<C> part) {
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(parts);
         AtomicReference<Throwable> error = new AtomicReference<>();
+        List<C> used = java.util.Collections.synchronizedList(new ArrayList<>());
         Runnable work = () -> {
+            C cursor = null;
             for (int k = next.getAndIncrement(); k < parts; k = next.getAndIncrement()) {
                 try {
                     if (error.get() == null) {
-                        part.accept(k);
+                        if (cursor == null) {
+                            cursor = cursors.get();
+                            used.add(cursor);
+                        }
+                        part.apply(k, cursor);
                     }
                 } catch (Throwable t) {
                     error.compareAndSet(null, t);
@@ -229,6 +236,7 @@ final class SeriesParallel {
         }
         work.run();
         awaitAll(done, error, ctx);
+        return used;
     }
 
     /**

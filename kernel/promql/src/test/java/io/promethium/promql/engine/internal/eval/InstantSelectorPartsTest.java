@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A selector of fewer series than cores has each series' steps read in parts on several cores
- * ({@link InstantSelectors#stepParts}); the same series in a selection of as many series as
- * cores is read whole on one. Both must give the same rows and count the same samples read:
+ * when the rest of it is long to read ({@link InstantSelectors#inParts}); the same series in a
+ * selection of as many series as cores is read whole on one. Both must give the same rows and count the same samples read:
  * jittered samples across a block and the head, gaps longer than the lookback, staleness markers,
  * steps shorter and longer than the lookback (windows overlapping a part's edge or not),
  * {@code offset}, {@code @}, {@code timestamp()}, and a native histogram series, whose
@@ -41,24 +41,26 @@ class InstantSelectorPartsTest {
     @Test
     void aSeriesReadInPartsOfItsStepsAnswersAsWhenReadWholeOnOneCore() throws Exception {
         int threads = SeriesParallel.helpers() + 1;
-        assumeTrue(InstantSelectors.stepParts(1, 2 * InstantSelectors.MIN_PART_STEPS) > 1, "one core: no parts to compare");
+        assumeTrue(InstantSelectors.inParts(1, InstantSelectors.MIN_PART_STEPS), "one core: no parts to compare");
         PromQLEngine engine = new PromQLEngine(EngineOptions.DEFAULTS);
         Random random = new Random(7);
         try (Tsdb tsdb = Tsdb.open(TsdbOptions.defaults(tmp).withSamplesPerChunk(37).withWal(false, false))) {
             long last = load(tsdb, random, threads);
             long start = T0 - 600_000;
             long end = last + 600_000;
-            for (String name : List.of("m", "h")) {
+            for (String series : List.of("m{k=\"one\"}", "m{k=\"dense\"}", "h{k=\"one\"}")) {
+                String name = series.substring(0, 1);
+                String k = series.substring(1).replace("{", "").replace("}", "");
                 for (String form : List.of("%s", "timestamp(%s)", "%s offset 7m", "%s @ " + (T0 + 3_600_000) / 1000, "-%s")) {
                     for (long step : List.of(11_000L, 15_000L, 47_000L, 60_000L, 301_000L)) {
-                        String one = String.format(form, name + "{k=\"one\"}");
+                        String one = String.format(form, series);
                         String all = String.format(form, name);
-                        String pads = String.format(form, name + "{k!=\"one\"}");
+                        String pads = String.format(form, name + "{" + k.replace("=", "!=") + "}");
                         QueryResult parts = engine.rangeQuery(tsdb, one, start, end, step);
                         QueryResult whole = engine.rangeQuery(tsdb, all, start, end, step);
                         QueryResult rest = engine.rangeQuery(tsdb, pads, start, end, step);
                         String as = one + " by " + step + " ms";
-                        assertThat(ResultText.of(parts, true)).as(as).isEqualTo(only(ResultText.of(whole, true), "k=\"one\""));
+                        assertThat(ResultText.of(parts, true)).as(as).isEqualTo(only(ResultText.of(whole, true), k));
                         assertThat(parts.stats().totalQueryableSamples()).as(as)
                                 .isEqualTo(whole.stats().totalQueryableSamples() - rest.stats().totalQueryableSamples());
                     }
@@ -67,10 +69,10 @@ class InstantSelectorPartsTest {
         }
     }
 
-    /** The lines of one series (and the warnings line) of a result's text. */
+    /** The lines of one series and the warnings line of a result's text, as the text of a result holding that series alone. */
     private static String only(String text, String label) {
-        return Arrays.stream(text.split("\n")).filter(l -> l.contains(label) || l.startsWith("warnings "))
-                .collect(Collectors.joining("\n"));
+        String[] lines = text.split("\n");
+        return Arrays.stream(lines).filter(l -> l.contains(label)).collect(Collectors.joining("\n")) + "\n" + lines[lines.length - 1];
     }
 
     /**
@@ -89,7 +91,11 @@ class InstantSelectorPartsTest {
         }
         Labels m = Labels.of("__name__", "m", "k", "one");
         Labels h = Labels.of("__name__", "h", "k", "one");
+        // A series scraped every second (~75k samples, a block and the head): long enough to
+        // read that the rest of it, after the timed first steps, is shared in parts.
+        Labels dense = Labels.of("__name__", "m", "k", "dense");
         long t = T0;
+        long denseT = T0;
         long last = t;
         int samples = 5_000;
         long count = 2;
@@ -98,6 +104,9 @@ class InstantSelectorPartsTest {
                 app.commit();
                 tsdb.flushHead();
                 app = tsdb.appender();
+            }
+            for (; denseT < t; denseT += 1_000) {
+                app.append(0, dense, denseT, random.nextInt(500) == 0 ? StaleMarker.STALE_NAN : random.nextDouble());
             }
             boolean stale = random.nextInt(150) == 0;
             double v = random.nextInt(10) == 0 ? i - 1 : random.nextDouble() * 1e6;
@@ -115,5 +124,12 @@ class InstantSelectorPartsTest {
         }
         app.commit();
         return last;
+    }
+
+    @Test
+    void aSeriesIsSharedOnlyWhenItsRestIsLongToRead() {
+        assertThat(InstantSelectors.parts(100, 944)).as("a day of one series: 0.1 ms left").isEqualTo(1);
+        assertThat(InstantSelectors.parts(1_000, 944)).as("a week of one series: ~1 ms left, in parts of ~0.1 ms").isEqualTo(9);
+        assertThat(InstantSelectors.parts(100_000, 200)).as("no part shorter than the probe").isEqualTo(3);
     }
 }

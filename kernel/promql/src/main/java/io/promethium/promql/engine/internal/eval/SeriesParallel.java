@@ -2,6 +2,7 @@ package io.promethium.promql.engine.internal.eval;
 
 import io.promethium.api.storage.Series;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
@@ -212,7 +213,7 @@ final class SeriesParallel {
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(parts);
         AtomicReference<Throwable> error = new AtomicReference<>();
-        List<C> used = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<C> used = Collections.synchronizedList(new ArrayList<>());
         Runnable work = () -> {
             C cursor = null;
             for (int k = next.getAndIncrement(); k < parts; k = next.getAndIncrement()) {

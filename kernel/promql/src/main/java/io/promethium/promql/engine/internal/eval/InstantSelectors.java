@@ -20,7 +20,8 @@ import java.util.List;
  * Instant vector selectors over a whole step grid: which series a selector reads, and per series
  * the newest sample in each step's lookback window, either as a step row per series or laid out
  * in one flat array for an aggregation to fold. Large selections are read on several cores
- * ({@link SeriesParallel}).
+ * ({@link SeriesParallel}), and so is the rest of a long series in a selection of fewer series
+ * than cores ({@link #inParts}).
  */
 final class InstantSelectors {
     private final Evaluator ev;

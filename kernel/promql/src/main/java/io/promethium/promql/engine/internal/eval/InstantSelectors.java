@@ -148,7 +148,8 @@ final class InstantSelectors {
         int parts = parts((System.nanoTime() - started) / PROBE_STEPS, rest);
         int[] present = new int[parts];
         boolean[] hists = new boolean[parts];
-        List<InstantCursor> used = SeriesParallel.parts(parts, ctx, () -> new InstantCursor(0), (k, c) -> {
+        // The query's thread goes on through the probe's cursor (and its iterator).
+        List<InstantCursor> used = SeriesParallel.parts(parts, ctx, probe, () -> new InstantCursor(0), (k, c) -> {
             int lo = PROBE_STEPS + (int) ((long) rest * k / parts);
             int hi = PROBE_STEPS + (int) ((long) rest * (k + 1) / parts);
             // The samples up to the step before this part were read by the part before (stats count them once).
@@ -162,7 +163,7 @@ final class InstantSelectors {
             }
             total += present[k];
         }
-        long read = probe.read;
+        long read = 0;
         for (InstantCursor c : used) {
             read += c.read;
         }

@@ -205,17 +205,18 @@ final class SeriesParallel {
     /**
      * Runs parts {@code 0..parts-1} of one series' work, each claimed once by the query's thread or
      * a helper of the common pool, whichever comes first: when the helpers are busy or the work is
-     * short, the query's thread runs them all and a late helper finds none left. Each thread
-     * reads its parts through one cursor of its own; returns those cursors when every part has
-     * ended, rethrowing the first failure.
+     * short, the query's thread runs them all and a late helper finds none left. The query's
+     * thread reads its parts through {@code own}, each helper through one cursor of its own;
+     * returns every cursor used ({@code own} first) when every part has ended, rethrowing the
+     * first failure.
      */
-    static <C extends Cursor> List<C> parts(int parts, EvalContext ctx, Supplier<C> cursors, IndexAction<C> part) {
+    static <C extends Cursor> List<C> parts(int parts, EvalContext ctx, C own, Supplier<C> cursors, IndexAction<C> part) {
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(parts);
         AtomicReference<Throwable> error = new AtomicReference<>();
-        List<C> used = Collections.synchronizedList(new ArrayList<>());
-        Runnable work = () -> {
-            C cursor = null;
+        List<C> used = Collections.synchronizedList(new ArrayList<>(List.of(own)));
+        Consumer<C> work = first -> {
+            C cursor = first;
             for (int k = next.getAndIncrement(); k < parts; k = next.getAndIncrement()) {
                 try {
                     if (error.get() == null) {
@@ -233,9 +234,9 @@ final class SeriesParallel {
             }
         };
         for (int h = Math.min(helpers(), parts - 1); h > 0; h--) {
-            ForkJoinPool.commonPool().execute(work);
+            ForkJoinPool.commonPool().execute(() -> work.accept(null));
         }
-        work.run();
+        work.accept(own);
         awaitAll(done, error, ctx);
         return used;
     }

@@ -127,6 +127,16 @@ public final class Blocks {
 
     static Figures backfill(List<String> command, Path file, Path dir) throws Exception {
         deleteRecursively(dir);
+        Run r = backfillInto(command, file, dir);
+        return measure(dir, r.peakRssKb(), r.seconds());
+    }
+
+    /** One backfill's wall time and peak RSS (-1 when {@code time -v} gave none). */
+    record Run(double seconds, long peakRssKb) {
+    }
+
+    /** Backfills FILE into DIR beside the blocks already there. */
+    static Run backfillInto(List<String> command, Path file, Path dir) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-v"));
         cmd.addAll(command);
         cmd.addAll(List.of("tsdb", "create-blocks-from", "openmetrics", file.toString(), dir.toString()));
@@ -140,8 +150,7 @@ public final class Blocks {
             throw new IllegalStateException(String.join(" ", command) + " failed (exit " + rc + "), see " + log + ":\n" + out);
         }
         Matcher m = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)").matcher(out);
-        long rss = m.find() ? Long.parseLong(m.group(1)) : -1;
-        return measure(dir, rss, seconds);
+        return new Run(seconds, m.find() ? Long.parseLong(m.group(1)) : -1);
     }
 
     /** The blocks in a data folder: samples, series and chunk and index bytes summed over them (a series counts once per block). */

@@ -137,48 +137,80 @@ public final class Week {
 
     // ---- the data ---------------------------------------------------------------------------
 
+    /** Two hours, the span of a backfilled block in both backfills. */
+    static final long WINDOW_MILLIS = 2 * 3600_000L;
+
+    /**
+     * The data, one 2 h window at a time: each window's OpenMetrics file goes to each backfill and
+     * its import file to a running VictoriaMetrics, then both are deleted. promtool 2.42 reads its
+     * whole input once per block window, so one file of the week would be read 85 times (~8 h at
+     * 200 hosts); a window's file is read twice. The disk holds one window (~0.8 GB at 200 hosts),
+     * not the week (~60 GB in the two formats). Every server gets the same seeded samples.
+     */
     static void prepare(Options o, long end) throws Exception {
         List<SideBySide.Line> page = SideBySide.template(o.work()).stream()
                 .filter(l -> l.kind() != '#' && METRICS.contains(name(l.prefix()))).toList();
-        // One file at a time, each deleted once read: at 200 hosts a week is ~30 GB in either format.
-        // Both are written from the same seeded values, so every server gets the same samples.
-        Path om = o.work().resolve("week.om");
-        boolean backfills = o.servers().stream().anyMatch(s -> !s.equals("victoria-metrics"));
-        if (backfills) {
-            written(page, o, end, om, null);
-        }
+        Map<String, List<String>> backfills = new LinkedHashMap<>();
         for (String name : o.servers()) {
-            Path data = o.work().resolve(name + "-data");
             switch (name) {
-                case "prometheus" -> report(name, Blocks.backfill(List.of("promtool"), om, data));
-                case "promethium" -> report(name, Blocks.backfill(List.of(o.home().resolve("bin/promethium").toString()), om, data));
+                case "prometheus" -> backfills.put(name, List.of("promtool"));
+                case "promethium" -> backfills.put(name, List.of(o.home().resolve("bin/promethium").toString()));
                 case "victoria-metrics" -> { }
                 default -> throw new IllegalArgumentException("unknown server " + name);
             }
         }
-        Files.deleteIfExists(om);
+        Map<String, double[]> spent = new LinkedHashMap<>(); // seconds, peak RSS (kB)
+        for (String name : backfills.keySet()) {
+            Blocks.deleteRecursively(o.work().resolve(name + "-data"));
+            spent.put(name, new double[] {0, -1});
+        }
+        SideBySide.Server vm = null;
+        double[] imported = {0};
         if (o.servers().contains("victoria-metrics")) {
-            Path vm = o.work().resolve("week.prom");
-            written(page, o, end, null, vm);
-            try {
-                importVm(o, vm, o.work().resolve("victoria-metrics-data"));
-            } finally {
-                Files.deleteIfExists(vm);
+            Path data = o.work().resolve("victoria-metrics-data");
+            Blocks.deleteRecursively(data);
+            vm = startVm(o, data);
+            SideBySide.waitReady(vm, Duration.ofMinutes(1));
+        }
+        SideBySide.Server importer = vm;
+        try {
+            long t0 = System.nanoTime();
+            Path om = backfills.isEmpty() ? null : o.work().resolve("window.om");
+            Path prom = vm == null ? null : o.work().resolve("window.prom");
+            long[] windows = {0};
+            long samples = write(page, o, end, om, prom, () -> {
+                for (Map.Entry<String, List<String>> b : backfills.entrySet()) {
+                    Blocks.Run r = Blocks.backfillInto(b.getValue(), om, o.work().resolve(b.getKey() + "-data"));
+                    double[] f = spent.get(b.getKey());
+                    f[0] += r.seconds();
+                    f[1] = Math.max(f[1], r.peakRssKb());
+                }
+                if (importer != null) {
+                    long i0 = System.nanoTime();
+                    importVm(importer, prom);
+                    imported[0] += (System.nanoTime() - i0) / 1e9;
+                }
+                windows[0]++;
+            });
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            double loading = imported[0] + spent.values().stream().mapToDouble(f -> f[0]).sum();
+            System.out.printf(Locale.ROOT, "week: %,d samples (%d targets x %d series, %d d every %d s) written in %d windows of 2 h in %.0f s%n",
+                    samples, o.targets(), page.size(), o.days(), o.intervalSeconds(), windows[0], elapsed - loading);
+            for (Map.Entry<String, double[]> e : spent.entrySet()) {
+                Blocks.Figures f = Blocks.measure(o.work().resolve(e.getKey() + "-data"), (long) e.getValue()[1], e.getValue()[0]);
+                System.out.printf(Locale.ROOT, "week: %s backfilled %,d samples into %d blocks in %.0f s (peak RSS %,d MB)%n",
+                        e.getKey(), f.samples(), f.blocks(), f.seconds(), f.peakRssKb() / 1024);
+            }
+            if (importer != null) {
+                SideBySide.get(importer, "/internal/force_flush");
+                System.out.printf(Locale.ROOT, "week: victoria-metrics imported in %.0f s%n", imported[0]);
+            }
+        } finally {
+            if (vm != null) {
+                vm.process().destroy();
+                vm.process().waitFor();
             }
         }
-    }
-
-    private static void written(List<SideBySide.Line> page, Options o, long end, Path om, Path vm) throws IOException {
-        long t0 = System.nanoTime();
-        long samples = write(page, o, end, om, vm);
-        System.out.printf(Locale.ROOT, "week: %,d samples (%d targets x %d series, %d d every %d s) written to %s in %.0f s%n",
-                samples, o.targets(), page.size(), o.days(), o.intervalSeconds(), (om != null ? om : vm).getFileName(),
-                (System.nanoTime() - t0) / 1e9);
-    }
-
-    static void report(String name, Blocks.Figures f) {
-        System.out.printf(Locale.ROOT, "week: %s backfilled %,d samples into %d blocks in %.0f s (peak RSS %,d MB)%n",
-                name, f.samples(), f.blocks(), f.seconds(), f.peakRssKb() / 1024);
     }
 
     static String name(String prefix) {
@@ -186,11 +218,18 @@ public final class Week {
         return (brace < 0 ? prefix : prefix.substring(0, brace)).strip();
     }
 
+    /** Called once a window's files are complete; they are overwritten by the next window. */
+    interface WindowDone {
+        void run() throws Exception;
+    }
+
     /**
      * Writes, each unless null, the OpenMetrics file (timestamps in seconds) and VictoriaMetrics'
-     * import file (milliseconds), in scrape order. Byte-level writing: billions of characters.
+     * import file (milliseconds), in scrape order, one 2 h window at a time: when a sample falls in
+     * the next window the files are closed and handed to {@code done}. Byte-level writing: billions
+     * of characters.
      */
-    static long write(List<SideBySide.Line> page, Options o, long end, Path om, Path vm) throws IOException {
+    static long write(List<SideBySide.Line> page, Options o, long end, Path om, Path vm, WindowDone done) throws Exception {
         long scrapes = o.days() * 86400L / o.intervalSeconds();
         long start = end - (scrapes - 1) * o.intervalSeconds() * 1000L;
         int n = o.targets() * page.size();
@@ -220,50 +259,72 @@ public final class Week {
             }
         }
         long samples = 0;
-        try (OutputStream a = om == null ? null : new BufferedOutputStream(Files.newOutputStream(om), 1 << 20);
-             OutputStream b = vm == null ? null : new BufferedOutputStream(Files.newOutputStream(vm), 1 << 20)) {
-            for (long s = 0; s < scrapes; s++) {
-                long now = start + s * o.intervalSeconds() * 1000L;
-                for (int t = 0; t < o.targets(); t++) {
-                    long ts = now + t * 7L; // targets are scraped a few ms apart
-                    for (int i = 0; i < page.size(); i++) {
-                        int k = t * page.size() + i;
-                        double v = next(k, value, rate, counter, decimals, o.intervalSeconds(), random);
-                        StringBuilder sb = new StringBuilder(24);
-                        if (decimals[k]) {
-                            sb.append(Math.round(v * 100) / 100.0);
-                        } else {
-                            sb.append((long) v);
-                        }
-                        byte[] vb = sb.toString().getBytes(StandardCharsets.US_ASCII);
-                        if (a != null) {
-                            a.write(prefixes[k]);
-                            a.write(vb);
-                            a.write(' ');
-                            a.write(Long.toString(ts / 1000).getBytes(StandardCharsets.US_ASCII));
-                            a.write('.');
-                            long ms = ts % 1000;
-                            a.write('0' + (int) (ms / 100));
-                            a.write('0' + (int) (ms / 10 % 10));
-                            a.write('0' + (int) (ms % 10));
-                            a.write('\n');
-                        }
-                        if (b != null) {
-                            b.write(prefixes[k]);
-                            b.write(vb);
-                            b.write(' ');
-                            b.write(Long.toString(ts).getBytes(StandardCharsets.US_ASCII));
-                            b.write('\n');
-                        }
-                        samples++;
+        long windowEnd = Math.floorDiv(start, WINDOW_MILLIS) * WINDOW_MILLIS + WINDOW_MILLIS;
+        OutputStream a = om == null ? null : new BufferedOutputStream(Files.newOutputStream(om), 1 << 20);
+        OutputStream b = vm == null ? null : new BufferedOutputStream(Files.newOutputStream(vm), 1 << 20);
+        for (long s = 0; s < scrapes; s++) {
+            long now = start + s * o.intervalSeconds() * 1000L;
+            for (int t = 0; t < o.targets(); t++) {
+                long ts = now + t * 7L; // targets are scraped a few ms apart
+                if (ts >= windowEnd) {
+                    closeWindow(a, b);
+                    done.run();
+                    windowEnd += WINDOW_MILLIS;
+                    a = om == null ? null : new BufferedOutputStream(Files.newOutputStream(om), 1 << 20);
+                    b = vm == null ? null : new BufferedOutputStream(Files.newOutputStream(vm), 1 << 20);
+                }
+                for (int i = 0; i < page.size(); i++) {
+                    int k = t * page.size() + i;
+                    double v = next(k, value, rate, counter, decimals, o.intervalSeconds(), random);
+                    StringBuilder sb = new StringBuilder(24);
+                    if (decimals[k]) {
+                        sb.append(Math.round(v * 100) / 100.0);
+                    } else {
+                        sb.append((long) v);
                     }
+                    byte[] vb = sb.toString().getBytes(StandardCharsets.US_ASCII);
+                    if (a != null) {
+                        a.write(prefixes[k]);
+                        a.write(vb);
+                        a.write(' ');
+                        a.write(Long.toString(ts / 1000).getBytes(StandardCharsets.US_ASCII));
+                        a.write('.');
+                        long ms = ts % 1000;
+                        a.write('0' + (int) (ms / 100));
+                        a.write('0' + (int) (ms / 10 % 10));
+                        a.write('0' + (int) (ms % 10));
+                        a.write('\n');
+                    }
+                    if (b != null) {
+                        b.write(prefixes[k]);
+                        b.write(vb);
+                        b.write(' ');
+                        b.write(Long.toString(ts).getBytes(StandardCharsets.US_ASCII));
+                        b.write('\n');
+                    }
+                    samples++;
                 }
             }
-            if (a != null) {
-                a.write("# EOF\n".getBytes(StandardCharsets.US_ASCII));
-            }
+        }
+        closeWindow(a, b);
+        done.run();
+        if (om != null) {
+            Files.deleteIfExists(om);
+        }
+        if (vm != null) {
+            Files.deleteIfExists(vm);
         }
         return samples;
+    }
+
+    private static void closeWindow(OutputStream om, OutputStream vm) throws IOException {
+        if (om != null) {
+            om.write("# EOF\n".getBytes(StandardCharsets.US_ASCII));
+            om.close();
+        }
+        if (vm != null) {
+            vm.close();
+        }
     }
 
     static double next(int k, double[] value, double[] rate, boolean[] counter, boolean[] decimals, int interval, SplittableRandom random) {
@@ -276,22 +337,11 @@ public final class Week {
         return value[k];
     }
 
-    static void importVm(Options o, Path file, Path data) throws Exception {
-        Blocks.deleteRecursively(data);
-        SideBySide.Server s = startVm(o, data);
-        try {
-            SideBySide.waitReady(s, Duration.ofMinutes(1));
-            long t0 = System.nanoTime();
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/v1/import/prometheus"))
-                    .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2) {
-                throw new IllegalStateException("VictoriaMetrics import answered " + r.statusCode() + ": " + r.body());
-            }
-            SideBySide.get(s, "/internal/force_flush");
-            System.out.printf(Locale.ROOT, "week: victoria-metrics imported in %.0f s%n", (System.nanoTime() - t0) / 1e9);
-        } finally {
-            s.process().destroy();
-            s.process().waitFor();
+    static void importVm(SideBySide.Server s, Path file) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/v1/import/prometheus"))
+                .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("VictoriaMetrics import answered " + r.statusCode() + ": " + r.body());
         }
     }
 

@@ -30,8 +30,10 @@ import java.util.regex.Pattern;
  * compacts it as it would; then the dashboard's panel queries run over 1 h, 24 h and D days at
  * the step Grafana chooses, after untimed passes of every query ({@code --warmup-passes}, each
  * pass's total printed per server): warm (median of repeats) and
- * cold (page cache dropped before the first request, where the machine allows), each answer
- * compared with Prometheus's. Query times are half a second past the scrape times, and windows
+ * cold (median of {@code --cold-repeats} requests, each right after the page cache was dropped,
+ * where the machine allows; else the first request), each answer compared with Prometheus's. The
+ * kernel does not drop pages a process has mapped, so the blocks' pages a server has mapped and
+ * touched stay in memory; cold measures the rest (files read, caches rebuilt, the jolt). Query times are half a second past the scrape times, and windows
  * that reach back to the first sample are not compared: Prometheus 2.42 differs from Prometheus 3
  * there (see {@link #run}); Promethium answers as Prometheus 3.
  *
@@ -42,8 +44,8 @@ import java.util.regex.Pattern;
  */
 public final class Week {
 
-    record Options(Path home, int targets, int days, int intervalSeconds, int repeats, int warmupPasses, List<String> servers,
-                   Path work, boolean reuse, boolean cold, boolean prepareOnly) {
+    record Options(Path home, int targets, int days, int intervalSeconds, int repeats, int coldRepeats, int warmupPasses,
+                   List<String> servers, Path work, boolean reuse, boolean cold, boolean prepareOnly) {
     }
 
     /** One panel query, with {@code $ri} for Grafana's {@code $__rate_interval}. */
@@ -462,7 +464,8 @@ public final class Week {
         servers.values().forEach(s -> clients.put(s.name(), new KeepAliveGet(s.port())));
         warmUp(o, servers, clients, ranges, end);
         System.out.printf(Locale.ROOT, "load average: %s; cold = %s%n", Proc.loadAverage(),
-                dropCaches ? "page cache dropped before the request" : "first request (page cache not dropped)");
+                dropCaches ? "median of " + o.coldRepeats() + " requests, each after the page cache was dropped"
+                        : "first request (page cache not dropped)");
         Map<String, Map<String, double[]>> figures = new LinkedHashMap<>(); // query -> server -> {cold, warm}
         int disagreements = 0;
         for (Range range : ranges) {
@@ -475,18 +478,24 @@ public final class Week {
                 String key = range.name() + " · " + panel.name();
                 Map<String, double[]> row = new LinkedHashMap<>();
                 Map<String, String> answers = new LinkedHashMap<>();
-                Map<String, Double> colds = new LinkedHashMap<>();
-                for (SideBySide.Server s : servers.values()) {
-                    if (dropCaches) {
-                        Proc.dropCaches();
+                // Cold: the median of a few requests, each right after the page cache was dropped
+                // (dropping it is itself a jolt: one request after it varied 2-4x in each server).
+                // Rounds take turns between the servers; the first answer is the one compared.
+                int coldRounds = dropCaches ? o.coldRepeats() : 1;
+                Map<String, double[]> colds = new LinkedHashMap<>();
+                for (int round = 0; round < coldRounds; round++) {
+                    for (SideBySide.Server s : servers.values()) {
+                        if (dropCaches) {
+                            Proc.dropCaches();
+                        }
+                        long t0 = System.nanoTime();
+                        KeepAliveGet.Response r = clients.get(s.name()).get(path);
+                        colds.computeIfAbsent(s.name(), n -> new double[coldRounds])[round] = (System.nanoTime() - t0) / 1e6;
+                        if (r.status() != 200) {
+                            throw new IllegalStateException(s.name() + " answered " + r.status() + " to " + expr + ": " + r.body());
+                        }
+                        answers.putIfAbsent(s.name(), r.body());
                     }
-                    long t0 = System.nanoTime();
-                    KeepAliveGet.Response r = clients.get(s.name()).get(path);
-                    colds.put(s.name(), (System.nanoTime() - t0) / 1e6);
-                    if (r.status() != 200) {
-                        throw new IllegalStateException(s.name() + " answered " + r.status() + " to " + expr + ": " + r.body());
-                    }
-                    answers.put(s.name(), r.body());
                 }
                 // Each server's warm requests in a row, as a dashboard sends one server its panels
                 // (taking turns between the three servers added 0.1-0.3 ms to a millisecond query in
@@ -502,7 +511,9 @@ public final class Week {
                         ms[i] = (System.nanoTime() - t1) / 1e6;
                     }
                     Arrays.sort(ms);
-                    row.put(s.name(), new double[] {colds.get(s.name()), ms[ms.length / 2]});
+                    double[] cold = colds.get(s.name());
+                    Arrays.sort(cold);
+                    row.put(s.name(), new double[] {cold[cold.length / 2], ms[ms.length / 2]});
                 }
                 figures.put(key, row);
                 if (answers.containsKey("prometheus") && answers.containsKey("promethium")) {
@@ -691,6 +702,7 @@ public final class Week {
         int days = 7;
         int interval = 15;
         int repeats = 9;
+        int coldRepeats = 3;
         int warmupPasses = 30;
         List<String> servers = List.of("prometheus", "victoria-metrics", "promethium");
         Path work = null;
@@ -709,6 +721,8 @@ public final class Week {
                 interval = Integer.parseInt(v);
             } else if (a.startsWith("--repeats=")) {
                 repeats = Integer.parseInt(v);
+            } else if (a.startsWith("--cold-repeats=")) {
+                coldRepeats = Integer.parseInt(v);
             } else if (a.startsWith("--warmup-passes=")) {
                 warmupPasses = Integer.parseInt(v);
             } else if (a.startsWith("--servers=")) {
@@ -723,12 +737,12 @@ public final class Week {
                 prepareOnly = true;
             } else {
                 throw new IllegalArgumentException("unknown argument " + a
-                        + " (--targets=N --days=D --interval=S --repeats=N --warmup-passes=N --servers=a,b --work=DIR --reuse --no-cold --prepare-only)");
+                        + " (--targets=N --days=D --interval=S --repeats=N --cold-repeats=N --warmup-passes=N --servers=a,b --work=DIR --reuse --no-cold --prepare-only)");
             }
         }
         if (home == null || work == null) {
             throw new IllegalArgumentException("--home and --work are required");
         }
-        return new Options(home, targets, days, interval, repeats, warmupPasses, servers, work, reuse, cold, prepareOnly);
+        return new Options(home, targets, days, interval, repeats, coldRepeats, warmupPasses, servers, work, reuse, cold, prepareOnly);
     }
 }

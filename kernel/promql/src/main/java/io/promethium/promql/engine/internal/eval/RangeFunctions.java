@@ -121,7 +121,7 @@ final class RangeFunctions {
         // A storage may answer these two from downsampled aggregates: a point per window standing for its samples.
         boolean readCounts = (fn == Fn.COUNT_OVER_TIME || fn == Fn.AVG_OVER_TIME) && Evaluator.unwrap(matrixArg) instanceof MatrixSelector;
         Job job = new Job(fn, input, grid, steps, ends, input.range, invariant, p1, p2, readStarts, readCounts, counterCheck, keepName,
-                matrixArg, anyInput);
+                matrixArg, anyInput, !invariant && windowsTouch(ends, steps, input.range));
         if (sink != null && anyInput == null && sink.accepts(call, input.labels)) {
             SeriesParallel.inOrder(input.size(), steps, ev.ctx, () -> new RangeCursor(new RangeFunctions(ev), steps),
                     (si, c) -> c.functions.series(job, si, c), sink::rows);
@@ -147,7 +147,24 @@ final class RangeFunctions {
 
     /** What every series of one range function call shares. */
     private record Job(Fn fn, RangeInput input, StepGrid grid, int steps, long[] ends, long range, boolean invariant, double[] p1,
-            double[] p2, boolean readStarts, boolean readCounts, boolean counterCheck, boolean keepName, Expr matrixArg, boolean[] anyInput) {
+            double[] p2, boolean readStarts, boolean readCounts, boolean counterCheck, boolean keepName, Expr matrixArg, boolean[] anyInput,
+            boolean readAhead) {
+    }
+
+    /** How many steps ahead a window buffer reads float runs when windows cover the range. */
+    private static final int READ_AHEAD_STEPS = 32;
+
+    /**
+     * Whether each window reaches back to the one before it: then every sample up to a later
+     * step's end is read for some window anyway, and reading it ahead reads nothing more.
+     */
+    static boolean windowsTouch(long[] ends, int steps, long range) {
+        for (int i = 1; i < steps; i++) {
+            if (ends[i] - ends[i - 1] > range) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One thread's reused state of a range function call: its own functions object (histogram scratch, annotations), buffers, row. */
@@ -210,7 +227,7 @@ final class RangeFunctions {
             }
             long end = job.ends[s];
             long start = end - job.range;
-            c.buffer.advance(start, end);
+            c.buffer.advance(start, end, job.readAhead ? job.ends[Math.min(s + READ_AHEAD_STEPS, job.steps - 1)] : end);
             int lo = c.buffer.lo;
             int hi = c.buffer.hi;
             if (hi == lo) {

@@ -47,11 +47,19 @@ public final class Block {
             throw new io.promethium.tsdb.internal.util.FormatException("block " + dir + " has meta.json ulid " + meta.ulid());
         }
         ChunkReader chunks = new ChunkReader(dir, meta.chunkFileSizes());
-        BlockIndex index = BlockIndex.open(dir, meta.minTime());
+        BlockIndex index = null;
         try {
+            index = BlockIndex.open(dir, meta.minTime());
             return new Block(dir, meta, chunks, index, Tombstones.read(dir));
         } catch (IOException | RuntimeException e) {
-            index.close();
+            try {
+                if (index != null) {
+                    index.close();
+                }
+                chunks.close();
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
             throw e;
         }
     }
@@ -135,7 +143,7 @@ public final class Block {
 
     public void release() {
         if (refs.decrementAndGet() == 0) {
-            try {
+            try (chunks) {
                 index.close();
             } catch (IOException e) {
                 LOG.warning("closing block " + dir + ": " + e);

@@ -5,14 +5,21 @@ import io.promethium.chunks.ChunkIterator;
 import io.promethium.chunks.XorIterator;
 import io.promethium.tsdb.internal.query.ChunkedSampleIterator;
 
-/** Reads a block series' chunks from the mmapped files; a corrupt chunk marks the block corrupt. */
+/** Reads a block series' chunks (from the mapped files unless told otherwise); a corrupt chunk marks the block corrupt. */
 final class BlockChunksIterator extends ChunkedSampleIterator {
     private final ChunkReader.Loaded loaded = new ChunkReader.Loaded();
     private Block block;
+    private ChunkLoader chunks;
     private BlockIndex.SeriesMeta meta;
 
     void reset(Block block, BlockIndex.SeriesMeta meta, long mint, long maxt, long[] deleted) {
+        reset(block, block.chunks(), meta, mint, maxt, deleted);
+    }
+
+    /** As {@link #reset(Block, BlockIndex.SeriesMeta, long, long, long[])}, reading the chunks through {@code chunks}. */
+    void reset(Block block, ChunkLoader chunks, BlockIndex.SeriesMeta meta, long mint, long maxt, long[] deleted) {
         this.block = block;
+        this.chunks = chunks;
         this.meta = meta;
         init(mint, maxt, deleted);
     }
@@ -35,7 +42,7 @@ final class BlockChunksIterator extends ChunkedSampleIterator {
     @Override
     protected ChunkIterator openChunk(int index, ChunkIterator reuse) {
         try {
-            block.chunks().load(meta.refs()[index], loaded);
+            chunks.load(meta.refs()[index], loaded);
             ChunkIterator it = ChunkIterator.forEncoding(loaded.encoding, reuse);
             int count = XorIterator.headerCount(loaded.data, 1);
             it.reset(loaded.data, 1, loaded.length, count, meta.mints()[index]);

@@ -20,6 +20,7 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.util.IOUtils;
 import io.promethium.tsdb.internal.index.RegexToLucene;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.automaton.Automaton;
@@ -338,7 +339,6 @@ final class BlockIndex implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        reader.close();
-        directory.close();
+        IOUtils.close(reader, directory, symbols);
     }
 }

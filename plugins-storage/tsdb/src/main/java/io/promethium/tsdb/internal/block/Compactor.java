@@ -75,16 +75,18 @@ public final class Compactor {
     }
 
     /** One block's view of a series, for merging. */
-    private record Part(Block block, BlockIndex.SeriesMeta meta, long[] deleted, StartTimes.Points starts) {
+    private record Part(Block block, ChunkLoader chunks, BlockIndex.SeriesMeta meta, long[] deleted, StartTimes.Points starts) {
     }
 
     /**
      * A block's documents in order (document order is label order), one decoded at a time: a
      * merge holds one series per source block, not every series of every source (which under
-     * series churn was hundreds of megabytes of labels and chunk references at once).
+     * series churn was hundreds of megabytes of labels and chunk references at once). Its chunks
+     * are read front to back through a {@link ChunkFileStream}, not the block's mapping.
      */
-    private static final class Cursor {
+    private static final class Cursor implements java.io.Closeable {
         private final Block block;
+        private final ChunkFileStream chunks;
         private final org.apache.lucene.index.BinaryDocValues values;
         private final org.apache.lucene.index.BinaryDocValues startValues;
         private final int maxDoc;
@@ -95,6 +97,7 @@ public final class Compactor {
 
         Cursor(Block block) {
             this.block = block;
+            this.chunks = block.chunks().stream();
             this.values = block.index().seriesValues();
             this.startValues = block.index().startValues();
             this.maxDoc = block.index().maxDoc();
@@ -110,8 +113,14 @@ public final class Compactor {
         void advance() {
             doc++;
             current = doc < maxDoc
-                    ? new Part(block, block.index().series(values, doc, symbols), block.deleted(doc), block.index().starts(startValues, doc))
+                    ? new Part(block, chunks, block.index().series(values, doc, symbols), block.deleted(doc),
+                            block.index().starts(startValues, doc))
                     : null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            chunks.close();
         }
     }
 
@@ -149,40 +158,50 @@ public final class Compactor {
         }
         ChunkReader.Loaded loaded = new ChunkReader.Loaded();
         try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener, samplesPerChunk, maxChunkFileBytes)) {
-            List<Part> group = new ArrayList<>();
-            while (true) {
-                io.promethium.api.model.Labels min = null;
-                for (Cursor c : cursors) {
-                    Part p = c.current();
-                    if (p != null && (min == null || p.meta().labels().compareTo(min) < 0)) {
-                        min = p.meta().labels();
-                    }
-                }
-                if (min == null) {
-                    break;
-                }
-                group.clear();
-                for (Cursor c : cursors) {
-                    Part p = c.current();
-                    if (p != null && p.meta().labels().equals(min)) {
-                        group.add(p);
-                        c.advance();
-                    }
-                }
-                group.sort(Comparator.comparingLong((Part p) -> p.meta().mints().length == 0 ? Long.MAX_VALUE : p.meta().mints()[0]));
-                long cutoff = expiredBefore == null ? Long.MIN_VALUE : expiredBefore.applyAsLong(min);
-                try {
-                    if (copyable(group)) {
-                        copy(writer, min, group, loaded, cutoff);
-                    } else {
-                        reencode(writer, min, group, cutoff);
-                    }
-                } catch (io.promethium.chunks.ChunkFormatException e) {
-                    throw new IOException("compaction input is corrupt: " + e.getMessage(), e);
+            return mergeSeries(cursors, writer, loaded, expiredBefore, level, sources);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        } finally {
+            org.apache.lucene.util.IOUtils.close(cursors);
+        }
+    }
+
+    /** Writes the union of the cursors' series, in label order, and finishes the block. */
+    private BlockMeta mergeSeries(List<Cursor> cursors, BlockWriter writer, ChunkReader.Loaded loaded,
+            java.util.function.ToLongFunction<io.promethium.api.model.Labels> expiredBefore, int level, Set<String> sources) throws IOException {
+        List<Part> group = new ArrayList<>();
+        while (true) {
+            io.promethium.api.model.Labels min = null;
+            for (Cursor c : cursors) {
+                Part p = c.current();
+                if (p != null && (min == null || p.meta().labels().compareTo(min) < 0)) {
+                    min = p.meta().labels();
                 }
             }
-            return writer.finish(level + 1, new ArrayList<>(sources));
+            if (min == null) {
+                break;
+            }
+            group.clear();
+            for (Cursor c : cursors) {
+                Part p = c.current();
+                if (p != null && p.meta().labels().equals(min)) {
+                    group.add(p);
+                    c.advance();
+                }
+            }
+            group.sort(Comparator.comparingLong((Part p) -> p.meta().mints().length == 0 ? Long.MAX_VALUE : p.meta().mints()[0]));
+            long cutoff = expiredBefore == null ? Long.MIN_VALUE : expiredBefore.applyAsLong(min);
+            try {
+                if (copyable(group)) {
+                    copy(writer, min, group, loaded, cutoff);
+                } else {
+                    reencode(writer, min, group, cutoff);
+                }
+            } catch (io.promethium.chunks.ChunkFormatException e) {
+                throw new IOException("compaction input is corrupt: " + e.getMessage(), e);
+            }
         }
+        return writer.finish(level + 1, new ArrayList<>(sources));
     }
 
     private static boolean copyable(List<Part> group) {
@@ -214,7 +233,7 @@ public final class Compactor {
                     // Past the series' retention rule: the whole chunk goes (a series left without chunks is left out).
                     continue;
                 }
-                p.block().chunks().load(m.refs()[i], loaded);
+                p.chunks().load(m.refs()[i], loaded);
                 writer.addChunk(m.mints()[i], m.maxts()[i], loaded.encoding, loaded.data, 1, loaded.length);
             }
         }
@@ -226,7 +245,7 @@ public final class Compactor {
         for (int i = 0; i < its.length; i++) {
             Part p = group.get(i);
             BlockChunksIterator it = new BlockChunksIterator();
-            it.reset(p.block(), p.meta(), cutoff, Long.MAX_VALUE, p.deleted());
+            it.reset(p.block(), p.chunks(), p.meta(), cutoff, Long.MAX_VALUE, p.deleted());
             its[i] = p.starts() == null ? it : StartTimesIterator.wrap(it, p.starts(), null);
         }
         SampleIterator merged = its.length == 1 ? its[0] : new MergeSampleIterator(its);

@@ -116,7 +116,9 @@ public final class Downsampler {
         long histogramSamples = 0;
         long stale = 0;
         long histogramSeriesDownsampled = 0;
-        try (BlockWriter writer = new BlockWriter(parent, m.minTime(), m.maxTime(), opener)) {
+        try (ChunkFileStream stream = source.chunks().stream();
+                BlockWriter writer = new BlockWriter(parent, m.minTime(), m.maxTime(), opener)) {
+            chunks = stream;
             BlockIndex index = source.index();
             BinaryDocValues values = index.seriesValues();
             RoaringBitmap all = index.labelIndex().all();
@@ -159,7 +161,7 @@ public final class Downsampler {
                     }
                     continue;
                 }
-                raw.reset(source, meta, Long.MIN_VALUE, Long.MAX_VALUE, source.deleted(doc));
+                raw.reset(source, chunks, meta, Long.MIN_VALUE, Long.MAX_VALUE, source.deleted(doc));
                 long histograms = 0;
                 long seriesWindows = 0;
                 while (raw.next()) {
@@ -212,8 +214,19 @@ public final class Downsampler {
             // The level-1 blocks it derives from, as the source lists them: a merged block's companion covers its pieces.
             BlockMeta written = writer.finish(m.level(), m.sources(), resolution);
             return new Result(written, series, windows, histogramSeries, histogramSamples, stale, histogramSeriesDownsampled);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        } finally {
+            chunks = null;
         }
     }
+
+    /**
+     * The source's chunks during {@link #downsample}, read front to back: the pass visits every
+     * series in label order, the order of their chunks in the files, and so keeps none of the
+     * block's pages resident in the process as its mapping would.
+     */
+    private ChunkLoader chunks;
 
     private final HistogramWindows histogramWindows;
 
@@ -222,7 +235,7 @@ public final class Downsampler {
      * addable to each other ({@link AggrHistograms#compatible}); reads until the first float.
      */
     private boolean histogramOnly(Block source, BlockIndex.SeriesMeta meta, int doc) throws IOException {
-        raw.reset(source, meta, Long.MIN_VALUE, Long.MAX_VALUE, source.deleted(doc));
+        raw.reset(source, chunks, meta, Long.MIN_VALUE, Long.MAX_VALUE, source.deleted(doc));
         io.promethium.api.model.FloatHistogram first = null;
         while (raw.next()) {
             if (raw.valueType() == ValueType.FLOAT) {
@@ -251,7 +264,7 @@ public final class Downsampler {
     /** Writes a histogram-only series' windows; {@code counted[0]} gets the windows written. */
     private void histogramWindows(Block source, BlockIndex.SeriesMeta meta, int doc, long resolution, BlockWriter writer,
             long[] counted) throws IOException {
-        raw.reset(source, meta, Long.MIN_VALUE, Long.MAX_VALUE, source.deleted(doc));
+        raw.reset(source, chunks, meta, Long.MIN_VALUE, Long.MAX_VALUE, source.deleted(doc));
         histogramWindows.startSeries();
         long lastWindow = Long.MIN_VALUE;
         while (raw.next()) {
@@ -295,7 +308,7 @@ public final class Downsampler {
             throws IOException {
         if (meta.refs().length > 0) {
             try {
-                source.chunks().load(meta.refs()[0], loaded);
+                chunks.load(meta.refs()[0], loaded);
             } catch (ChunkFormatException e) {
                 source.markDamaged(e.getMessage());
                 throw new IOException("block " + source.meta().ulid() + " to downsample is corrupt: " + e.getMessage(), e);
@@ -307,7 +320,7 @@ public final class Downsampler {
         long closed = 0;
         for (int c = 0; c < meta.refs().length; c++) {
             try {
-                source.chunks().load(meta.refs()[c], loaded);
+                chunks.load(meta.refs()[c], loaded);
                 if (loaded.encoding != AggrChunk.ENCODING) {
                     throw new ChunkFormatException("chunk of encoding " + loaded.encoding + " in downsampled block " + source.meta().ulid());
                 }
@@ -390,7 +403,7 @@ public final class Downsampler {
         java.util.HashSet<Long> windowsSeen = new java.util.HashSet<>();
         for (int c = 0; c < meta.refs().length; c++) {
             try {
-                source.chunks().load(meta.refs()[c], loaded);
+                chunks.load(meta.refs()[c], loaded);
                 if (!HistAggrChunk.isHistogramAggregate(loaded.encoding)) {
                     throw new ChunkFormatException("chunk of encoding " + loaded.encoding + " among histogram aggregate chunks of "
                             + meta.labels() + " in downsampled block " + source.meta().ulid());

@@ -3,37 +3,51 @@ package io.promethium.tsdb.internal.block;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.util.FormatException;
 import io.promethium.tsdb.internal.util.GrowableBytes;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.store.RandomAccessInput;
+import org.apache.lucene.store.ReadAdvice;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * A block's {@code symbols} file (index format 2): every label name and value of the block once,
- * numbered from 0; series entries refer to them by number. Memory-mapped and decoded on demand,
- * so an open block keeps no symbol on the heap. Layout: magic {@code 0x50524D53}, version 1 (1
+ * numbered from 0; series entries refer to them by number. Memory-mapped (through Lucene's
+ * {@link MMapDirectory}, so that closing the block unmaps it) and decoded on demand, so an open
+ * block keeps no symbol on the heap. Layout: magic {@code 0x50524D53}, version 1 (1
  * byte), count (4 bytes), count × 4-byte offset of the symbol from the data start, the data
  * (per symbol uvarint length and UTF-8 bytes), CRC32C of everything before (4 bytes).
  */
-final class SymbolTable {
+final class SymbolTable implements Closeable {
     static final String FILE = "symbols";
     static final int MAGIC = 0x50524D53;
     static final int VERSION = 1;
     private static final int HEADER = 9;
 
     private final Path path;
-    private final ByteBuffer buf;
+    private final MMapDirectory directory;
+    private final IndexInput input;
+    private final RandomAccessInput buf;
+    private final int size;
     private final int count;
     private final int dataStart;
 
-    private SymbolTable(Path path, ByteBuffer buf, int count, int dataStart) {
+    private SymbolTable(Path path, MMapDirectory directory, IndexInput input, RandomAccessInput buf, int size, int count, int dataStart) {
         this.path = path;
+        this.directory = directory;
+        this.input = input;
         this.buf = buf;
+        this.size = size;
         this.count = count;
         this.dataStart = dataStart;
     }
@@ -69,29 +83,49 @@ final class SymbolTable {
 
     /** Maps and verifies a table; a bad one is a {@link FormatException} naming the file. */
     static SymbolTable open(Path path) throws IOException {
-        MappedByteBuffer buf;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
+        MMapDirectory directory = new MMapDirectory(path.getParent());
+        IndexInput input = null;
+        try {
+            input = directory.openInput(path.getFileName().toString(), IOContext.DEFAULT.withReadAdvice(ReadAdvice.NORMAL));
+            long size = input.length();
             if (size < HEADER + 4 || size > Integer.MAX_VALUE) {
                 throw new FormatException("symbol table " + path + " has an impossible size " + size);
             }
-            buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            RandomAccessInput buf = input.randomAccessSlice(0, size);
+            CRC32C crc = new CRC32C();
+            byte[] piece = new byte[(int) Math.min(size, 1 << 16)];
+            for (long p = 0; p < size - 4; p += piece.length) {
+                int k = (int) Math.min(piece.length, size - 4 - p);
+                buf.readBytes(p, piece, 0, k);
+                crc.update(piece, 0, k);
+            }
+            if ((int) crc.getValue() != bigEndianInt(buf, size - 4)) {
+                throw new FormatException("symbol table " + path + " fails its checksum");
+            }
+            if (bigEndianInt(buf, 0) != MAGIC || buf.readByte(4) != VERSION) {
+                throw new FormatException("symbol table " + path + " has a bad magic or unknown version " + buf.readByte(4));
+            }
+            int count = bigEndianInt(buf, 5);
+            long dataStart = HEADER + 4L * count;
+            if (count < 0 || dataStart > size - 4) {
+                throw new FormatException("symbol table " + path + " has a count of " + count + " that does not fit");
+            }
+            return new SymbolTable(path, directory, input, buf, (int) size, count, (int) dataStart);
+        } catch (IOException | RuntimeException e) {
+            IOUtils.closeWhileHandlingException(input, directory);
+            throw e;
         }
-        int size = buf.capacity();
-        CRC32C crc = new CRC32C();
-        crc.update(buf.duplicate().limit(size - 4));
-        if ((int) crc.getValue() != buf.getInt(size - 4)) {
-            throw new FormatException("symbol table " + path + " fails its checksum");
-        }
-        if (buf.getInt(0) != MAGIC || buf.get(4) != VERSION) {
-            throw new FormatException("symbol table " + path + " has a bad magic or unknown version " + buf.get(4));
-        }
-        int count = buf.getInt(5);
-        long dataStart = HEADER + 4L * count;
-        if (count < 0 || dataStart > size - 4) {
-            throw new FormatException("symbol table " + path + " has a count of " + count + " that does not fit");
-        }
-        return new SymbolTable(path, buf, count, (int) dataStart);
+    }
+
+    /** Lucene's inputs read little-endian; the table is big-endian. */
+    private static int bigEndianInt(RandomAccessInput in, long pos) throws IOException {
+        return Integer.reverseBytes(in.readInt(pos));
+    }
+
+    /** Unmaps the table; no read may follow. */
+    @Override
+    public void close() throws IOException {
+        IOUtils.close(input, directory);
     }
 
     int size() {
@@ -103,24 +137,28 @@ final class SymbolTable {
         if (id < 0 || id >= count) {
             throw new FormatException("symbol " + id + " is outside " + path + " (" + count + " symbols)");
         }
-        int p = dataStart + buf.getInt(HEADER + 4 * (int) id);
-        int end = buf.capacity() - 4;
-        int len = 0;
-        for (int shift = 0;; shift += 7) {
-            if (p >= end || shift > 28) {
-                throw new FormatException("symbol " + id + " of " + path + " is garbled");
+        try {
+            long p = dataStart + (long) bigEndianInt(buf, HEADER + 4L * id);
+            int end = size - 4;
+            int len = 0;
+            for (int shift = 0;; shift += 7) {
+                if (p < 0 || p >= end || shift > 28) {
+                    throw new FormatException("symbol " + id + " of " + path + " is garbled");
+                }
+                byte b = buf.readByte(p++);
+                len |= (b & 0x7f) << shift;
+                if (b >= 0) {
+                    break;
+                }
             }
-            byte b = buf.get(p++);
-            len |= (b & 0x7f) << shift;
-            if (b >= 0) {
-                break;
+            if (len < 0 || p + len > end) {
+                throw new FormatException("symbol " + id + " of " + path + " runs past the table");
             }
+            byte[] bytes = new byte[len];
+            buf.readBytes(p, bytes, 0, len);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading symbol " + id + " of " + path, e);
         }
-        if (len < 0 || p + len > end) {
-            throw new FormatException("symbol " + id + " of " + path + " runs past the table");
-        }
-        byte[] bytes = new byte[len];
-        buf.get(p, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,53 @@
+package io.promethium.tsdb.internal.block;
+
+import io.promethium.api.model.Labels;
+import io.promethium.tsdb.internal.fs.FileOpener;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.lucene.index.BinaryDocValues;
+
+/** Blocks of random-walk float series for tests of how chunk files are read, and their chunk references. */
+final class RandomBlocks {
+    static final long STEP = 15_000L;
+
+    private RandomBlocks() {
+    }
+
+    /**
+     * Writes a block under {@code parent} of {@code series} series with {@code samples} samples
+     * each, every {@link #STEP} from {@code mint}; random values compress badly, so the chunk files
+     * are large for their sample count.
+     */
+    static Path write(Path parent, int series, int samples, long mint, long seed) throws IOException {
+        Random random = new Random(seed);
+        long[] ts = new long[samples];
+        double[] vs = new double[samples];
+        try (BlockWriter writer = new BlockWriter(parent, mint, mint + samples * STEP, FileOpener.DEFAULT)) {
+            for (int s = 0; s < series; s++) {
+                for (int i = 0; i < samples; i++) {
+                    ts[i] = mint + i * STEP;
+                    vs[i] = random.nextDouble() * 1e6;
+                }
+                writer.addSeries(Labels.of("__name__", "random", "series", String.format("%06d", s)), ts, vs, samples);
+            }
+            return parent.resolve(writer.finish(1, List.of()).ulid());
+        }
+    }
+
+    /** Every chunk reference of the block, in the order its series and chunks are listed (the files' order). */
+    static long[] refs(Block block) {
+        BlockIndex index = block.index();
+        BinaryDocValues values = index.seriesValues();
+        SymbolCache symbols = SymbolCache.whole(index.symbolCount());
+        List<Long> refs = new ArrayList<>();
+        for (int doc = 0; doc < index.maxDoc(); doc++) {
+            for (long ref : index.series(values, doc, symbols).refs()) {
+                refs.add(ref);
+            }
+        }
+        return refs.stream().mapToLong(Long::longValue).toArray();
+    }
+}

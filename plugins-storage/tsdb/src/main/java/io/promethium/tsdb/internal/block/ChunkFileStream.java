@@ -57,21 +57,20 @@ final class ChunkFileStream implements ChunkLoader, Closeable {
         }
         try {
             int have = fill(f, offset, RECORD_HEAD);
-            int pos = (int) (offset - start);
+            int at = (int) (offset - start);
             long len = 0;
-            int shift = 0;
-            for (int i = 0; ; i++, shift += 7) {
-                if (i >= have || shift > 28) {
+            // The record's head: its length's uvarint bytes.
+            int head = 0;
+            for (int shift = 0; ; shift += 7) {
+                if (head >= have || shift > 28) {
                     throw corrupt(f, offset, "bad length");
                 }
-                int b = array[pos + i] & 0xff;
+                int b = array[at + head++] & 0xff;
                 len |= (long) (b & 0x7f) << shift;
                 if ((b & 0x80) == 0) {
-                    pos += i + 1;
                     break;
                 }
             }
-            int head = (int) (pos - (offset - start));
             if (len > Integer.MAX_VALUE - 64) {
                 throw corrupt(f, offset, "length " + len + " past end of file");
             }

@@ -12,6 +12,7 @@ import io.promethium.promql.engine.internal.kernel.KahanSum;
 import io.promethium.promql.engine.internal.kernel.NativeHistogram;
 import io.promethium.promql.engine.internal.kernel.Quantiles;
 import io.promethium.promql.engine.internal.kernel.RangeKernels;
+import io.promethium.promql.engine.internal.kernel.RateShape;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -173,6 +174,8 @@ final class RangeFunctions {
         final WindowBuffer buffer = new WindowBuffer();
         final KahanSum kahan = new KahanSum();
         final double[] regression = new double[2];
+        /** The last window shape rate, increase and delta worked out, for the next window like it. */
+        final RateShape rateShape = new RateShape();
         final double[] row;
         double[] scratch = new double[16];
         double[] scratch2 = new double[16];
@@ -296,9 +299,11 @@ final class RangeFunctions {
                 }
             }
             double r = switch (job.fn) {
-                case RATE -> RangeKernels.extrapolatedRate(ts, vs, sts, lo, hi, start, end, true, true);
-                case INCREASE -> RangeKernels.extrapolatedRate(ts, vs, sts, lo, hi, start, end, true, false);
-                case DELTA -> RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, false, false);
+                case RATE -> sts == null ? RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, true, true, c.rateShape)
+                        : RangeKernels.extrapolatedRate(ts, vs, sts, lo, hi, start, end, true, true);
+                case INCREASE -> sts == null ? RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, true, false, c.rateShape)
+                        : RangeKernels.extrapolatedRate(ts, vs, sts, lo, hi, start, end, true, false);
+                case DELTA -> RangeKernels.extrapolatedRate(ts, vs, lo, hi, start, end, false, false, c.rateShape);
                 case IRATE -> RangeKernels.instantValue(ts, vs, sts, lo, hi, true);
                 case IDELTA -> RangeKernels.instantValue(ts, vs, lo, hi, false);
                 case DERIV -> {

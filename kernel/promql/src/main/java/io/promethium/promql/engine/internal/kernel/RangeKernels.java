@@ -79,11 +79,68 @@ public final class RangeKernels {
         if (durationToEnd >= threshold) {
             durationToEnd = averageBetween / 2;
         }
+        return result * factor(sampledInterval, durationToStart, durationToEnd, rangeEnd - rangeStart, isRate);
+    }
+
+    /** The sampled interval extrapolated by the durations, over itself; per second of the range for a rate. */
+    private static double factor(double sampledInterval, double durationToStart, double durationToEnd, long rangeMs, boolean isRate) {
         double factor = sampledInterval == 0 ? 1 : (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
         if (isRate) {
-            factor /= (rangeEnd - rangeStart) / 1000.0;
+            factor /= rangeMs / 1000.0;
         }
-        return result * factor;
+        return factor;
+    }
+
+    /**
+     * {@link #extrapolatedRate(long[], double[], int, int, long, long, boolean, boolean)} for a
+     * reader of many windows: the factor is worked out once per window shape and kept in
+     * {@code shape}, so a window shaped as the one before costs its reset loop and a
+     * multiplication. Results are bit for bit those of the method without it: a counter whose
+     * zero point may fall inside the extrapolation takes the full computation.
+     */
+    public static double extrapolatedRate(long[] ts, double[] vs, int from, int to, long rangeStart, long rangeEnd,
+            boolean isCounter, boolean isRate, RateShape shape) {
+        int n = to - from;
+        if (n < 2) {
+            return Absent.VALUE;
+        }
+        long firstT = ts[from];
+        long lastT = ts[to - 1];
+        long toStartMs = firstT - rangeStart;
+        long toEndMs = rangeEnd - lastT;
+        long spanMs = lastT - firstT;
+        long rangeMs = rangeEnd - rangeStart;
+        if (!shape.is(toStartMs, toEndMs, spanMs, rangeMs, n, isRate)) {
+            // The steps of the method without a shape, less the counter's zero limit, which depends on values.
+            double durationToStart = toStartMs / 1000.0;
+            double durationToEnd = toEndMs / 1000.0;
+            double sampledInterval = spanMs / 1000.0;
+            double averageBetween = sampledInterval / (n - 1);
+            double threshold = averageBetween * 1.1;
+            if (durationToStart >= threshold) {
+                durationToStart = averageBetween / 2;
+            }
+            if (durationToEnd >= threshold) {
+                durationToEnd = averageBetween / 2;
+            }
+            shape.remember(toStartMs, toEndMs, spanMs, rangeMs, n, isRate, durationToStart, sampledInterval,
+                    factor(sampledInterval, durationToStart, durationToEnd, rangeMs, isRate));
+        }
+        double result = vs[to - 1] - vs[from];
+        if (isCounter) {
+            double prev = vs[from];
+            for (int i = from + 1; i < to; i++) {
+                double cur = vs[i];
+                if (cur < prev) {
+                    result += prev;
+                }
+                prev = cur;
+            }
+            if (result > 0 && vs[from] >= 0 && !shape.zeroLimitCannotApply(vs[from], result)) {
+                return extrapolatedRate(ts, vs, null, from, to, rangeStart, rangeEnd, true, isRate);
+            }
+        }
+        return result * shape.factor();
     }
 
     /**

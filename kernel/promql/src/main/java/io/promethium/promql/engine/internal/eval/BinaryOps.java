@@ -261,6 +261,9 @@ final class BinaryOps {
         }
         int sigCount = sigIds.size();
         int[][] rhsBySig = groupBySig(rhsSig, sigCount);
+        if (m.fillLeft() == null && m.fillRight() == null && fixedPartners(lhs, rhs, lhsSig, rhsBySig, card)) {
+            return seriesBySeries(op, lhs, rhs, lhsSig, rhsBySig, m, returnBool, swapped, steps);
+        }
         int[] rhsAt = new int[sigCount];
         int[] matchedAtStep = new int[sigCount];
         Arrays.fill(matchedAtStep, -1);
@@ -360,6 +363,11 @@ final class BinaryOps {
                 }
             }
         }
+        return results(byLabels);
+    }
+
+    /** The result series that have a sample, accounted. */
+    private StepVector results(Map<Labels, StepSeries> byLabels) {
         List<StepSeries> out = new ArrayList<>(byLabels.size());
         long count = 0;
         for (StepSeries s : byLabels.values()) {
@@ -371,6 +379,80 @@ final class BinaryOps {
         }
         ev.ctx.addSamples(count);
         return new StepVector(out);
+    }
+
+    /**
+     * Whether each left series has the same partner at every step, so that no step can raise a
+     * matching error: every match group has at most one series on the "one" side (and, one-to-one,
+     * at most one on the other), and neither side holds histograms.
+     */
+    private static boolean fixedPartners(StepVector lhs, StepVector rhs, int[] lhsSig, int[][] rhsBySig, Cardinality card) {
+        for (int[] group : rhsBySig) {
+            if (group.length > 1) {
+                return false;
+            }
+        }
+        if (card == Cardinality.ONE_TO_ONE) {
+            boolean[] seen = new boolean[rhsBySig.length];
+            for (int sig : lhsSig) {
+                if (sig >= 0) {
+                    if (seen[sig]) {
+                        return false;
+                    }
+                    seen[sig] = true;
+                }
+            }
+        }
+        for (StepSeries s : lhs.series()) {
+            if (s.hists != null) {
+                return false;
+            }
+        }
+        for (StepSeries s : rhs.series()) {
+            if (s.hists != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #vectorVector} when every left series keeps its partner ({@link #fixedPartners}): pair
+     * by pair over the steps instead of step by step over the pairs, which touched every series'
+     * row at each step (a cache miss per sample over a fleet; 8% of a week's {@code a - b} over 200
+     * hosts, on the query's one thread). The answers are the same samples, and the series come out
+     * in the left side's order, as Prometheus gives them at each step.
+     */
+    private StepVector seriesBySeries(BinaryOp op, StepVector lhs, StepVector rhs, int[] lhsSig, int[][] rhsBySig, VectorMatching m,
+            boolean returnBool, boolean swapped, int steps) {
+        Cardinality card = m.card();
+        boolean comparison = op.isComparison();
+        Map<Labels, StepSeries> byLabels = new LinkedHashMap<>();
+        for (int i = 0; i < lhsSig.length; i++) {
+            ev.ctx.checkDeadline();
+            int sig = lhsSig[i];
+            if (sig < 0 || rhsBySig[sig].length == 0) {
+                continue;
+            }
+            StepSeries ls = lhs.series().get(i);
+            StepSeries rs = rhs.series().get(rhsBySig[sig][0]);
+            double[] lv = ls.values;
+            double[] rv = rs.values;
+            StepSeries target = null;
+            for (int step = 0; step < steps; step++) {
+                double fl = lv[step];
+                double fr = rv[step];
+                if (Absent.is(fl) || Absent.is(fr) || !compute(op, swapped ? fr : fl, null, swapped ? fl : fr, null, returnBool)) {
+                    continue;
+                }
+                if (target == null) {
+                    boolean dropName = returnBool || !(comparison || op.isTrim()) || ls.dropName;
+                    target = target(byLabels, resultMetric(ls.labels, rs.labels, m), steps, dropName);
+                }
+                store(target, step, card);
+            }
+        }
+        return results(byLabels);
     }
 
     /** The result of the pair being computed by {@link #compute}. */

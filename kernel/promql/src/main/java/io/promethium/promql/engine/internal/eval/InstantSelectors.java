@@ -238,10 +238,36 @@ final class InstantSelectors {
         }
     }
 
-    /** How many of the first {@code k} (ascending) times are after {@code t}. */
-    private static int countAfter(long[] times, int k, long t) {
-        int at = Arrays.binarySearch(times, 0, k, t);
-        return k - (at >= 0 ? at + 1 : ~at);
+    /** The first index in {@code [from, to)} of (ascending) {@code times} whose time is after {@code t}, else {@code to}. */
+    private static int after(long[] times, int from, int to, long t) {
+        if (from == to || times[from] > t) {
+            return from;
+        }
+        int at = Arrays.binarySearch(times, from, to, t);
+        return at >= 0 ? at + 1 : ~at;
+    }
+
+    /**
+     * Most samples a read ahead passes over between two steps' windows: about half a chunk (120
+     * samples by default). With more, steps far apart over dense samples, a seek skips whole
+     * chunks undecoded, which reading through them would decode.
+     */
+    static final int READ_AHEAD_GAP = 60;
+
+    /**
+     * Up to which time the floats read at step {@code i} go: past the step's own window, through
+     * the steps ahead, when the samples between two windows are few ({@link #READ_AHEAD_GAP} at
+     * {@code interval}, the spacing of the run read before). One run then serves several steps,
+     * where a seek and a copy per step were a quarter of a week's selector (a JFR profile of the
+     * fleet's swap panel over 7 days: 20 samples in each window, 20 between two).
+     */
+    static long readAheadTo(long[] ends, int i, long lookback, long interval) {
+        int last = ends.length - 1;
+        if (i == last || interval <= 0) {
+            return ends[i];
+        }
+        long gap = ends[i + 1] - lookback - ends[i];
+        return gap < READ_AHEAD_GAP * interval ? ends[last] : ends[i];
     }
 
     /** One series of an instant selector; {@code null} when it has no sample at any step. */
@@ -290,29 +316,60 @@ final class InstantSelectors {
         boolean lastUsed = false;
         NativeHistogram[] hists = null;
         long read = 0;
+        // Floats read and not yet reached by the steps, runT/runV[pos .. len): the iterator stands after them.
+        int pos = 0;
+        int len = 0;
+        // The spacing of the last run read, for telling how many samples lie between two windows.
+        long interval = 0;
         for (int i = 0; i < n; i++) {
             if ((i & 63) == 63) {
                 ctx.checkDeadline();
             }
             long end = ends[i];
             long start = end - lookback;
-            if (has && it.timestamp() <= start) {
-                has = it.seek(start + 1);
-                haveLast = haveLast && lastT > start;
-                prevRead = null;
-            }
-            while (has && it.timestamp() <= end) {
-                if (!starts) {
-                    // A run of floats in one call (a storage copies a decoded chunk's): only the last counts.
-                    int r = it.readFloats(end, cursor.runT, cursor.runV, 0, cursor.runT.length);
-                    int k = r < 0 ? ~r : r;
-                    if (k > 0) {
-                        lastT = cursor.runT[k - 1];
-                        lastV = cursor.runV[k - 1];
+            while (true) {
+                if (pos < len) {
+                    // Floats read ahead: those before this window are passed over (as a seek
+                    // would, uncounted), the newest at or before its end is the step's.
+                    long[] bt = cursor.runT;
+                    if (bt[pos] <= start) {
+                        pos = after(bt, pos, len, start);
+                        haveLast = haveLast && lastT > start;
+                        prevRead = null;
+                    }
+                    int stop = after(bt, pos, len, end);
+                    if (stop > pos) {
+                        lastT = bt[stop - 1];
+                        lastV = cursor.runV[stop - 1];
                         lastH = null;
                         haveLast = true;
-                        read += cursor.runT[0] > readBefore ? k : countAfter(cursor.runT, k, readBefore);
+                        read += bt[pos] > readBefore ? stop - pos : stop - after(bt, pos, stop, readBefore);
+                        pos = stop;
+                    }
+                    if (pos < len) {
+                        break;
+                    }
+                }
+                if (has && it.timestamp() <= start) {
+                    has = it.seek(start + 1);
+                    haveLast = haveLast && lastT > start;
+                    prevRead = null;
+                }
+                if (!has || it.timestamp() > end) {
+                    break;
+                }
+                if (!starts) {
+                    // A run of floats in one call (a storage copies a decoded chunk's), through
+                    // the steps ahead when few samples lie between their windows.
+                    int r = it.readFloats(readAheadTo(ends, i, lookback, interval), cursor.runT, cursor.runV, 0, cursor.runT.length);
+                    int k = r < 0 ? ~r : r;
+                    if (k > 0) {
                         has = r >= 0;
+                        pos = 0;
+                        len = k;
+                        if (k > 1) {
+                            interval = (cursor.runT[k - 1] - cursor.runT[0]) / (k - 1);
+                        }
                         continue;
                     }
                 }

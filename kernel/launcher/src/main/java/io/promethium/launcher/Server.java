@@ -61,6 +61,7 @@ final class Server implements Lifecycle, ServerInfo {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Properties versionInfo = new Properties();
     private volatile boolean ready;
+    private volatile boolean saidReady;
     private final java.util.concurrent.atomic.AtomicReference<String> listening = new java.util.concurrent.atomic.AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicBoolean announced = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Framework framework;
@@ -438,7 +439,8 @@ final class Server implements Lifecycle, ServerInfo {
 
     @Override
     public boolean ready() {
-        return ready;
+        // Only once the log has said so: a client that sees /-/ready answer 200 finds the line.
+        return saidReady;
     }
 
     @Override
@@ -451,6 +453,7 @@ final class Server implements Lifecycle, ServerInfo {
     private boolean announceReady() {
         if (ready && listening.get() != null && announced.compareAndSet(false, true)) {
             LOG.info("Server is ready to receive web requests.");
+            saidReady = true;
             return true;
         }
         return announced.get();

@@ -16,7 +16,10 @@ public interface Lifecycle {
     /** Starts a graceful shutdown and returns at once. */
     void shutdown();
 
-    /** Whether startup has finished (config loaded, storage ready): {@code /-/ready}. */
+    /**
+     * Whether startup has finished (config loaded, storage ready, the web listening) and the log
+     * has said so: {@code /-/ready}.
+     */
     boolean ready();
 
     /**

@@ -2,12 +2,15 @@ package io.promethium.launcher;
 
 import java.lang.reflect.Method;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -17,6 +20,9 @@ import java.util.stream.Stream;
  * ({@code jdk.internal.vm}), so this works only when the JVM exports that package to the
  * launcher ({@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}); without it, or if a
  * JDK changes them, {@link #find()} is empty and virtual threads are known from dumps only.
+ * With it, {@link #live()} lists them without a dump: JDK 25's JSON thread dump can crash the JVM
+ * when a virtual thread mounts or unmounts while it is taken (JDK-8364343), where
+ * {@link Thread#getStackTrace()} of each listed thread holds the thread still while it is read.
  */
 final class VirtualThreadHandles implements Function<Set<Long>, Map<Long, Thread>> {
 
@@ -31,7 +37,7 @@ final class VirtualThreadHandles implements Function<Set<Long>, Map<Long, Thread
     }
 
     /** The lookup, when the JVM lets the launcher use the thread containers. */
-    static Optional<Function<Set<Long>, Map<Long, Thread>>> find() {
+    static Optional<VirtualThreadHandles> find() {
         try {
             Class<?> containers = Class.forName("jdk.internal.vm.ThreadContainers");
             if (!containers.getModule().isExported(containers.getPackageName(), VirtualThreadHandles.class.getModule())) {
@@ -51,20 +57,53 @@ final class VirtualThreadHandles implements Function<Set<Long>, Map<Long, Thread
     @Override
     public Map<Long, Thread> apply(Set<Long> ids) {
         Map<Long, Thread> found = new HashMap<>();
-        if (ids.isEmpty()) {
-            return found;
+        if (!ids.isEmpty()) {
+            walk(thread -> {
+                if (ids.contains(thread.threadId())) {
+                    found.put(thread.threadId(), thread);
+                }
+                return found.size() < ids.size();
+            });
         }
+        return found;
+    }
+
+    /**
+     * Every live virtual thread the containers hold, as a dump shows it ({@link ThreadDump}), with
+     * its stack from {@link Thread#getStackTrace()}; one that ends meanwhile is left out.
+     */
+    List<ThreadDump.Dumped> live() {
+        List<Thread> all = new ArrayList<>();
+        walk(thread -> {
+            all.add(thread);
+            return true;
+        });
+        List<ThreadDump.Dumped> out = new ArrayList<>(all.size());
+        for (Thread thread : all) {
+            StackTraceElement[] stack = thread.getStackTrace();
+            if (thread.isAlive()) {
+                out.add(new ThreadDump.Dumped(thread.threadId(), thread.getName(), true,
+                        java.util.Arrays.stream(stack).map(StackTraceElement::toString).toList()));
+            }
+        }
+        return out;
+    }
+
+    /** Offers each virtual thread of the containers until {@code more} answers false. */
+    private void walk(Predicate<Thread> more) {
         try {
             Deque<Object> todo = new ArrayDeque<>();
             todo.push(root.invoke(null));
-            while (!todo.isEmpty() && found.size() < ids.size()) {
+            boolean going = true;
+            while (!todo.isEmpty() && going) {
                 Object container = todo.pop();
                 try (Stream<?> stream = (Stream<?>) threads.invoke(container)) {
-                    stream.forEach(t -> {
-                        if (t instanceof Thread thread && thread.isVirtual() && ids.contains(thread.threadId())) {
-                            found.put(thread.threadId(), thread);
+                    java.util.Iterator<?> it = stream.iterator();
+                    while (going && it.hasNext()) {
+                        if (it.next() instanceof Thread thread && thread.isVirtual()) {
+                            going = more.test(thread);
                         }
-                    });
+                    }
                 }
                 try (Stream<?> stream = (Stream<?>) children.invoke(container)) {
                     stream.forEach(todo::push);
@@ -73,6 +112,5 @@ final class VirtualThreadHandles implements Function<Set<Long>, Map<Long, Thread
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot walk the JDK's thread containers", e);
         }
-        return found;
     }
 }

@@ -304,18 +304,26 @@ class HeadQueryTest {
         assertThatThrownBy(db::appender).isInstanceOf(StorageException.class).hasMessageContaining("closed");
     }
 
+    /** As Prometheus's head index reader: a range that meets the head gets its index's names and values, one that does not gets none. */
     @Test
-    void labelNamesAndValuesAreLimitedToSeriesWithSamplesInTheRange() {
+    void labelNamesAndValuesComeFromTheHeadsIndexForAnyRangeThatMeetsTheHead() {
         Appender app = db.appender();
         Labels late = Labels.of("__name__", "late_metric", "zone", "z1");
         app.append(0, late, 15_000L * 1000, 1);
         app.commit();
         try (Querier q = db.querier(0, 15_000L * 10)) {
-            assertThat(q.labelValues("__name__", List.of())).containsExactly("http_requests_total", "up");
-            assertThat(q.labelNames(List.of())).doesNotContain("zone");
+            assertThat(q.labelValues("__name__", List.of())).containsExactly("http_requests_total", "late_metric", "up");
+            assertThat(q.labelNames(List.of())).contains("zone");
+            assertThat(q.labelValues("zone", List.of(Matcher.equal("__name__", "late_metric")))).containsExactly("z1");
+            assertThat(q.labelNames(List.of(Matcher.equal("__name__", "up")))).doesNotContain("zone").contains("instance");
         }
-        try (Querier q = db.querier(15_000L * 900, Long.MAX_VALUE)) {
-            assertThat(q.labelValues("__name__", List.of())).containsExactly("late_metric");
+        try (Querier q = db.querier(15_000L * 1001, Long.MAX_VALUE)) {
+            assertThat(q.labelValues("__name__", List.of())).as("after the head's newest sample").isEmpty();
+            assertThat(q.labelNames(List.of())).isEmpty();
+            assertThat(q.labelNames(List.of(Matcher.equal("__name__", "up")))).isEmpty();
+        }
+        try (Querier q = db.querier(Long.MIN_VALUE, -1)) {
+            assertThat(q.labelValues("__name__", List.of(Matcher.equal("zone", "z1")))).as("before the head's oldest sample").isEmpty();
         }
     }
 }

@@ -141,38 +141,44 @@ public final class HeadQuerier implements Querier {
         return matchers.isEmpty() ? head.postings().all() : PostingsForMatchers.select(head.postings(), matchers);
     }
 
-    /** Whether the range covers the whole head, so the postings' names and values need no filtering by time. */
-    private boolean coversHead() {
-        return mint <= head.minTime() && maxt >= head.maxTime();
+    /**
+     * Whether the range meets the head's. Names and values come from the head's index whenever it
+     * does, as Prometheus's head index reader answers them: no series is checked for samples in
+     * the range (the API allows such false positives, as a block's index gives them too), where
+     * checking each series cost 50 ms for a label request over 100k head series against the
+     * index's 0.5 ms.
+     */
+    private boolean meetsHead() {
+        return maxt >= head.minTime() && mint <= head.maxTime();
     }
 
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
-        if (coversHead()) {
-            if (matchers.isEmpty()) {
-                return head.postings().values(name);
-            }
-            // From the index, as Prometheus: the values whose postings meet the matching series.
-            return head.postings().valuesIntersecting(name, ids(matchers));
+        if (!meetsHead()) {
+            return List.of();
         }
-        TreeSet<String> values = new TreeSet<>(Labels.STRING_ORDER);
-        for (MemSeries s : matching(matchers, m -> m)) {
-            String v = s.labels().get(name);
-            if (!v.isEmpty()) {
-                values.add(v);
-            }
+        if (matchers.isEmpty()) {
+            return head.postings().values(name);
         }
-        return new ArrayList<>(values);
+        // The values whose postings meet the matching series.
+        return head.postings().valuesIntersecting(name, ids(matchers));
     }
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
-        if (matchers.isEmpty() && coversHead()) {
+        if (!meetsHead()) {
+            return List.of();
+        }
+        if (matchers.isEmpty()) {
             return head.postings().names();
         }
         TreeSet<String> names = new TreeSet<>(Labels.STRING_ORDER);
-        for (MemSeries s : matching(matchers, m -> m)) {
-            names.addAll(s.labels().names());
+        IntIterator it = ids(matchers).getIntIterator();
+        while (it.hasNext()) {
+            MemSeries s = head.series(it.next());
+            if (s != null) {
+                names.addAll(s.labels().names());
+            }
         }
         return new ArrayList<>(names);
     }

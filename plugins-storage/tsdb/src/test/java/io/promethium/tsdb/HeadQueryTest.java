@@ -316,6 +316,10 @@ class HeadQueryTest {
             assertThat(q.labelNames(List.of())).contains("zone");
             assertThat(q.labelValues("zone", List.of(Matcher.equal("__name__", "late_metric")))).containsExactly("z1");
             assertThat(q.labelNames(List.of(Matcher.equal("__name__", "up")))).doesNotContain("zone").contains("instance");
+            // Fewer matching series than values: the series' own values, in the same order, none from a series without the label.
+            assertThat(q.labelValues("instance", List.of(Matcher.equal("__name__", "up"), Matcher.of(MatchType.NOT_EQUAL, "instance", "c:9090"))))
+                    .containsExactly("a:9090", "b:9090");
+            assertThat(q.labelValues("instance", List.of(Matcher.equal("__name__", "http_requests_total")))).isEmpty();
         }
         try (Querier q = db.querier(15_000L * 1001, Long.MAX_VALUE)) {
             assertThat(q.labelValues("__name__", List.of())).as("after the head's newest sample").isEmpty();

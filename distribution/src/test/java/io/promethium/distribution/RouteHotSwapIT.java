@@ -91,7 +91,7 @@ class RouteHotSwapIT {
                     .start("--web.enable-remote-write-receiver", "--web.enable-admin-api", "--plugins.scan-interval=1s")
                     .awaitReady();
             server.await(Duration.ofSeconds(60), () -> GreetingResource.CODE.equals(server.get("/greeting/code").body())
-                    && write(server, System.currentTimeMillis()) / 100 == 2, "both routes served");
+                    && write(server, "start", System.currentTimeMillis(), System.nanoTime()).status() / 100 == 2, "both routes served");
             String remoteVersion = version(server, "remote.jar");
             assertThat(version(server, "greeting.jar")).isEqualTo("1.0.0");
 
@@ -189,9 +189,9 @@ class RouteHotSwapIT {
             last = ts;
             String sentIn = phase;
             long start = System.nanoTime();
-            int status = write(server, ts);
-            answers.add(new Answer(sentIn, status, "remote write " + ts, (System.nanoTime() - start) / 1_000_000));
-            if (status / 100 == 2) {
+            Answer written = write(server, sentIn, ts, start);
+            answers.add(written);
+            if (written.status() / 100 == 2) {
                 acknowledged.add(ts);
             }
             ServerProcess.sleep(20);
@@ -221,17 +221,24 @@ class RouteHotSwapIT {
         }
     }
 
-    /** One remote write request with one sample of {@code route_swap_probe} at {@code ts}: its status, -1 when unanswered. */
-    private static int write(ServerProcess server, long ts) {
+    /** One remote write request with one sample of {@code route_swap_probe} at {@code ts}: its answer (status -1 when unanswered). */
+    private static Answer write(ServerProcess server, String phase, long ts, long start) {
+        int status;
+        String body;
         try {
-            return RemoteWriteClient.send(server.uri("/api/v1/write"), List.of(new RemoteWriteClient.TimeSeries(
-                    Map.of("__name__", "route_swap_probe", "client", "it"), new long[] {ts}, new double[] {ts % 1000}))).statusCode();
+            HttpResponse<String> r = RemoteWriteClient.send(server.uri("/api/v1/write"), List.of(new RemoteWriteClient.TimeSeries(
+                    Map.of("__name__", "route_swap_probe", "client", "it"), new long[] {ts}, new double[] {ts % 1000})));
+            status = r.statusCode();
+            body = "remote write " + ts + ": " + r.body().strip();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            status = -1;
+            body = "remote write " + ts + ": interrupted";
         } catch (Exception e) {
-            return -1;
+            status = -1;
+            body = "remote write " + ts + ": " + e;
         }
+        return new Answer(phase, status, body, (System.nanoTime() - start) / 1_000_000);
     }
 
     private void awaitAnswer(ServerProcess server, String code, String what) {

@@ -41,6 +41,9 @@ final class ChurnRun {
                 "/api/v1/query_range?query=sum%20by%20(mode)%20(rate(node_cpu_seconds_total%5B1m%5D))&start={now-1h}&end={now}&step=15");
         QUERIES.put("`/api/v1/series?match[]=node_load1`, last hour", "/api/v1/series?match%5B%5D=node_load1&start={now-1h}&end={now}");
         QUERIES.put("`/api/v1/label/pod/values`", "/api/v1/label/pod/values");
+        // What Grafana sends for a variable's values or its label browser: the dashboard's range.
+        QUERIES.put("`/api/v1/label/pod/values`, last hour", "/api/v1/label/pod/values?start={now-1h}&end={now}");
+        QUERIES.put("`/api/v1/labels`, last hour", "/api/v1/labels?start={now-1h}&end={now}");
     }
 
     record Figures(double cpuSeconds, double samples, double seriesCreated, long peakRss, long rssAtEnd, double headSeriesAtEnd,

@@ -145,8 +145,8 @@ public final class HeadQuerier implements Querier {
      * Whether the range meets the head's. Names and values come from the head's index whenever it
      * does, as Prometheus's head index reader answers them: no series is checked for samples in
      * the range (the API allows such false positives, as a block's index gives them too), where
-     * checking each series cost 50 ms for a label request over 100k head series against the
-     * index's 0.5 ms.
+     * checking each series cost 45 ms for a label request over 120k head series against the
+     * index's 0.6 ms.
      */
     private boolean meetsHead() {
         return maxt >= head.minTime() && mint <= head.maxTime();
@@ -165,8 +165,8 @@ public final class HeadQuerier implements Querier {
             // The values whose postings meet the matching series.
             return head.postings().valuesIntersecting(name, ids);
         }
-        // Fewer matching series than values (one pod's series, say): their own values, the cheaper walk
-        // (360 series against 380 values: 1.7 against 2.7 ms per request).
+        // Fewer matching series than values (one pod's series, say): their own values, one lookup
+        // per series instead of a postings intersection per value.
         TreeSet<String> values = new TreeSet<>(Labels.STRING_ORDER);
         IntIterator it = ids.getIntIterator();
         while (it.hasNext()) {

@@ -14,6 +14,10 @@ import org.osgi.annotation.versioning.ConsumerType;
  * one of its paths, or above one: {@code /api/v1}, {@code /-}) is refused and logged.
  *
  * <p>Called concurrently, on the web server's request threads: implementations keep their state thread-safe.
+ * When the service is unregistered (its plugin stopping or updated), no new request reaches it and
+ * the web bundle waits, up to 2 seconds, for the requests in flight to be answered before the
+ * unregistration returns: a DS component is deactivated, and its own references unbound, only
+ * after that, so a request never sees them go mid-way.
  */
 @ConsumerType
 public interface HttpRoutes {

@@ -63,7 +63,6 @@ final class Server implements Lifecycle, ServerInfo {
     private volatile boolean ready;
     private volatile boolean saidReady;
     private final java.util.concurrent.atomic.AtomicReference<String> listening = new java.util.concurrent.atomic.AtomicReference<>();
-    private final java.util.concurrent.atomic.AtomicBoolean announced = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Framework framework;
 
     Server(Flags flags, Path home) {
@@ -449,14 +448,16 @@ final class Server implements Lifecycle, ServerInfo {
         announceReady();
     }
 
-    /** Says once that the server is ready, when the config is loaded and the web listens; whether it said so now. */
-    private boolean announceReady() {
-        if (ready && listening.get() != null && announced.compareAndSet(false, true)) {
+    /**
+     * Says once that the server is ready, when the config is loaded and the web listens; whether it has said so.
+     * Synchronized so that the line is logged once and {@link #ready()} turns true only after it.
+     */
+    private synchronized boolean announceReady() {
+        if (!saidReady && ready && listening.get() != null) {
             LOG.info("Server is ready to receive web requests.");
             saidReady = true;
-            return true;
         }
-        return announced.get();
+        return saidReady;
     }
 
     @Override

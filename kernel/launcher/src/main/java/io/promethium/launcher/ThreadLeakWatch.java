@@ -212,12 +212,12 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
             return;
         }
         long start = System.nanoTime();
-        List<ThreadDump.Dumped> dump = dumpVirtual(platformIds());
+        List<ThreadDump.Dumped> listed = listVirtual(platformIds());
         Set<Long> reported = new HashSet<>(leakedDumped.keySet());
         leaked.keySet().forEach(t -> reported.add(t.threadId()));
         for (Pending p : stops) {
             Set<Long> dumped = new HashSet<>();
-            for (ThreadDump.Dumped thread : dump) {
+            for (ThreadDump.Dumped thread : listed) {
                 if (thread.tid() < p.newer() && !reported.contains(thread.tid())
                         && startedIn(thread.stack().stream().map(StackFrame::parse).toList(), p.loader(), p.local())) {
                     dumped.add(thread.tid());
@@ -234,8 +234,8 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
                 schedule(() -> interrupt(stop));
             }
         }
-        LOG.fine(() -> String.format(Locale.ROOT, "Looked for the virtual threads of %d stopped bundle(s) in %.1f ms (%d virtual threads dumped)",
-                stops.size(), (System.nanoTime() - start) / 1e6, dump.size()));
+        LOG.fine(() -> String.format(Locale.ROOT, "Looked for the virtual threads of %d stopped bundle(s) in %.1f ms (%d virtual threads listed)",
+                stops.size(), (System.nanoTime() - start) / 1e6, listed.size()));
     }
 
     /** Whether the whole framework is stopping: its bundles' stops are the server's shutdown, not leaks to chase. */
@@ -265,13 +265,13 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
      * The live virtual threads, from the thread containers where they can be walked, else by a
      * dump; none when neither works (a WARN for the first of consecutive failures).
      */
-    private List<ThreadDump.Dumped> dumpVirtual(Set<Long> platform) {
+    private List<ThreadDump.Dumped> listVirtual(Set<Long> platform) {
         try {
             List<ThreadDump.Dumped> threads = liveVirtual != null ? liveVirtual.get() : ThreadDump.virtualThreads(platform);
             dumpFailed = false;
             return threads;
         } catch (IOException | RuntimeException e) {
-            LOG.log(dumpFailed ? Level.FINE : Level.WARNING, "Cannot dump the threads to look for virtual threads stopped plugins leave running", e);
+            LOG.log(dumpFailed ? Level.FINE : Level.WARNING, "Cannot list the virtual threads to look for those stopped plugins leave running", e);
             dumpFailed = true;
             return List.of();
         }
@@ -293,7 +293,7 @@ final class ThreadLeakWatch implements SynchronousBundleListener, PluginThreads,
         if (ids.isEmpty()) {
             return alive;
         }
-        for (ThreadDump.Dumped thread : dumpVirtual(platformIds())) {
+        for (ThreadDump.Dumped thread : listVirtual(platformIds())) {
             if (ids.contains(thread.tid())) {
                 alive.put(thread.tid(), thread);
             }

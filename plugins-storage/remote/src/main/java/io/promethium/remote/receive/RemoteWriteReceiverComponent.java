@@ -8,7 +8,6 @@ import java.util.Arrays;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -31,8 +30,6 @@ public final class RemoteWriteReceiverComponent implements HttpRoutes {
 
     private final RemoteWriteReceiver receiver;
     private volatile Storage storage;
-    /** Set once deactivation starts: a request already routed here finishes with the storage it had. */
-    private volatile boolean deactivating;
 
     @Activate
     public RemoteWriteReceiverComponent(BundleContext context) {
@@ -65,16 +62,9 @@ public final class RemoteWriteReceiverComponent implements HttpRoutes {
     }
 
     void unbindStorage(Storage service) {
-        // Unbound after deactivation (the route was unmounted before it): a request routed here just
-        // before keeps the storage, which answers CLOSED (a 503) if it is the one going away.
-        if (storage == service && !deactivating) {
+        if (storage == service) {
             storage = null;
         }
-    }
-
-    @Deactivate
-    void deactivate() {
-        deactivating = true;
     }
 
     @Override

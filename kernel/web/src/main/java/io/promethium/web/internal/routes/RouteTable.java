@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -43,6 +44,11 @@ import java.util.logging.Logger;
  * retries a 5xx but drops a batch answered 4xx), and after the grace period the plain 404. At
  * most {@link #MAX_WAITERS} requests wait at once (they hold a thread of the server's pool);
  * others get the 503 at once.
+ *
+ * <p>A request holds the routes that serve it ({@link #admit}) until it is answered, and the
+ * removal of a bundle's routes waits, up to {@link #DEFAULT_DRAIN}, for the requests holding that
+ * instance: the service registry unbinds a stopping plugin's routes before the plugin is
+ * deactivated and its own references unbound, so no request in flight sees them go.
  */
 public final class RouteTable {
 
@@ -54,18 +60,25 @@ public final class RouteTable {
     private final List<Binding> registered = new ArrayList<>();
     /** Why each bound route is not mounted ("" when it is), to log each change once. */
     private final Map<HttpRoutes, String> states = new IdentityHashMap<>();
-    private volatile List<HttpRoutes> mounted = List.of();
+    private volatile List<Mounted> mounted = List.of();
 
     /** How long a path whose routes went stays one a request waits for (then 503s for), as the kernel's plugin grace. */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(15);
     /** How long one request waits for the replacement of a path's routes: well inside a client's time-out. */
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long a removal waits for the requests in flight on the removed instance: a request's
+     * usual time many times over, short enough that a plugin stop with a long-lived stream open
+     * (an event stream) is delayed by no more.
+     */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(2);
     /** Requests waiting at once at most (each holds a thread of the server's pool). */
     public static final int MAX_WAITERS = 64;
     /** A waiting request looks again this often, for a replacement that claims the path otherwise. */
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final long waitNanos;
+    private final long drainNanos;
     /**
      * The kernel's plugin lifecycle rule, by claim ({@link Claim#key}): which bound instance is
      * the newest of a claim, and when a claim's last instance went, so a request in an update's
@@ -94,7 +107,13 @@ public final class RouteTable {
      * @param wait  how long one request waits for the replacement
      */
     public RouteTable(Duration grace, Duration wait) {
+        this(grace, wait, DEFAULT_DRAIN);
+    }
+
+    /** @param drain how long a removal waits for the requests in flight on the removed instance */
+    public RouteTable(Duration grace, Duration wait, Duration drain) {
         this.waitNanos = wait.toNanos();
+        this.drainNanos = drain.toNanos();
         this.tracker = new PluginTracker<>("HTTP routes", "", routes -> bindings.get(routes).claim().key(), grace, null);
     }
 
@@ -136,8 +155,21 @@ public final class RouteTable {
         }
     }
 
-    /** Unbinds a bundle's routes (this very instance); an older one claiming its path serves it again. */
-    public synchronized void remove(HttpRoutes routes) {
+    /**
+     * Unbinds a bundle's routes (this very instance); an older one claiming its path serves it
+     * again. Returns once the requests in flight on the instance are answered, or after the
+     * table's drain time (logged).
+     */
+    public void remove(HttpRoutes routes) throws InterruptedException {
+        Binding removed = unbind(routes);
+        if (removed != null && !removed.inFlight.drain(drainNanos)) {
+            LOG.info(() -> String.format(Locale.ROOT, "HTTP routes %s of %s unbound with %d request(s) still in flight after %d ms",
+                    removed.prefix, routes.getClass().getName(), removed.inFlight.count(), TimeUnit.NANOSECONDS.toMillis(drainNanos)));
+        }
+    }
+
+    /** Takes the instance out of the table; its binding, or null when it was not bound. */
+    private synchronized Binding unbind(HttpRoutes routes) {
         for (int i = 0; i < registered.size(); i++) {
             if (registered.get(i).routes == routes) {
                 Binding removed = registered.remove(i);
@@ -149,22 +181,61 @@ public final class RouteTable {
                     tracker.remove(routes);
                 }
                 bindings.remove(routes);
-                return;
+                return removed;
             }
         }
+        return null;
     }
 
     /** The routes serving {@code path}, or {@code null} when the built-in API does. */
     public HttpRoutes find(String path) {
-        for (HttpRoutes routes : mounted) {
+        Mounted found = findMounted(path);
+        return found == null ? null : found.routes();
+    }
+
+    private Mounted findMounted(String path) {
+        for (Mounted m : mounted) {
+            HttpRoutes routes = m.routes();
             String prefix = routes.pathPrefix();
             if (path.equals(prefix)
                     || (!routes.exactPath() && path.length() > prefix.length() && path.startsWith(prefix)
                         && path.charAt(prefix.length()) == '/')) {
-                return routes;
+                return m;
             }
         }
         return null;
+    }
+
+    /**
+     * The routes serving {@code path} as {@link #await} finds them, held for one request: their
+     * removal waits until {@link Mounted#leave} (up to the drain time). Null for the plain 404.
+     */
+    public Mounted admit(String path) throws InterruptedException {
+        while (true) {
+            Mounted m = awaitMounted(path);
+            if (m == null || m.enter()) {
+                return m;
+            }
+            // Its removal began between the lookup and the entry (it is unmounted already): look
+            // again, for the instance serving the path now, a wait for the replacement or a 503.
+        }
+    }
+
+    /**
+     * Routes as mounted, with the count of requests they serve now (none kept for the web
+     * bundle's own and the 503 answer, which are never removed).
+     */
+    public record Mounted(HttpRoutes routes, InFlight inFlight) {
+        private boolean enter() {
+            return inFlight == null || inFlight.enter();
+        }
+
+        /** The request holding these routes is answered. */
+        public void leave() {
+            if (inFlight != null) {
+                inFlight.leave();
+            }
+        }
     }
 
     /**
@@ -174,6 +245,11 @@ public final class RouteTable {
      * Null when no route serves the path and none went recently: the plain 404.
      */
     public HttpRoutes await(String path) throws InterruptedException {
+        Mounted m = awaitMounted(path);
+        return m == null ? null : m.routes();
+    }
+
+    private Mounted awaitMounted(String path) throws InterruptedException {
         Lookup found = lookUp(path);
         if (found.routes() != null || found.went() == null) {
             return found.routes();
@@ -201,15 +277,15 @@ public final class RouteTable {
         } else {
             waiters.decrementAndGet();
         }
-        return new Unavailable(found.went().getKey().prefix(), found.went().getValue());
+        return new Mounted(new Unavailable(found.went().getKey().prefix(), found.went().getValue()), null);
     }
 
     /** What serves a path now: its routes, else the claim covering it whose routes went recently, else neither (404). */
-    private record Lookup(HttpRoutes routes, Map.Entry<Claim, Long> went) {
+    private record Lookup(Mounted routes, Map.Entry<Claim, Long> went) {
     }
 
     private Lookup lookUp(String path) {
-        HttpRoutes routes = find(path);
+        Mounted routes = findMounted(path);
         if (routes != null) {
             return new Lookup(routes, null);
         }
@@ -221,7 +297,7 @@ public final class RouteTable {
         // clears that, each under this lock: read between the two without it, a path being stopped
         // or started again looks like one nobody served (the plain 404).
         synchronized (this) {
-            routes = find(path);
+            routes = findMounted(path);
             return new Lookup(routes, routes == null ? wentRecently(path) : null);
         }
     }
@@ -283,8 +359,15 @@ public final class RouteTable {
         }
     }
 
-    /** A bundle's routes and the path it claimed when bound (read once: a plugin's answer may not change the table later). */
-    private record Binding(HttpRoutes routes, String prefix, boolean exact) {
+    /**
+     * A bundle's routes and the path it claimed when bound (read once: a plugin's answer may not
+     * change the table later), with the requests it serves now.
+     */
+    private record Binding(HttpRoutes routes, String prefix, boolean exact, InFlight inFlight) {
+        Binding(HttpRoutes routes, String prefix, boolean exact) {
+            this(routes, prefix, exact, new InFlight());
+        }
+
         Claim claim() {
             return new Claim(prefix, exact);
         }
@@ -292,7 +375,10 @@ public final class RouteTable {
 
     /** Recomputes the mounted list from every binding (newest first wins a path) and publishes it. */
     private void publish() {
-        List<HttpRoutes> winners = new ArrayList<>(builtIns);
+        List<Mounted> winners = new ArrayList<>();
+        for (HttpRoutes own : builtIns) {
+            winners.add(new Mounted(own, null));
+        }
         Map<Claim, HttpRoutes> claimed = new HashMap<>();
         for (int i = registered.size() - 1; i >= 0; i--) {
             Binding binding = registered.get(i);
@@ -308,13 +394,13 @@ public final class RouteTable {
                 }
             }
             if (problem == null) {
-                winners.add(routes);
+                winners.add(new Mounted(routes, binding.inFlight));
             }
             report(binding, problem);
         }
         // Longest prefix first; at equal prefixes the exact route is tried first.
-        winners.sort(Comparator.<HttpRoutes>comparingInt(r -> r.pathPrefix().length()).reversed()
-                .thenComparing(r -> !r.exactPath()));
+        winners.sort(Comparator.<Mounted>comparingInt(m -> m.routes().pathPrefix().length()).reversed()
+                .thenComparing(m -> !m.routes().exactPath()));
         mounted = List.copyOf(winners);
         Set<String> prefixes = new java.util.HashSet<>();
         for (Binding binding : registered) {

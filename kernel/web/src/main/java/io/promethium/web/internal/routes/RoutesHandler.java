@@ -104,22 +104,29 @@ public final class RoutesHandler extends Handler.Abstract {
         }
         String rawPath = raw.length() == prefix.length() ? "/" : raw.substring(prefix.length());
         String path;
-        HttpRoutes routes;
+        RouteTable.Mounted held = null;
         try {
             path = CoreExchange.decodePath(rawPath);
-            // A path whose plugin is being updated waits for the new version (or answers 503), see RouteTable.
-            routes = table.await(path);
+            // A path whose plugin is being updated waits for the new version (or answers 503), see
+            // RouteTable; the routes found are held until the answer, so their removal waits for it.
+            held = table.admit(path);
         } catch (IllegalArgumentException e) {
             path = rawPath;
-            routes = null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             path = rawPath;
-            routes = null;
         }
-        if (routes == null) {
-            routes = NOT_FOUND;
+        try {
+            return handle(request, response, callback, rawPath, path, held == null ? NOT_FOUND : held.routes(), span);
+        } finally {
+            if (held != null) {
+                held.leave();
+            }
         }
+    }
+
+    private boolean handle(Request request, Response response, Callback callback, String rawPath, String path,
+            HttpRoutes routes, TraceSpan span) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         if (previous != loader) {

@@ -288,8 +288,13 @@ public final class WebComponent {
         routes.add(service);
     }
 
+    /** Returns once the requests in flight on the instance are answered (bounded), before its plugin is deactivated. */
     void unbindHttpRoutes(HttpRoutes service) {
-        routes.remove(service);
+        try {
+            routes.remove(service);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The server's tracing (the tracing bundle): a span per request and per query when its config enables it. */

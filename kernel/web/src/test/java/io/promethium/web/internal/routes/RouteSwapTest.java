@@ -1,6 +1,7 @@
 package io.promethium.web.internal.routes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -50,7 +51,7 @@ class RouteSwapTest {
     }
 
     /** The web bundle's warnings and errors about routes, collected while {@code action} runs. */
-    private static List<String> problemsLoggedBy(Runnable action) {
+    private static List<String> problemsLoggedBy(Action action) throws Exception {
         List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(RouteTable.class.getName());
         java.util.logging.Handler handler = new java.util.logging.Handler() {
@@ -79,7 +80,7 @@ class RouteSwapTest {
     }
 
     @Test
-    void aReplacementBoundBeforeTheOldInstanceIsUnboundServesThePath() {
+    void aReplacementBoundBeforeTheOldInstanceIsUnboundServesThePath() throws Exception {
         RouteTable table = new RouteTable();
         Receiver old = new Receiver("/api/v1/write", true);
         Receiver replacement = new Receiver("/api/v1/write", true);
@@ -96,7 +97,7 @@ class RouteSwapTest {
     }
 
     @Test
-    void theOlderInstanceServesAgainWhenTheNewerOneGoesFirst() {
+    void theOlderInstanceServesAgainWhenTheNewerOneGoesFirst() throws Exception {
         RouteTable table = new RouteTable();
         Receiver old = new Receiver("/api/v1/write", true);
         Receiver failed = new Receiver("/api/v1/write", true);
@@ -107,7 +108,7 @@ class RouteSwapTest {
     }
 
     @Test
-    void theNewestOfTwoPluginsClaimingAPathServesItAndTheOtherTakesOverWhenItGoes() {
+    void theNewestOfTwoPluginsClaimingAPathServesItAndTheOtherTakesOverWhenItGoes() throws Exception {
         RouteTable table = new RouteTable();
         Receiver first = new Receiver("/api/v2", false);
         Other second = new Other("/api/v2");
@@ -121,7 +122,7 @@ class RouteSwapTest {
     }
 
     @Test
-    void unbindingAnInstanceNeverBoundLeavesTheMountedOneAlone() {
+    void unbindingAnInstanceNeverBoundLeavesTheMountedOneAlone() throws Exception {
         RouteTable table = new RouteTable();
         Receiver live = new Receiver("/api/v1/write", true);
         table.add(live);
@@ -191,6 +192,119 @@ class RouteSwapTest {
         }
         assertSame(live, table.find(path));
         assertTrue(table.find("/built-in/199/x") != null, "the built-in routers all mounted");
+    }
+
+    /**
+     * A plugin's routes unbound while a request they serve is in flight (the registry unbinds
+     * them before the plugin is deactivated and loses its own references): the unbind returns
+     * once that request is answered, and the request is answered by the instance it reached.
+     */
+    @Test
+    void anUnbindWaitsForTheRequestsInFlightOnThatInstance() throws Exception {
+        RouteTable table = new RouteTable(Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofSeconds(20));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpRoutes slow = new HttpRoutes() {
+            @Override
+            public String pathPrefix() {
+                return "/api/v1/write";
+            }
+
+            @Override
+            public void handle(HttpExchange exchange) throws IOException {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.respond(200, "text/plain", "answered by the instance it reached");
+            }
+        };
+        table.add(slow);
+        HttpServer server = new HttpServer("127.0.0.1:0", new RoutesHandler(table, new HttpMetrics(), null, "/"),
+                WebConfigFile.NONE, 30_000, 8, "/");
+        server.start();
+        try {
+            HttpClient client = HttpClient.newHttpClient();
+            var response = client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/write"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            CountDownLatch unbound = new CountDownLatch(1);
+            Thread.ofPlatform().start(() -> {
+                try {
+                    table.remove(slow);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                unbound.countDown();
+            });
+            assertFalse(unbound.await(300, TimeUnit.MILLISECONDS), "the unbind returned while a request was in flight");
+            assertNull(table.find("/api/v1/write"), "the path is unmounted at once: no new request reaches the instance");
+            release.countDown();
+            assertTrue(unbound.await(10, TimeUnit.SECONDS), "the unbind returns once the request is answered");
+            assertEquals(200, response.get(10, TimeUnit.SECONDS).statusCode());
+            assertEquals("answered by the instance it reached", response.get().body());
+        } finally {
+            release.countDown();
+            server.stop();
+        }
+    }
+
+    /** A request that outlives the drain time (a stream left open) holds an unbind that long, no longer. */
+    @Test
+    void anUnbindWaitsNoLongerThanTheDrainTime() throws Exception {
+        RouteTable table = new RouteTable(Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofMillis(200));
+        Receiver held = new Receiver("/api/v1/write", true);
+        table.add(held);
+        RouteTable.Mounted admitted = table.admit("/api/v1/write");
+        assertSame(held, admitted.routes());
+        long start = System.nanoTime();
+        table.remove(held);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(millis >= 150 && millis < 5_000, "the unbind took " + millis + " ms");
+        admitted.leave();
+    }
+
+    /**
+     * Admissions racing unbinds: once an unbind returned, no request is still held by (or newly
+     * admitted to) the instance it unbound.
+     */
+    @Test
+    void noRequestIsStillOnAnInstanceOnceItsUnbindReturned() throws Exception {
+        RouteTable table = new RouteTable(Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(20));
+        String path = "/api/v1/write";
+        // By identity: the records are equal to each other.
+        java.util.Set<HttpRoutes> gone = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread reader = lookUpUntil(done, failure, () -> {
+            RouteTable.Mounted m = table.admit(path);
+            try {
+                if (m != null && gone.contains(m.routes())) {
+                    throw new AssertionError("a request was admitted to an instance whose unbind had returned");
+                }
+            } finally {
+                if (m != null) {
+                    m.leave();
+                }
+            }
+            return true;
+        }, "");
+        try {
+            for (int i = 0; i < 5_000 && failure.get() == null; i++) {
+                Receiver live = new Receiver(path, true);
+                table.add(live);
+                table.remove(live);
+                gone.add(live);
+            }
+        } finally {
+            done.countDown();
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
     }
 
     /**
@@ -358,6 +472,11 @@ class RouteSwapTest {
             table.add(back);
             assertTrue(released.await(10, TimeUnit.SECONDS), "the waiters are served by the replacement");
         }
+    }
+
+    /** What runs while the log is watched. */
+    private interface Action {
+        void run() throws Exception;
     }
 
     /** One lookup; whether it found the path. */

@@ -26,7 +26,7 @@ class RoutesTest {
     }
 
     @Test
-    void longestPrefixWinsAndExactRoutesMatchOnlyTheirPath() {
+    void longestPrefixWinsAndExactRoutesMatchOnlyTheirPath() throws Exception {
         RouteTable table = new RouteTable(Set.of("/api/v1/status/config", "/metrics"));
         Echo job = new Echo("/metrics/job", false);
         Echo deeper = new Echo("/metrics/job/special", false);

@@ -142,6 +142,18 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
                 background.scheduleWithFixedDelay(() -> TsdbBlockLoader.reloadQuietly(this), reload, reload, TimeUnit.MILLISECONDS);
             }
             head.onCompactable(blockDuration * 3 / 2, this::compactSoon);
+            if (head.numSeries() > 0) {
+                // The replayed series in label order, off the way to ready: sorted selects then
+                // order them by rank (and the first cut starts from this order) instead of
+                // waiting for a cut, which default 2-hour blocks put hours away.
+                background.execute(() -> {
+                    try {
+                        head.seriesInLabelOrder();
+                    } catch (RuntimeException e) {
+                        LOG.log(java.util.logging.Level.WARNING, "Could not order the replayed head series by labels; selects sort them", e);
+                    }
+                });
+            }
         } else {
             background = null;
         }

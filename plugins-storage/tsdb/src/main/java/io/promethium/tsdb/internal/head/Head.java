@@ -44,6 +44,8 @@ public final class Head implements org.apache.lucene.util.Accountable {
     private final Object labelOrderLock = new Object();
     /** The series as {@link #seriesInLabelOrder} last returned them, each marked as held here. */
     private MemSeries[] labelOrder = new MemSeries[0];
+    /** The label order of the last cut as ranks in the series, for sorting a select's series (LabelRanks). */
+    private final LabelRanks labelRanks = new LabelRanks();
     private final HeadPostings postings = new HeadPostings();
     private final AtomicLong lastRef = new AtomicLong();
     private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
@@ -443,6 +445,11 @@ public final class Head implements org.apache.lucene.util.Accountable {
         return st == null ? inner : io.promethium.tsdb.internal.start.StartTimesIterator.wrap(inner, st.snapshot(), reuse);
     }
 
+    /** Sorts series of this head by labels, in place ({@link LabelRanks#sort}). */
+    public void sortByLabels(List<MemSeries> series) {
+        labelRanks.sort(series);
+    }
+
     public void forEachSeries(Consumer<MemSeries> action) {
         byLabels.forEach(action);
     }
@@ -471,6 +478,7 @@ public final class Head implements org.apache.lucene.util.Accountable {
             // Kept before sorting: a series marked above must stay in the kept order whatever happens.
             labelOrder = order;
             Arrays.sort(order, Comparator.comparing(MemSeries::labels));
+            labelRanks.rank(order);
             return Collections.unmodifiableList(Arrays.asList(order));
         }
     }

@@ -91,9 +91,16 @@ public final class MemSeries extends XorEncoder {
     /**
      * {@link #LOGGED}, {@link #REMOVED}, {@link #HAS_STARTS} and {@link #IN_LABEL_ORDER}, each set once and never cleared;
      * read without the lock. One byte rather than three booleans: with the encoder's bytes it
-     * fills the gap before {@code openMint}, which keeps the object at 88 bytes.
+     * fills the gap before {@code openMint} (the object is 96 bytes with {@link #labelRank}, 88 without).
      */
     private volatile byte flags;
+    /**
+     * The series' place in the head's label order at the last cut, tagged with that order's epoch
+     * ({@link LabelRanks}); 0 until a cut ranks it. Plain, read without a lock: the epoch,
+     * published (volatile) after every rank is written, tells a current rank from one being
+     * rewritten, and an int is never read torn.
+     */
+    private int labelRank;
     /** The WAL holds this series' record. */
     private static final byte LOGGED = 1;
     /** Head truncation dropped the series; commit then re-resolves by labels. */
@@ -140,6 +147,14 @@ public final class MemSeries extends XorEncoder {
 
     void markHasStarts() {
         FLAGS.getAndBitwiseOr(this, HAS_STARTS);
+    }
+
+    int labelRank() {
+        return labelRank;
+    }
+
+    void labelRank(int rank) {
+        labelRank = rank;
     }
 
     /** Marks the series as held in the head's label order; false when it already was. */

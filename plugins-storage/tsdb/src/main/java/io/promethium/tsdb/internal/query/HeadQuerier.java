@@ -10,7 +10,6 @@ import io.promethium.api.storage.SeriesSet;
 import io.promethium.tsdb.internal.head.Head;
 import io.promethium.tsdb.internal.head.MemSeries;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 import org.roaringbitmap.IntIterator;
@@ -42,7 +41,7 @@ public final class HeadQuerier implements Querier {
         }
         List<MemSeries> found = matching(matchers, s -> s);
         if (sorted) {
-            found.sort(Comparator.comparing(MemSeries::labels));
+            head.sortByLabels(found);
         }
         return new HeadSeriesSet(found, this);
     }

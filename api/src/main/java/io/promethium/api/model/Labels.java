@@ -33,7 +33,7 @@ public final class Labels implements Comparable<Labels> {
         if (namesAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("odd number of label names and values: " + namesAndValues.length);
         }
-        Builder builder = new Builder();
+        Builder builder = new Builder(Math.max(2, namesAndValues.length));
         for (int i = 0; i < namesAndValues.length; i += 2) {
             builder.set(namesAndValues[i], namesAndValues[i + 1]);
         }
@@ -41,18 +41,26 @@ public final class Labels implements Comparable<Labels> {
     }
 
     public static Labels fromMap(Map<String, String> map) {
-        Builder builder = new Builder();
+        Builder builder = new Builder(Math.max(2, 2 * map.size()));
         map.forEach(builder::set);
         return builder.build();
     }
 
     public static Builder builder() {
-        return new Builder();
+        return new Builder(16);
+    }
+
+    /**
+     * A builder sized for {@code labels} labels, as a reader that knows the count up front (a
+     * stored series) has it: a set of exactly that many labels, in order, is built without a copy.
+     */
+    public static Builder builder(int labels) {
+        return new Builder(Math.max(2, 2 * labels));
     }
 
     /** A builder that starts with these labels, for changing a few of them. */
     public Builder toBuilder() {
-        Builder builder = new Builder();
+        Builder builder = new Builder(Math.max(16, pairs.length));
         for (int i = 0; i < pairs.length; i += 2) {
             builder.set(pairs[i], pairs[i + 1]);
         }
@@ -279,8 +287,10 @@ public final class Labels implements Comparable<Labels> {
 
     /** Collects label pairs; not thread-safe. Setting an empty value removes the label. */
     public static final class Builder {
-        private String[] pairs = new String[16];
+        private String[] pairs;
         private int size;
+        /** Whether {@code pairs} went into a built set as it is: a further change copies it first. */
+        private boolean handedOver;
         /**
          * Whether the names so far are strictly in order: then a name after the last one is new and
          * is appended without a scan, and {@link #build} has nothing to sort. Label sets read back
@@ -288,7 +298,8 @@ public final class Labels implements Comparable<Labels> {
          */
         private boolean inOrder = true;
 
-        private Builder() {
+        private Builder(int capacity) {
+            pairs = new String[capacity];
         }
 
         public Builder set(String name, String value) {
@@ -305,6 +316,7 @@ public final class Labels implements Comparable<Labels> {
                     if (value.isEmpty()) {
                         removeAt(i);
                     } else {
+                        unshare();
                         pairs[i + 1] = value;
                     }
                     return this;
@@ -320,8 +332,9 @@ public final class Labels implements Comparable<Labels> {
         }
 
         private void append(String name, String value) {
-            if (size == pairs.length) {
-                pairs = Arrays.copyOf(pairs, pairs.length * 2);
+            if (size == pairs.length || handedOver) {
+                pairs = Arrays.copyOf(pairs, size == pairs.length ? pairs.length * 2 : pairs.length);
+                handedOver = false;
             }
             pairs[size++] = name;
             pairs[size++] = value;
@@ -346,7 +359,15 @@ public final class Labels implements Comparable<Labels> {
             return "";
         }
 
+        private void unshare() {
+            if (handedOver) {
+                pairs = pairs.clone();
+                handedOver = false;
+            }
+        }
+
         private void removeAt(int i) {
+            unshare();
             System.arraycopy(pairs, i + 2, pairs, i, size - i - 2);
             size -= 2;
             pairs[size] = null;
@@ -356,6 +377,10 @@ public final class Labels implements Comparable<Labels> {
         public Labels build() {
             if (size == 0) {
                 return EMPTY;
+            }
+            if (inOrder && size == pairs.length) {
+                handedOver = true;
+                return new Labels(pairs);
             }
             String[] sorted = Arrays.copyOf(pairs, size);
             // Insertion sort of pairs by name: label sets are small.

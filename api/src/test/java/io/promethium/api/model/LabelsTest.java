@@ -45,6 +45,22 @@ class LabelsTest {
     }
 
     @Test
+    void aSetBuiltWithoutACopyStaysAsBuiltWhenItsBuilderChangesAfterwards() {
+        Labels.Builder b = Labels.builder(2).set("a", "1").set("b", "2");
+        Labels first = b.build();
+        b.set("b", "3");
+        Labels second = b.build();
+        b.remove("a");
+        Labels third = b.build();
+        b.set("c", "4");
+        Labels fourth = b.build();
+        assertThat(first).hasToString("{a=\"1\", b=\"2\"}");
+        assertThat(second).isEqualTo(Labels.of("a", "1", "b", "3"));
+        assertThat(third).isEqualTo(Labels.of("b", "3"));
+        assertThat(fourth).isEqualTo(Labels.of("b", "3", "c", "4"));
+    }
+
+    @Test
     void builderRemovesAndOverrides() {
         Labels labels = Labels.of("a", "1", "b", "2").toBuilder().remove("a").set("c", "3").set("b", "").build();
         assertThat(labels).isEqualTo(Labels.of("c", "3"));

@@ -70,4 +70,47 @@ class BlockQueryEquivalenceTest {
             assertThat(fromHead.get(7)).hasSize(1);
         }
     }
+
+    @Test
+    void aSelectHintedForTheSeriesApiListsTheSeriesAndSamplesAFullSelectDoes() {
+        try (Tsdb db = Tsdb.open(options(dir))) {
+            Appender app = db.appender();
+            for (int i = 0; i < 200; i++) {
+                for (int s = 0; s < 6; s++) {
+                    // Series 4 and 5 end early and start late, so that some ranges miss them.
+                    if (s == 4 && i >= 50 || s == 5 && i < 150) {
+                        continue;
+                    }
+                    app.append(0, Labels.of("__name__", "up", "instance", "h" + s), i * 60_000L, i);
+                }
+            }
+            app.commit();
+            db.flushHead();
+            assertThat(db.blocks()).isNotEmpty();
+            // A tombstone hiding all of one series and part of another.
+            db.delete(List.of(Matcher.equal("instance", "h1")), 0, Long.MAX_VALUE);
+            db.delete(List.of(Matcher.equal("instance", "h2")), 0, 100 * 60_000L);
+            long[][] ranges = {{0, Long.MAX_VALUE}, {0, 30 * 60_000L}, {60 * 60_000L, 90 * 60_000L}, {160 * 60_000L, 170 * 60_000L},
+                    {300 * 60_000L, 400 * 60_000L}};
+            for (long[] r : ranges) {
+                Map<Labels, List<TestSupport.Sample>> full = TestSupport.read(db, r[0], r[1], Matcher.equal("__name__", "up"));
+                Map<Labels, List<TestSupport.Sample>> listed = new java.util.LinkedHashMap<>();
+                try (Querier q = db.querier(r[0], r[1])) {
+                    io.promethium.api.storage.SeriesSet set = q.select(true,
+                            new io.promethium.api.storage.SelectHints(r[0], r[1], 0, "series", 0, List.of(), false),
+                            List.of(Matcher.equal("__name__", "up")));
+                    while (set.next()) {
+                        List<TestSupport.Sample> samples = new ArrayList<>();
+                        io.promethium.api.storage.SampleIterator it = set.at().iterator(null);
+                        while (it.next()) {
+                            samples.add(new TestSupport.Sample(it.timestamp(), it.value()));
+                        }
+                        listed.put(set.at().labels(), samples);
+                    }
+                }
+                assertThat(listed).as("range %d..%d", r[0], r[1]).isEqualTo(full);
+            }
+            assertThat(TestSupport.read(db, 0, 30 * 60_000L, Matcher.equal("__name__", "up"))).hasSize(3);
+        }
+    }
 }

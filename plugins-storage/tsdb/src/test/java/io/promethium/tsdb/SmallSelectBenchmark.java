@@ -5,6 +5,7 @@ import io.promethium.api.model.Matcher;
 import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.SeriesSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import java.util.Locale;
  * Prints the time of a sorted select of a few hundred series over the head and its blocks, what
  * {@code /api/v1/series?match[]=node_load1} asks of the TSDB: 200 targets of 512 series scraped
  * every 10 s in simulated time, 10% of them replaced every minute, 2-minute blocks, then 12 rounds
- * of selects of {@code node_load1} over the last hour (~380 series). With {@code unique}, every
+ * of selects of {@code node_load1} over the last hour (~380 series), each round's time and bytes
+ * allocated per select. With {@code unique}, every
  * other series carries a label value of its own, so the blocks hold ~100k symbols and the select
  * reads a few of many. The side-by-side churn at the issue's scale is {@code 60 no 1000 10 20}:
  * 1,000 targets, 10% replaced every 10 minutes, 20-minute blocks (~1,600 series selected). The
@@ -30,6 +32,9 @@ public final class SmallSelectBenchmark {
     private static final int SERIES_PER_TARGET = 512;
     private static final long INTERVAL = 10_000;
     private static final long MINUTE = 60_000;
+    /** The selecting thread's allocation: what a request adds to the collector's work. */
+    private static final com.sun.management.ThreadMXBean ALLOCATED =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
     private SmallSelectBenchmark() {
     }
@@ -77,17 +82,20 @@ public final class SmallSelectBenchmark {
                 // Fewer repetitions at a larger scale (more targets, longer churn steps), so a round stays short.
                 int reps = Math.max(50, 3000 * 200 / targets / (int) (churnEvery / MINUTE));
                 int n = 0;
+                long a0 = ALLOCATED.getCurrentThreadAllocatedBytes();
                 long t0 = System.nanoTime();
                 for (int r = 0; r < reps; r++) {
                     try (Querier q = db.querier(t - 60 * MINUTE, t)) {
-                        SeriesSet ss = q.select(true, null, matchers);
+                        // Hinted as the series API hints it: labels only.
+                        SeriesSet ss = q.select(true, new SelectHints(t - 60 * MINUTE, t, 0, "series", 0, List.of(), false), matchers);
                         for (n = 0; ss.next(); n++) {
                             ss.at().labels();
                         }
                     }
                 }
-                System.out.printf(Locale.ROOT, "round %2d: select of %d series over the head and %d blocks: %.1f us%n", round, n,
-                        db.blocks.size(), (System.nanoTime() - t0) / 1000.0 / reps);
+                long elapsed = System.nanoTime() - t0;
+                System.out.printf(Locale.ROOT, "round %2d: select of %d series over the head and %d blocks: %.1f us, %.1f kB allocated%n", round,
+                        n, db.blocks.size(), elapsed / 1000.0 / reps, (ALLOCATED.getCurrentThreadAllocatedBytes() - a0) / 1000.0 / reps);
             }
         } finally {
             if (Boolean.getBoolean("keep")) {

@@ -132,6 +132,58 @@ final class BlockIndex implements AutoCloseable {
      * ten per series.
      */
     SeriesMeta series(BinaryDocValues values, int doc, SymbolCache symbolCache) {
+        ByteReader in = entry(values, doc, symbolCache);
+        Labels labels = labels(in, symbolCache);
+        int chunks = in.readLength();
+        long[] mints = new long[chunks];
+        long[] maxts = new long[chunks];
+        long[] refs = new long[chunks];
+        boolean v2 = symbols != null;
+        long prevMax = v2 ? minTime : 0;
+        long prevRef = v2 ? BlockWriter.FIRST_REF : 0;
+        for (int i = 0; i < chunks; i++) {
+            mints[i] = v2 && i > 0 ? prevMax + 1 + in.readUvarint() : prevMax + in.readVarint();
+            maxts[i] = mints[i] + in.readUvarint();
+            refs[i] = prevRef + (v2 ? in.readUvarint() : in.readVarint());
+            prevMax = maxts[i];
+            prevRef = refs[i];
+        }
+        return new SeriesMeta(labels, mints, maxts, refs);
+    }
+
+    /**
+     * A document's labels, with the first chunk's start in {@code span[0]} and the last chunk's end
+     * in {@code span[1]} ({@code span[0] > span[1]} without chunks): as {@link #series(BinaryDocValues,
+     * int, SymbolCache)} with no chunk references kept, for a select of labels only (the series API).
+     */
+    Labels labels(BinaryDocValues values, int doc, SymbolCache symbolCache, long[] span) {
+        ByteReader in = entry(values, doc, symbolCache);
+        Labels labels = labels(in, symbolCache);
+        int chunks = in.readLength();
+        boolean v2 = symbols != null;
+        long prevMax = v2 ? minTime : 0;
+        span[0] = Long.MAX_VALUE;
+        span[1] = Long.MIN_VALUE;
+        for (int i = 0; i < chunks; i++) {
+            long mint = v2 && i > 0 ? prevMax + 1 + in.readUvarint() : prevMax + in.readVarint();
+            prevMax = mint + in.readUvarint();
+            if (v2) {
+                in.readUvarint();
+            } else {
+                in.readVarint();
+            }
+            if (i == 0) {
+                span[0] = mint;
+            }
+        }
+        if (chunks > 0) {
+            span[1] = prevMax;
+        }
+        return labels;
+    }
+
+    /** The document's series entry, read through the pass's reader when there is one. */
+    private static ByteReader entry(BinaryDocValues values, int doc, SymbolCache symbolCache) {
         // Doc values only move forward; asked for an earlier doc, Lucene's reader may answer with
         // the bytes of the doc it is on, another series' labels and chunks.
         assert values == null || doc >= values.docID() : "series " + doc + " read after " + values.docID();
@@ -140,38 +192,27 @@ final class BlockIndex implements AutoCloseable {
                 throw new FormatException("document " + doc + " lacks its series data");
             }
             BytesRef b = values.binaryValue();
-            ByteReader in = new ByteReader(b.bytes, b.offset, b.length);
-            int n = in.readLength();
-            Labels.Builder lb = Labels.builder();
-            long prevMax = 0;
-            long prevRef = 0;
-            if (symbols == null) {
-                for (int i = 0; i < n; i++) {
-                    lb.set(in.readString(), in.readString());
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    lb.set(symbol(in.readUvarint(), symbolCache), symbol(in.readUvarint(), symbolCache));
-                }
-                prevMax = minTime;
-                prevRef = BlockWriter.FIRST_REF;
-            }
-            int chunks = in.readLength();
-            long[] mints = new long[chunks];
-            long[] maxts = new long[chunks];
-            long[] refs = new long[chunks];
-            boolean v2 = symbols != null;
-            for (int i = 0; i < chunks; i++) {
-                mints[i] = v2 && i > 0 ? prevMax + 1 + in.readUvarint() : prevMax + in.readVarint();
-                maxts[i] = mints[i] + in.readUvarint();
-                refs[i] = prevRef + (v2 ? in.readUvarint() : in.readVarint());
-                prevMax = maxts[i];
-                prevRef = refs[i];
-            }
-            return new SeriesMeta(lb.build(), mints, maxts, refs);
+            ByteReader in = symbolCache == null ? new ByteReader() : symbolCache.reader();
+            in.reset(b.bytes, b.offset, b.length);
+            return in;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private Labels labels(ByteReader in, SymbolCache symbolCache) {
+        int n = in.readLength();
+        Labels.Builder lb = Labels.builder(n);
+        if (symbols == null) {
+            for (int i = 0; i < n; i++) {
+                lb.set(in.readString(), in.readString());
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                lb.set(symbol(in.readUvarint(), symbolCache), symbol(in.readUvarint(), symbolCache));
+            }
+        }
+        return lb.build();
     }
 
     private String symbol(long id, SymbolCache cache) {

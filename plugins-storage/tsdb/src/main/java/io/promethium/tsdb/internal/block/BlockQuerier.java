@@ -38,7 +38,8 @@ final class BlockQuerier implements Querier {
         }
         try {
             RoaringBitmap docs = PostingsForMatchers.select(block.index().labelIndex(), matchers);
-            return SeriesSet.ofList(series(docs));
+            boolean labelsOnly = hints != null && "series".equals(hints.function());
+            return SeriesSet.ofList(labelsOnly ? listed(docs) : series(docs));
         } catch (RuntimeException e) {
             block.markCorrupt(e.toString());
             return SeriesSet.failed(e);
@@ -47,7 +48,7 @@ final class BlockQuerier implements Querier {
 
     /** Series for documents, in document (= label) order. */
     List<Series> series(RoaringBitmap docs) {
-        List<Series> out = new ArrayList<>();
+        List<Series> out = new ArrayList<>((int) Math.min(docs.getLongCardinality(), 1 << 16));
         BinaryDocValues fields = block.index().seriesValues();
         BinaryDocValues startFields = block.index().startValues();
         SymbolCache symbols = block.index().symbolCache(docs.getLongCardinality());
@@ -73,9 +74,49 @@ final class BlockQuerier implements Querier {
         return out;
     }
 
+    /**
+     * As {@link #series}, for a select that lists labels (hinted {@code "series"}): the same series,
+     * with their chunk references read only if a series' samples are asked for after all (a retention
+     * wrapper's probe). The series API reads hundreds of series per block and never their chunks.
+     */
+    private List<Series> listed(RoaringBitmap docs) {
+        List<Series> out = new ArrayList<>((int) Math.min(docs.getLongCardinality(), 1 << 16));
+        BinaryDocValues fields = block.index().seriesValues();
+        SymbolCache symbols = block.index().symbolCache(docs.getLongCardinality());
+        long[] span = new long[2];
+        IntIterator it = docs.getIntIterator();
+        while (it.hasNext()) {
+            int doc = it.next();
+            Labels labels = block.index().labels(fields, doc, symbols, span);
+            if (span[0] > maxt || span[1] < mint) {
+                continue;
+            }
+            long[] deleted = block.deleted(doc);
+            if (deleted != null && fullyDeleted(deleted, span[0], span[1])) {
+                continue;
+            }
+            out.add(new Listed(this, doc, labels));
+        }
+        return out;
+    }
+
+    /** A listed series; its samples, if asked for, come from its document read again. */
+    private record Listed(BlockQuerier querier, int doc, Labels labels) implements Series {
+        @Override
+        public io.promethium.api.storage.SampleIterator iterator(io.promethium.api.storage.SampleIterator reuse) {
+            RoaringBitmap one = RoaringBitmap.bitmapOf(doc);
+            List<Series> read = querier.series(one);
+            return read.isEmpty() ? io.promethium.api.storage.SampleIterator.empty() : read.get(0).iterator(reuse);
+        }
+    }
+
     private boolean fullyDeleted(long[] deleted, BlockIndex.SeriesMeta meta) {
-        long lo = Math.max(mint, meta.mints()[0]);
-        long hi = Math.min(maxt, meta.maxts()[meta.maxts().length - 1]);
+        return fullyDeleted(deleted, meta.mints()[0], meta.maxts()[meta.maxts().length - 1]);
+    }
+
+    private boolean fullyDeleted(long[] deleted, long first, long last) {
+        long lo = Math.max(mint, first);
+        long hi = Math.min(maxt, last);
         for (int i = 0; i < deleted.length; i += 2) {
             if (deleted[i] <= lo && deleted[i + 1] >= hi) {
                 return true;

@@ -1,5 +1,7 @@
 package io.promethium.tsdb.internal.block;
 
+import io.promethium.tsdb.internal.util.ByteReader;
+
 /**
  * The symbols decoded during one pass over a block's series, so that a string met again (every
  * series' label names, a metric name, a job) is decoded once and shared. Over many of the block's
@@ -16,6 +18,10 @@ final class SymbolCache {
     /** Each slot's symbol id plus one (0: empty); null when {@code strings} is indexed by id. */
     private final int[] ids;
     private final int shift;
+    /** What a symbol's bytes are read into before they become its string; longer ones get their own. */
+    private final byte[] scratch = new byte[256];
+    /** The pass's reader of series entries, reset for each (the cache lives for one pass on one thread). */
+    private final ByteReader reader = new ByteReader();
 
     private SymbolCache(String[] strings, int[] ids, int shift) {
         this.strings = strings;
@@ -41,19 +47,23 @@ final class SymbolCache {
         return new SymbolCache(new String[slots], new int[slots], 32 - Integer.numberOfTrailingZeros(slots));
     }
 
+    ByteReader reader() {
+        return reader;
+    }
+
     /** The symbol {@code id} of {@code table}, decoded at most once while it stays in its slot. */
     String get(long id, SymbolTable table) {
         if (id < 0 || id >= Integer.MAX_VALUE) {
-            return table.get(id); // out of range: its error names the table
+            return table.get(id, scratch); // out of range: its error names the table
         }
         int i = (int) id;
         if (ids == null) {
             if (i >= strings.length) {
-                return table.get(id);
+                return table.get(id, scratch);
             }
             String s = strings[i];
             if (s == null) {
-                s = strings[i] = table.get(id);
+                s = strings[i] = table.get(id, scratch);
             }
             return s;
         }
@@ -62,7 +72,7 @@ final class SymbolCache {
         if (ids[slot] == i + 1) {
             return strings[slot];
         }
-        String s = table.get(id);
+        String s = table.get(id, scratch);
         ids[slot] = i + 1;
         strings[slot] = s;
         return s;

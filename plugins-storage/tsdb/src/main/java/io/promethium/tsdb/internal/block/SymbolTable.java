@@ -134,6 +134,14 @@ final class SymbolTable implements Closeable {
 
     /** The symbol numbered {@code id}; out of range or a garbled entry is a {@link FormatException}. */
     String get(long id) {
+        return get(id, null);
+    }
+
+    /**
+     * As {@link #get(long)}, its bytes read into {@code scratch} when they fit (the caller's own
+     * buffer, one per reading thread), so that a symbol costs its string alone.
+     */
+    String get(long id, byte[] scratch) {
         if (id < 0 || id >= count) {
             throw new FormatException("symbol " + id + " is outside " + path + " (" + count + " symbols)");
         }
@@ -154,9 +162,9 @@ final class SymbolTable implements Closeable {
             if (len < 0 || p + len > end) {
                 throw new FormatException("symbol " + id + " of " + path + " runs past the table");
             }
-            byte[] bytes = new byte[len];
+            byte[] bytes = scratch != null && len <= scratch.length ? scratch : new byte[len];
             buf.readBytes(p, bytes, 0, len);
-            return new String(bytes, StandardCharsets.UTF_8);
+            return new String(bytes, 0, len, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("reading symbol " + id + " of " + path, e);
         }

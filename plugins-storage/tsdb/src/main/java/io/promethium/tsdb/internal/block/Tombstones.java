@@ -69,7 +69,8 @@ final class Tombstones {
     }
 
     long[] get(int doc) {
-        return byDoc.get(doc);
+        // Most blocks have none: no boxing of the doc for each series read.
+        return byDoc.isEmpty() ? null : byDoc.get(doc);
     }
 
     boolean isEmpty() {

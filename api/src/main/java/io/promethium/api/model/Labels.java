@@ -53,6 +53,8 @@ public final class Labels implements Comparable<Labels> {
     /**
      * A builder sized for {@code labels} labels, as a reader that knows the count up front (a
      * stored series) has it: a set of exactly that many labels, in order, is built without a copy.
+     *
+     * @since 1.5
      */
     public static Builder builder(int labels) {
         return new Builder(Math.max(2, 2 * labels));

@@ -127,6 +127,15 @@ final class BlockIndex implements AutoCloseable {
     }
 
     /**
+     * As {@link #symbolCache}, for a query: a table small enough keeps the strings read for the next
+     * query ({@link SymbolTable#kept}). Passes over every series (compaction, downsampling, retention)
+     * take {@link #symbolCache}, so that they leave nothing behind.
+     */
+    SymbolCache querySymbolCache(long series) {
+        return symbols == null ? null : SymbolCache.forQuery(series, symbols);
+    }
+
+    /**
      * As {@link #series(BinaryDocValues, int)}, each symbol decoded once into {@code symbolCache}
      * (null: none): a pass over every series (a merge) then shares the strings instead of decoding
      * ten per series.

@@ -51,7 +51,7 @@ final class BlockQuerier implements Querier {
         List<Series> out = new ArrayList<>((int) Math.min(docs.getLongCardinality(), 1 << 16));
         BinaryDocValues fields = block.index().seriesValues();
         BinaryDocValues startFields = block.index().startValues();
-        SymbolCache symbols = block.index().symbolCache(docs.getLongCardinality());
+        SymbolCache symbols = block.index().querySymbolCache(docs.getLongCardinality());
         IntIterator it = docs.getIntIterator();
         while (it.hasNext()) {
             int doc = it.next();
@@ -82,7 +82,7 @@ final class BlockQuerier implements Querier {
     private List<Series> listed(RoaringBitmap docs) {
         List<Series> out = new ArrayList<>((int) Math.min(docs.getLongCardinality(), 1 << 16));
         BinaryDocValues fields = block.index().seriesValues();
-        SymbolCache symbols = block.index().symbolCache(docs.getLongCardinality());
+        SymbolCache symbols = block.index().querySymbolCache(docs.getLongCardinality());
         long[] span = new long[2];
         IntIterator it = docs.getIntIterator();
         while (it.hasNext()) {

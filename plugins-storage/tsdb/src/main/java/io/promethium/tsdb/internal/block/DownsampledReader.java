@@ -126,7 +126,7 @@ public final class DownsampledReader {
                 continue;
             }
             RoaringBitmap docs = PostingsForMatchers.select(b.index().labelIndex(), matchers);
-            SymbolCache symbols = b.index().symbolCache(docs.getLongCardinality());
+            SymbolCache symbols = b.index().querySymbolCache(docs.getLongCardinality());
             IntIterator it = docs.getIntIterator();
             BinaryDocValues values = b.index().seriesValues();
             while (it.hasNext()) {

@@ -29,6 +29,14 @@ final class SymbolCache {
         this.shift = shift;
     }
 
+    /**
+     * A cache for a query reading {@code series} series of {@code table}: through the table's kept
+     * strings when it keeps them ({@link SymbolTable#keeps}), else as {@link #forSeries}.
+     */
+    static SymbolCache forQuery(long series, SymbolTable table) {
+        return table.keeps() ? new SymbolCache(null, null, 0) : forSeries(series, table.size());
+    }
+
     /** A slot for each of a table's {@code symbols}. */
     static SymbolCache whole(int symbols) {
         return new SymbolCache(new String[symbols], null, 0);
@@ -57,6 +65,9 @@ final class SymbolCache {
             return table.get(id, scratch); // out of range: its error names the table
         }
         int i = (int) id;
+        if (strings == null) {
+            return table.kept(id, scratch);
+        }
         if (ids == null) {
             if (i >= strings.length) {
                 return table.get(id, scratch);

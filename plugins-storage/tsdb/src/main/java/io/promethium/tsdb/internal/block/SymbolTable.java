@@ -23,8 +23,9 @@ import org.apache.lucene.util.IOUtils;
 /**
  * A block's {@code symbols} file (index format 2): every label name and value of the block once,
  * numbered from 0; series entries refer to them by number. Memory-mapped (through Lucene's
- * {@link MMapDirectory}, so that closing the block unmaps it) and decoded on demand, so an open
- * block keeps no symbol on the heap. Layout: magic {@code 0x50524D53}, version 1 (1
+ * {@link MMapDirectory}, so that closing the block unmaps it) and decoded on demand: an open block
+ * keeps on the heap only the strings queries have read from a table of up to {@link #KEPT_MAX}
+ * symbols (compaction and other passes over every series keep none). Layout: magic {@code 0x50524D53}, version 1 (1
  * byte), count (4 bytes), count × 4-byte offset of the symbol from the data start, the data
  * (per symbol uvarint length and UTF-8 bytes), CRC32C of everything before (4 bytes).
  */
@@ -41,6 +42,17 @@ final class SymbolTable implements Closeable {
     private final int size;
     private final int count;
     private final int dataStart;
+    /**
+     * The strings queries have read, by id, for a table of up to {@link #KEPT_MAX} symbols (null for a
+     * larger one). A series request or a panel over a fleet reads the same few thousand label values
+     * of a block at each refresh; decoding them each time was a fifth of such a request's CPU and most
+     * of what it left to the collector. Slots are written racily: a string is immutable, and two
+     * threads decoding the same symbol at once both answer correctly.
+     */
+    private final String[] kept;
+
+    /** The most symbols a table keeps the strings of: 256 kB of slots at most, and the strings read. */
+    static final int KEPT_MAX = 1 << 16;
 
     private SymbolTable(Path path, MMapDirectory directory, IndexInput input, RandomAccessInput buf, int size, int count, int dataStart) {
         this.path = path;
@@ -50,6 +62,25 @@ final class SymbolTable implements Closeable {
         this.size = size;
         this.count = count;
         this.dataStart = dataStart;
+        this.kept = count <= KEPT_MAX ? new String[count] : null;
+    }
+
+    /** Whether the table keeps the strings queries read ({@link #kept}). */
+    boolean keeps() {
+        return kept != null;
+    }
+
+    /** As {@link #get(long, byte[])}, kept for the next query when the table keeps its strings. */
+    String kept(long id, byte[] scratch) {
+        if (kept == null || id < 0 || id >= count) {
+            return get(id, scratch);
+        }
+        String s = kept[(int) id];
+        if (s == null) {
+            s = get(id, scratch);
+            kept[(int) id] = s;
+        }
+        return s;
     }
 
     /** Writes the table and fsyncs it. */

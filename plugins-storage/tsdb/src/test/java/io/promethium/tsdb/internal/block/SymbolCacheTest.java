@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The symbols a pass over a block's series decodes, kept whole or in a few slots. */
+/** The symbols a pass over a block's series decodes, kept whole or in a few slots, and what a small table keeps between queries. */
 class SymbolCacheTest {
     private static final int SYMBOLS = 5_000;
 
@@ -19,11 +19,15 @@ class SymbolCacheTest {
     Path dir;
 
     private SymbolTable table() throws Exception {
+        return table(SYMBOLS);
+    }
+
+    private SymbolTable table(int count) throws Exception {
         List<String> symbols = new ArrayList<>();
-        for (int i = 0; i < SYMBOLS; i++) {
+        for (int i = 0; i < count; i++) {
             symbols.add(String.format("s%05d", i));
         }
-        Path path = dir.resolve("symbols");
+        Path path = dir.resolve("symbols" + count);
         SymbolTable.write(path, symbols, FileOpener.DEFAULT);
         return SymbolTable.open(path);
     }
@@ -57,9 +61,29 @@ class SymbolCacheTest {
     }
 
     @Test
+    void aSmallTableKeepsWhatQueriesReadForTheNextQueryAndNothingForOtherPasses() throws Exception {
+        SymbolTable table = table();
+        String first = SymbolCache.forQuery(3, table).get(7, table);
+        // The next query's cache answers the same string, not one decoded anew.
+        assertThat(SymbolCache.forQuery(3, table).get(7, table)).isSameAs(first).isEqualTo("s00007");
+        assertThat(SymbolCache.forQuery(10_000, table).get(7, table)).isSameAs(first);
+        // A pass over every series (compaction) neither takes nor leaves kept strings.
+        String passed = SymbolCache.whole(SYMBOLS).get(8, table);
+        assertThat(SymbolCache.forQuery(3, table).get(8, table)).isNotSameAs(passed).isEqualTo("s00008");
+    }
+
+    @Test
+    void aTableOverTheKeptSizeKeepsNothingBetweenQueries() throws Exception {
+        SymbolTable table = table(SymbolTable.KEPT_MAX + 1);
+        assertThat(table.keeps()).isFalse();
+        String first = SymbolCache.forQuery(3, table).get(7, table);
+        assertThat(SymbolCache.forQuery(3, table).get(7, table)).isNotSameAs(first).isEqualTo("s00007");
+    }
+
+    @Test
     void anIdOutsideTheTableIsTheTablesErrorEitherWay() throws Exception {
         SymbolTable table = table();
-        for (SymbolCache cache : List.of(SymbolCache.forSeries(1, SYMBOLS), SymbolCache.whole(SYMBOLS))) {
+        for (SymbolCache cache : List.of(SymbolCache.forSeries(1, SYMBOLS), SymbolCache.whole(SYMBOLS), SymbolCache.forQuery(1, table))) {
             assertThatThrownBy(() -> cache.get(SYMBOLS, table)).isInstanceOf(FormatException.class).hasMessageContaining("symbol " + SYMBOLS);
             assertThatThrownBy(() -> cache.get(-1, table)).isInstanceOf(FormatException.class);
         }

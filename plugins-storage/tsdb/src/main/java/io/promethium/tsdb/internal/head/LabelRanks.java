@@ -11,7 +11,7 @@ import java.util.List;
  * orders the series it matched by those ints and compares label sets only for the series created
  * since the cut. Sorting by label sets compares each series' labels ~log n times, and each compare
  * reaches label strings spread over the heap: at 512k head series a sorted select of 1,600 spent a
- * fifth of {@code /api/v1/series}'s CPU there (profiled).
+ * seventh of {@code /api/v1/series}'s CPU samples there (JFR).
  *
  * <p>A rank is {@code epoch << RANK_BITS | place}, epochs 1 to 15 in turn, 0 for a series no cut
  * ranked. A cut writes every live series' rank under the next epoch, then publishes that epoch: a

@@ -3,9 +3,13 @@ package io.promethium.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
@@ -24,10 +28,16 @@ import java.util.logging.Logger;
  * <p>The cache rebuilds itself: a missing folder is created; a stamp file records each core jar's
  * size and time and the framework jar it was made with, so a changed core jar is installed again
  * and a changed framework (an upgraded install) or a cache Felix cannot open starts from an empty
- * folder. Felix locks the folder, so a second server of the same install falls back to a
- * temporary cache; so does a cache folder that cannot be written to (deleted at exit).
+ * folder, emptied by the launcher (never by Felix's {@code org.osgi.framework.storage.clean}, which
+ * deletes the lock file too). The launcher locks the folder ({@link #LOCK_FILE}) before it reads or
+ * changes anything in it, so a second server of the same install falls back to a temporary cache:
+ * Felix's own lock does not keep another process out (its {@code tryLock} failing is not an error
+ * to it), and two servers started at once on one install broke each other's bundles. So does a
+ * cache folder that cannot be written to (a temporary one is deleted at exit).
+ *
+ * @param lock the launcher's hold on a kept folder, null for a temporary one
  */
-record FrameworkCache(Path dir, boolean kept) {
+record FrameworkCache(Path dir, boolean kept, FileLock lock) {
 
     private static final Logger LOG = Logger.getLogger(FrameworkCache.class.getName());
     /** The launcher's flag naming the folder. */
@@ -37,6 +47,8 @@ record FrameworkCache(Path dir, boolean kept) {
     /** Beside Felix's own files in the cache folder: what the cached core bundles were installed from. */
     static final String STAMP_FILE = "promethium-core.properties";
     private static final String FRAMEWORK_KEY = "framework";
+    /** The launcher's lock in a kept folder: the one file emptying the folder leaves. */
+    static final String LOCK_FILE = "promethium.lock";
 
     /** The kept cache folder the flag names, created if missing, or null when it cannot be used. */
     static Path keptDir(String flagValue) {
@@ -54,7 +66,43 @@ record FrameworkCache(Path dir, boolean kept) {
     }
 
     static FrameworkCache temporary() throws IOException {
-        return new FrameworkCache(Files.createTempDirectory("promethium-felix-"), false);
+        return new FrameworkCache(Files.createTempDirectory("promethium-felix-"), false, null);
+    }
+
+    /**
+     * This process's exclusive hold on the kept folder {@code dir}, or null when another server
+     * holds it (or this one already does) or the lock file cannot be made.
+     */
+    static FileLock lock(Path dir) {
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+            }
+            return lock;
+        } catch (IOException | OverlappingFileLockException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // the lock is not taken either way
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Empties a kept folder the launcher holds, all but its lock file, for Felix to start afresh. */
+    static void empty(Path dir) throws IOException {
+        try (var children = Files.list(dir)) {
+            for (Path child : (Iterable<Path>) children::iterator) {
+                if (!child.getFileName().toString().equals(LOCK_FILE)) {
+                    delete(child);
+                }
+            }
+        }
     }
 
     /**
@@ -154,10 +202,21 @@ record FrameworkCache(Path dir, boolean kept) {
         }
     }
 
-    /** Removes a temporary cache; a kept one stays for the next run. */
+    /** Removes a temporary cache; a kept one stays for the next run, and its lock is let go. */
     void release() {
         if (!kept) {
             delete(dir);
+        } else if (lock != null) {
+            unlock(lock);
+        }
+    }
+
+    /** Lets go of a hold from {@link #lock}. */
+    static void unlock(FileLock lock) {
+        try {
+            lock.channel().close();
+        } catch (IOException e) {
+            LOG.fine("bundle cache lock not released: " + e.getMessage());
         }
     }
 

@@ -96,30 +96,39 @@ final class Server implements Lifecycle, ServerInfo {
                 Boolean.parseBoolean(flags.all().getOrDefault("agent", "false")) ? "storage.agent.path" : "storage.tsdb.path"));
         String frameworkStamp = FrameworkCache.frameworkStamp();
         Path kept = FrameworkCache.keptDir(flags.get(FrameworkCache.FLAG));
+        java.nio.channels.FileLock hold = kept == null ? null : FrameworkCache.lock(kept);
+        if (kept != null && hold == null) {
+            LOG.info("Bundle cache " + kept + " is in use by another server of this installation; using a temporary one (--"
+                    + FrameworkCache.FLAG + " gives a server a folder of its own)");
+            kept = null;
+        }
         if (kept != null) {
-            boolean stale = FrameworkCache.stale(kept, frameworkStamp);
-            if (stale) {
-                LOG.info("Bundle cache " + kept + " was made by another framework or version; rebuilding it");
-            }
-            FrameworkCache.dropMissingReferences(kept);
             try {
-                fw = newFramework(kept, stale);
-                cache = new FrameworkCache(kept, true);
-            } catch (BundleException | RuntimeException e) {
-                // A cache Felix cannot open is rebuilt once (Felix takes its lock before emptying it,
-                // so the cache of another running server is left alone and fails here again).
+                if (FrameworkCache.stale(kept, frameworkStamp)) {
+                    LOG.info("Bundle cache " + kept + " was made by another framework or version; rebuilding it");
+                    FrameworkCache.empty(kept);
+                }
+                FrameworkCache.dropMissingReferences(kept);
+                fw = newFramework(kept);
+            } catch (BundleException | IOException | RuntimeException e) {
+                // A cache Felix cannot open is rebuilt once.
                 try {
-                    fw = newFramework(kept, true);
-                    cache = new FrameworkCache(kept, true);
+                    FrameworkCache.empty(kept);
+                    fw = newFramework(kept);
                     LOG.info("Bundle cache " + kept + " could not be opened (" + e.getMessage() + "); rebuilt it");
-                } catch (BundleException | RuntimeException again) {
+                } catch (BundleException | IOException | RuntimeException again) {
                     LOG.info("Bundle cache " + kept + " is not usable (" + again.getMessage() + "); using a temporary one");
                 }
+            }
+            if (fw != null) {
+                cache = new FrameworkCache(kept, true, hold);
+            } else {
+                FrameworkCache.unlock(hold);
             }
         }
         if (fw == null) {
             cache = FrameworkCache.temporary();
-            fw = newFramework(cache.dir(), true);
+            fw = newFramework(cache.dir());
         }
         framework = fw;
         BundleContext context = fw.getBundleContext();
@@ -258,12 +267,10 @@ final class Server implements Lifecycle, ServerInfo {
     }
 
     /** A framework initialised on the cache folder (bundles of a kept cache are there, not started). */
-    private Framework newFramework(Path cache, boolean clean) throws BundleException {
+    private Framework newFramework(Path cache) throws BundleException {
         Map<String, String> props = new HashMap<>();
+        // Never Felix's storage clean: the launcher empties a cache itself, keeping its lock file.
         props.put(Constants.FRAMEWORK_STORAGE, cache.toString());
-        if (clean) {
-            props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        }
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
                 "io.promethium.launcher.spi;version=1.3.0,org.osgi.service.cm;version=1.6.1,sun.misc"); // the spi version: its package-info
         props.put("felix.log.level", "1");

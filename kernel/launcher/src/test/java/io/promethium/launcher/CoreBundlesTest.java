@@ -132,6 +132,26 @@ class CoreBundlesTest {
         assertThat(FrameworkCache.keptDir("")).isNull();
     }
 
+    @Test
+    void aHeldCacheFolderIsRefusedToASecondHolderUntilReleasedAndEmptyingItKeepsTheLock() throws Exception {
+        Path cache = FrameworkCache.keptDir(dir.resolve("cache").toString());
+        java.nio.channels.FileLock first = FrameworkCache.lock(cache);
+        assertThat(first).isNotNull();
+        // Within one JVM as across processes (the launcher's lock is a file lock): held, so refused.
+        assertThat(FrameworkCache.lock(cache)).isNull();
+        Files.createDirectories(cache.resolve("bundle1/version0.0"));
+        Files.writeString(cache.resolve("cache.lock"), "");
+        FrameworkCache.empty(cache);
+        try (var left = Files.list(cache)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly(FrameworkCache.LOCK_FILE);
+        }
+        assertThat(FrameworkCache.lock(cache)).as("still held after emptying").isNull();
+        new FrameworkCache(cache, true, first).release();
+        java.nio.channels.FileLock again = FrameworkCache.lock(cache);
+        assertThat(again).as("free once released").isNotNull();
+        FrameworkCache.unlock(again);
+    }
+
     private static Framework framework(Path cache) throws Exception {
         Framework fw = new FrameworkFactory().newFramework(Map.of(Constants.FRAMEWORK_STORAGE, cache.toString()));
         fw.init();

@@ -147,16 +147,7 @@ final class BlockIndex implements AutoCloseable {
         long[] mints = new long[chunks];
         long[] maxts = new long[chunks];
         long[] refs = new long[chunks];
-        boolean v2 = symbols != null;
-        long prevMax = v2 ? minTime : 0;
-        long prevRef = v2 ? BlockWriter.FIRST_REF : 0;
-        for (int i = 0; i < chunks; i++) {
-            mints[i] = v2 && i > 0 ? prevMax + 1 + in.readUvarint() : prevMax + in.readVarint();
-            maxts[i] = mints[i] + in.readUvarint();
-            refs[i] = prevRef + (v2 ? in.readUvarint() : in.readVarint());
-            prevMax = maxts[i];
-            prevRef = refs[i];
-        }
+        readChunks(in, chunks, mints, maxts, refs, null);
         return new SeriesMeta(labels, mints, maxts, refs);
     }
 
@@ -168,27 +159,35 @@ final class BlockIndex implements AutoCloseable {
     Labels labels(BinaryDocValues values, int doc, SymbolCache symbolCache, long[] span) {
         ByteReader in = entry(values, doc, symbolCache);
         Labels labels = labels(in, symbolCache);
-        int chunks = in.readLength();
-        boolean v2 = symbols != null;
-        long prevMax = v2 ? minTime : 0;
         span[0] = Long.MAX_VALUE;
         span[1] = Long.MIN_VALUE;
+        readChunks(in, in.readLength(), null, null, null, span);
+        return labels;
+    }
+
+    /**
+     * Reads an entry's {@code chunks} chunk references into the arrays, or, with null arrays, only
+     * the first chunk's start and the last one's end into {@code span}: one reading of the format.
+     */
+    private void readChunks(ByteReader in, int chunks, long[] mints, long[] maxts, long[] refs, long[] span) {
+        boolean v2 = symbols != null;
+        long prevMax = v2 ? minTime : 0;
+        long prevRef = v2 ? BlockWriter.FIRST_REF : 0;
         for (int i = 0; i < chunks; i++) {
             long mint = v2 && i > 0 ? prevMax + 1 + in.readUvarint() : prevMax + in.readVarint();
             prevMax = mint + in.readUvarint();
-            if (v2) {
-                in.readUvarint();
-            } else {
-                in.readVarint();
-            }
-            if (i == 0) {
+            prevRef += v2 ? in.readUvarint() : in.readVarint();
+            if (mints != null) {
+                mints[i] = mint;
+                maxts[i] = prevMax;
+                refs[i] = prevRef;
+            } else if (i == 0) {
                 span[0] = mint;
             }
         }
-        if (chunks > 0) {
+        if (span != null && chunks > 0) {
             span[1] = prevMax;
         }
-        return labels;
     }
 
     /** The document's series entry, read through the pass's reader when there is one. */

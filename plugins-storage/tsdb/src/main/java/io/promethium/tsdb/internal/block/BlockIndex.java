@@ -44,6 +44,7 @@ final class BlockIndex implements AutoCloseable {
     private final SymbolTable symbols;
     /** Format 2: the block's min time, which a series' first chunk's min time is relative to. */
     private final long minTime;
+    private final KeptLabelValues keptValues = new KeptLabelValues();
 
     private BlockIndex(Directory directory, DirectoryReader reader, SymbolTable symbols, long minTime) {
         this.directory = directory;
@@ -259,6 +260,22 @@ final class BlockIndex implements AutoCloseable {
         }
     }
 
+    /** A label name's values from the terms, in UTF-8 byte order as Prometheus sorts strings. */
+    private List<String> readValues(String name) {
+        List<String> out = new ArrayList<>();
+        try {
+            TermsEnum te = terms(name);
+            if (te != null) {
+                for (BytesRef term = te.next(); term != null; term = te.next()) {
+                    out.add(term.utf8ToString());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
     LabelIndex labelIndex() {
         return new LabelIndex() {
             @Override
@@ -325,19 +342,7 @@ final class BlockIndex implements AutoCloseable {
 
             @Override
             public List<String> values(String name) {
-                List<String> out = new ArrayList<>();
-                try {
-                    TermsEnum te = terms(name);
-                    if (te != null) {
-                        for (BytesRef term = te.next(); term != null; term = te.next()) {
-                            out.add(term.utf8ToString());
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                // Terms come in UTF-8 byte order, as Prometheus sorts strings.
-                return out;
+                return keptValues.get(name, BlockIndex.this::readValues);
             }
 
             @Override

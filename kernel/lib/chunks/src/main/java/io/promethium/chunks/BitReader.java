@@ -6,7 +6,8 @@ import java.nio.ByteOrder;
 
 /**
  * Reads bits, most significant first, from a byte array region. Reusable via {@link #reset}.
- * Reads of up to 56 bits load one big-endian long and shift, instead of looping over bytes.
+ * Reads of up to 56 bits load one big-endian long and shift, instead of looping over bytes; longer
+ * ones load two.
  */
 public final class BitReader {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -44,6 +45,9 @@ public final class BitReader {
         if (count <= 56 && index + 8 <= bytes.length) {
             long word = (long) LONG.get(bytes, index);
             value = (word << shift) >>> (64 - count);
+        } else if (index + 12 <= bytes.length) {
+            // A whole float (a chunk's first value) in two loads rather than nine bytes one by one.
+            value = BitLoads.at(bytes, position, count);
         } else {
             value = slow(count);
             return value;

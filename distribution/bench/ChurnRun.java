@@ -137,10 +137,16 @@ final class ChurnRun {
                 ingest.put(s.name(), new double[] {Proc.cpuSeconds(pid) - b[0], SideBySide.samples(s) - b[1], created(s) - b[2],
                         Proc.peakRssBytes(pid), Proc.rssBytes(pid), head});
             }
+            Map<Long, Double> ingestRate = new LinkedHashMap<>();
+            for (SideBySide.Server s : servers) {
+                ingestRate.put(s.process().pid(), ingest.get(s.name())[0] / o.window().toSeconds());
+            }
+            Settling settling = new Settling();
             for (SideBySide.Server s : servers) {
                 Map<String, Double> latencies = new LinkedHashMap<>();
                 Map<String, Double> cpu = new LinkedHashMap<>();
                 for (String q : QUERIES.values()) {
+                    settling.settle(ingestRate, s.name() + " " + q);
                     try {
                         SideBySide.measure(s, q, o.queryRepeats(), null, latencies, cpu);
                     } catch (IOException e) {
@@ -152,6 +158,7 @@ final class ChurnRun {
                 figures.put(s.name(), new Figures(in[0], in[1], in[2], (long) in[3], (long) in[4], in[5], most.get(s.name()),
                         disk[0], disk[1], (int) disk[2], latencies, cpu));
             }
+            settling.print();
         } finally {
             for (SideBySide.Server s : servers) {
                 s.process().destroy();
@@ -281,5 +288,59 @@ final class ChurnRun {
             }
         }
         sb.append('\n');
+    }
+
+    /**
+     * Waits before each measured query until every server works at no more than twice its CPU
+     * rate over the window (ingestion, its own compactions) over 2 s, at most {@link #MAX_SECONDS}.
+     * A head cut (a block written, then the head collected; Prometheus's third took 42 s of a core
+     * at 512k series) falls at its own wall-clock time in each run: one during the last server's
+     * queries queued that server's answers behind it (load average 6.5, a millisecond request
+     * measured at seven times its CPU). Every server's queries wait alike; the waits are printed.
+     */
+    private static final class Settling {
+        static final int MAX_SECONDS = 60;
+        private double waited;
+        private double longest;
+        private String longestBefore = "";
+        private final List<String> unsettled = new ArrayList<>();
+
+        void settle(Map<Long, Double> ingestRate, String before) throws Exception {
+            long t0 = System.nanoTime();
+            while (true) {
+                Map<Long, Double> cpu0 = new LinkedHashMap<>();
+                for (long pid : ingestRate.keySet()) {
+                    cpu0.put(pid, Proc.cpuSeconds(pid));
+                }
+                long s0 = System.nanoTime();
+                Thread.sleep(2000);
+                double seconds = (System.nanoTime() - s0) / 1e9;
+                boolean quiet = true;
+                for (Map.Entry<Long, Double> e : ingestRate.entrySet()) {
+                    double rate = (Proc.cpuSeconds(e.getKey()) - cpu0.get(e.getKey())) / seconds;
+                    quiet &= rate <= Math.max(2 * e.getValue(), 0.1);
+                }
+                double spent = (System.nanoTime() - t0) / 1e9;
+                if (quiet || spent >= MAX_SECONDS) {
+                    if (!quiet) {
+                        unsettled.add(before);
+                    }
+                    // The first 2 s are the check itself.
+                    double extra = spent - seconds;
+                    waited += extra;
+                    if (extra > longest) {
+                        longest = extra;
+                        longestBefore = before;
+                    }
+                    return;
+                }
+            }
+        }
+
+        void print() {
+            System.out.printf(Locale.ROOT, "settling before each query (every server at most twice its CPU rate over the window, 2 s): "
+                    + "waited %.0f s in all, longest %.0f s (before %s)%s%n", waited, longest, longestBefore,
+                    unsettled.isEmpty() ? "" : "; not settled after " + MAX_SECONDS + " s before " + unsettled);
+        }
     }
 }

@@ -25,6 +25,10 @@ final class KeptLabelValues {
             return values;
         }
         values = List.copyOf(read.apply(name));
+        if (values.isEmpty()) {
+            // A name the block lacks costs nothing to look up; keeping it would let any name asked for grow the map.
+            return values;
+        }
         int n = values.size();
         if (count.addAndGet(n) > MAX) {
             count.addAndGet(-n);

@@ -37,6 +37,20 @@ class KeptLabelValuesTest {
     }
 
     @Test
+    void aNameTheBlockLacksIsNotKeptSoNamesAskedForCannotGrowTheBlocksMemory() {
+        KeptLabelValues kept = new KeptLabelValues();
+        AtomicInteger reads = new AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            assertThat(kept.get("absent", name -> {
+                reads.incrementAndGet();
+                return List.of();
+            })).isEmpty();
+        }
+        assertThat(reads).hasValue(3);
+        assertThat(kept.size()).isZero();
+    }
+
+    @Test
     void valuesPastTheBoundAreReadEachTimeAndKeepNothingWhileSmallerNamesStillFit() {
         KeptLabelValues kept = new KeptLabelValues();
         AtomicInteger reads = new AtomicInteger();

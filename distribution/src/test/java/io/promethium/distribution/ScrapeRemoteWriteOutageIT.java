@@ -19,9 +19,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -127,12 +129,15 @@ class ScrapeRemoteWriteOutageIT {
             long restartedAt = System.currentTimeMillis();
             double outageSeconds = (restartedAt - stoppedAt) / 1000.0;
 
-            // Caught up: every sample scraped before the restart sent.
+            // Caught up: every sample scraped before the restart sent (and something sent since the
+            // restart, so a stale or misread gauge cannot pass it before the queue moved).
             Duration catchUpBound = Duration.ofSeconds(60 + 2L * OUTAGE_SECONDS * Math.max(1, SERIES / 20_000));
             double[] maxShards = {0};
+            double sentAtRestart = atEnd.get("samples_total");
             server.await(catchUpBound, () -> {
                 maxShards[0] = Math.max(maxShards[0], metric(server, "prometheus_remote_storage_shards"));
-                return metric(server, "prometheus_remote_storage_queue_highest_sent_timestamp_seconds") * 1000 >= restartedAt;
+                return metric(server, "prometheus_remote_storage_samples_total") > sentAtRestart
+                        && metric(server, "prometheus_remote_storage_queue_highest_sent_timestamp_seconds") * 1000 >= restartedAt;
             }, "the queue caught up");
             double caughtUpSeconds = (System.currentTimeMillis() - restartedAt) / 1000.0;
             Map<String, Double> caughtUp = story(server);
@@ -415,11 +420,15 @@ class ScrapeRemoteWriteOutageIT {
     }
 
     /** A metric of the server's {@code /metrics}, summed over its label sets. */
+    /** The sum of a metric's series; a series listed twice fails the test (summed, it would read double). */
     private static double metric(ServerProcess server, String name) {
         double sum = 0;
         boolean found = false;
+        Set<String> series = new HashSet<>();
         for (String line : server.get("/metrics").body().split("\n")) {
             if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                String key = line.substring(0, line.lastIndexOf(' '));
+                assertThat(series.add(key)).as("%s listed once on /metrics", key).isTrue();
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 found = true;
             }

@@ -7,11 +7,14 @@ import io.promethium.api.model.MetricType;
 import io.promethium.config.lifecycle.PluginTracker;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -33,7 +36,9 @@ import java.util.function.Predicate;
  * </ul>
  * A version is a class loader: instances of one class from one bundle are all kept. Collectors of
  * this bundle itself ({@link #add} from the web component) are never updated apart from it and
- * are not recorded. Thread-safe.
+ * are not recorded. One object bound more than once (registered under two service references, or
+ * bound twice by the runtime) is collected once: its series twice would be duplicates, and a
+ * client summing them reads double. Each binding is removed on its own unbind. Thread-safe.
  */
 public final class Collectors {
 
@@ -135,9 +140,10 @@ public final class Collectors {
             newest.put(b.collector.getClass().getName(), b.collector.getClass().getClassLoader());
         }
         List<Collector> result = new ArrayList<>(bound.size() + held.size());
+        Set<Collector> collected = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Bound b : bound) {
             Class<?> type = b.collector.getClass();
-            if (newest.get(type.getName()) == type.getClassLoader()) {
+            if (newest.get(type.getName()) == type.getClassLoader() && collected.add(b.collector)) {
                 result.add(b.recorded ? writer -> collectRecording(b, writer) : b.collector);
             }
         }

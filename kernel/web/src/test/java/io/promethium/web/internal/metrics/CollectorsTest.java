@@ -221,6 +221,18 @@ class CollectorsTest {
     }
 
     @Test
+    void oneCollectorBoundTwiceIsCollectedOnceUntilBothBindingsGo() {
+        Collector a = new PluginCollector();
+        collectors.add(a);
+        collectors.add(a);
+        assertThat(collectors.snapshot()).hasSize(1);
+        collectors.remove(a);
+        assertThat(collectors.snapshot()).hasSize(1);
+        collectors.remove(a);
+        assertThat(collectors.snapshot()).isEmpty();
+    }
+
+    @Test
     void anOlderVersionLeftAloneIsCollectedAgainWhenTheNewOneGoesAndNothingOfTheNewOneIsHeld() throws Exception {
         Collector v1 = new Version("v1").newCollector(1);
         Collector v2 = new Version("v2").newCollector(2);

@@ -1,5 +1,6 @@
 package io.promethium.tsdb.internal.block;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,16 +25,18 @@ final class KeptLabelValues {
         if (values != null) {
             return values;
         }
-        values = List.copyOf(read.apply(name));
-        if (values.isEmpty()) {
+        List<String> fresh = read.apply(name);
+        int n = fresh.size();
+        if (n == 0) {
             // A name the block lacks costs nothing to look up; keeping it would let any name asked for grow the map.
-            return values;
+            return List.of();
         }
-        int n = values.size();
         if (count.addAndGet(n) > MAX) {
             count.addAndGet(-n);
-            return values;
+            // Past the bound: read each time, so handed on as read (a view, not a copy per request).
+            return Collections.unmodifiableList(fresh);
         }
+        values = List.copyOf(fresh);
         List<String> raced = kept.putIfAbsent(name, values);
         if (raced != null) {
             count.addAndGet(-n);

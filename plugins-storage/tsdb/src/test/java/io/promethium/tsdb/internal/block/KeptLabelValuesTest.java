@@ -67,5 +67,6 @@ class KeptLabelValuesTest {
         assertThat(kept.size()).isEqualTo(KeptLabelValues.MAX - 9);
         kept.get("id", read);
         assertThat(reads).hasValue(3);
+        assertThatThrownBy(() -> kept.get("pod", read).add("v10")).isInstanceOf(UnsupportedOperationException.class);
     }
 }

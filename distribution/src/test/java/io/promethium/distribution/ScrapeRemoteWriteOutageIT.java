@@ -419,7 +419,6 @@ class ScrapeRemoteWriteOutageIT {
         }
     }
 
-    /** A metric of the server's {@code /metrics}, summed over its label sets. */
     /** The sum of a metric's series; a series listed twice fails the test (summed, it would read double). */
     private static double metric(ServerProcess server, String name) {
         double sum = 0;

@@ -250,6 +250,9 @@ public final class Labels implements Comparable<Labels> {
     /** Orders pair by pair, names first; a prefix sorts first (Prometheus's labels.Compare, in {@link #compareStrings Go's string order}). */
     @Override
     public int compareTo(Labels other) {
+        if (this == other) {
+            return 0; // a merge meeting one series' shared label set in several sources
+        }
         int n = Math.min(pairs.length, other.pairs.length);
         for (int i = 0; i < n; i++) {
             int cmp = compareStrings(pairs[i], other.pairs[i]);

@@ -103,7 +103,7 @@ final class TsdbQuerying {
             if (!b.acquire()) {
                 return false;
             }
-            queriers.add(b.querier(minTime, maxTime));
+            queriers.add(b.querier(minTime, maxTime, t.head::ownLabels));
         }
         return true;
     }

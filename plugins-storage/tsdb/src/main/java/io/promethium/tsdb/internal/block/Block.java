@@ -1,5 +1,6 @@
 package io.promethium.tsdb.internal.block;
 
+import io.promethium.api.model.Labels;
 import io.promethium.api.model.Matcher;
 import io.promethium.api.storage.Querier;
 import io.promethium.tsdb.internal.fs.Fsync;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -158,7 +160,16 @@ public final class Block {
 
     /** A querier; the caller must have {@link #acquire acquired} the block and releases it via close. */
     public Querier querier(long mint, long maxt) {
-        return new BlockQuerier(this, mint, maxt);
+        return new BlockQuerier(this, mint, maxt, null);
+    }
+
+    /**
+     * As {@link #querier(long, long)}, beside a head: {@code headLabels} answers the head's own
+     * object for a label set (null when the head has no such series), which a series listing
+     * answers with and keeps (see {@code KeptLabelSets}).
+     */
+    public Querier querier(long mint, long maxt, UnaryOperator<Labels> headLabels) {
+        return new BlockQuerier(this, mint, maxt, headLabels);
     }
 
     BlockIndex index() {

@@ -45,6 +45,8 @@ final class BlockIndex implements AutoCloseable {
     /** Format 2: the block's min time, which a series' first chunk's min time is relative to. */
     private final long minTime;
     private final KeptLabelValues keptValues = new KeptLabelValues();
+    /** Made by the first series listing beside a head: most blocks are never listed. */
+    private volatile KeptLabelSets keptSets;
 
     private BlockIndex(Directory directory, DirectoryReader reader, SymbolTable symbols, long minTime) {
         this.directory = directory;
@@ -222,6 +224,20 @@ final class BlockIndex implements AutoCloseable {
             }
         }
         return lb.build();
+    }
+
+    /** The head's label sets kept for series listings, made on the first call. */
+    KeptLabelSets keptSets() {
+        KeptLabelSets k = keptSets;
+        if (k == null) {
+            synchronized (this) {
+                k = keptSets;
+                if (k == null) {
+                    k = keptSets = new KeptLabelSets(maxDoc);
+                }
+            }
+        }
+        return k;
     }
 
     private String symbol(long id, SymbolCache cache) {

@@ -7,10 +7,12 @@ import io.promethium.api.storage.SelectHints;
 import io.promethium.api.storage.Series;
 import io.promethium.api.storage.SeriesSet;
 import io.promethium.tsdb.internal.query.ListSeries;
+import io.promethium.tsdb.internal.query.MergeKey;
 import io.promethium.tsdb.internal.query.PostingsForMatchers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.apache.lucene.index.BinaryDocValues;
 import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
@@ -20,10 +22,13 @@ final class BlockQuerier implements Querier {
     private final Block block;
     private final long mint;
     private final long maxt;
+    /** The head's own object for a label set, or null when the head has no such series; null: no head. */
+    private final UnaryOperator<Labels> headLabels;
     private boolean closed;
 
-    BlockQuerier(Block block, long mint, long maxt) {
+    BlockQuerier(Block block, long mint, long maxt, UnaryOperator<Labels> headLabels) {
         this.block = block;
+        this.headLabels = headLabels;
         // Block ranges are half-open; nothing at maxTime belongs to it.
         this.mint = mint;
         this.maxt = Math.min(maxt, block.meta().maxTime() - 1);
@@ -78,16 +83,21 @@ final class BlockQuerier implements Querier {
      * As {@link #series}, for a select that lists labels (hinted {@code "series"}): the same series,
      * with their chunk references read only if a series' samples are asked for after all (a retention
      * wrapper's probe). The series API reads hundreds of series per block and never their chunks.
+     * A series the head holds too carries the head's label set as its merge key ({@link MergeKey}),
+     * kept for the next listing ({@link KeptLabelSets}): the merge with the head and the other
+     * blocks then matches it without comparing labels.
      */
     private List<Series> listed(RoaringBitmap docs) {
         List<Series> out = new ArrayList<>((int) Math.min(docs.getLongCardinality(), 1 << 16));
-        BinaryDocValues fields = block.index().seriesValues();
-        SymbolCache symbols = block.index().querySymbolCache(docs.getLongCardinality());
+        BlockIndex index = block.index();
+        BinaryDocValues fields = index.seriesValues();
+        SymbolCache symbols = index.querySymbolCache(docs.getLongCardinality());
+        KeptLabelSets kept = headLabels == null ? null : index.keptSets();
         long[] span = new long[2];
         IntIterator it = docs.getIntIterator();
         while (it.hasNext()) {
             int doc = it.next();
-            Labels labels = block.index().labels(fields, doc, symbols, span);
+            Labels labels = index.labels(fields, doc, symbols, span);
             if (span[0] > maxt || span[1] < mint) {
                 continue;
             }
@@ -95,13 +105,20 @@ final class BlockQuerier implements Querier {
             if (deleted != null && fullyDeleted(deleted, span[0], span[1])) {
                 continue;
             }
-            out.add(new Listed(this, doc, labels));
+            Labels key = kept == null ? null : kept.get(doc);
+            if (key == null && kept != null) {
+                key = headLabels.apply(labels);
+                if (key != null) {
+                    kept.keep(doc, key);
+                }
+            }
+            out.add(new Listed(this, doc, labels, key == null ? labels : key));
         }
         return out;
     }
 
     /** A listed series; its samples, if asked for, come from its document read again. */
-    private record Listed(BlockQuerier querier, int doc, Labels labels) implements Series {
+    private record Listed(BlockQuerier querier, int doc, Labels labels, Labels mergeKey) implements Series, MergeKey {
         @Override
         public io.promethium.api.storage.SampleIterator iterator(io.promethium.api.storage.SampleIterator reuse) {
             RoaringBitmap one = RoaringBitmap.bitmapOf(doc);

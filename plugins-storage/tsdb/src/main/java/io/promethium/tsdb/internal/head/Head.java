@@ -249,6 +249,15 @@ public final class Head implements org.apache.lucene.util.Accountable {
         return refs.maxTime(ref);
     }
 
+    /**
+     * The head's own object for a label set it holds a series of, else null: a block's listing
+     * answers with it, so that merging the same series from blocks and the head compares one object.
+     */
+    public Labels ownLabels(Labels labels) {
+        MemSeries s = byLabels.get(labels);
+        return s == null ? null : s.labels();
+    }
+
     public MemSeries getOrCreate(Labels labels) {
         MemSeries s = byLabels.get(labels);
         if (s != null) {

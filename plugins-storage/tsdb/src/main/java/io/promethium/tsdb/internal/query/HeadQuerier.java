@@ -105,9 +105,14 @@ public final class HeadQuerier implements Querier {
      * One object per selected series (a select can return half a million); its labels are read
      * from the series when asked, by whichever thread reads the series' samples.
      */
-    private record HeadSeries(MemSeries series, HeadQuerier querier) implements Series {
+    private record HeadSeries(MemSeries series, HeadQuerier querier) implements Series, MergeKey {
         @Override
         public Labels labels() {
+            return series.labels();
+        }
+
+        @Override
+        public Labels mergeKey() {
             return series.labels();
         }
 

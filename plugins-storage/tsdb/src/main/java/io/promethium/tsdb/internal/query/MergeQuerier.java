@@ -92,13 +92,16 @@ public final class MergeQuerier implements Querier {
     /**
      * K-way merge of sorted series sets by labels. Each source's current series and its labels are
      * held from its last advance: a head source makes a new series object on each {@code at()}, and
-     * reading it once per comparison made several per merged series.
+     * reading it once per comparison made several per merged series. Series with the same
+     * {@link MergeKey} object are one series without a compare of their labels.
      */
     public static final class MergedSeriesSet implements SeriesSet {
         private final List<SeriesSet> sets;
         /** Each source's current series, null once it is exhausted. */
         private final Series[] heads;
         private final Labels[] headLabels;
+        /** Each current series' {@link MergeKey} object, else its labels: the same object, the same series. */
+        private final Labels[] headKeys;
         /** The sources whose current series is the next one out, the first {@code count} of them. */
         private final int[] smallest;
         private final List<String> warnings;
@@ -112,6 +115,7 @@ public final class MergeQuerier implements Querier {
             this.sets = sets;
             this.heads = new Series[sets.size()];
             this.headLabels = new Labels[sets.size()];
+            this.headKeys = new Labels[sets.size()];
             this.smallest = new int[sets.size()];
             this.warnings = new ArrayList<>(warnings);
         }
@@ -128,13 +132,15 @@ public final class MergeQuerier implements Querier {
                 return false;
             }
             Labels min = null;
+            Labels minKey = null;
             int count = 0;
             for (int i = 0; i < headLabels.length; i++) {
                 Labels l = headLabels[i];
                 if (l != null) {
-                    int c = min == null ? -1 : l.compareTo(min);
+                    int c = min == null ? -1 : headKeys[i] == minKey ? 0 : l.compareTo(min);
                     if (c < 0) {
                         min = l;
+                        minKey = headKeys[i];
                         count = 0;
                     }
                     if (c <= 0) {
@@ -175,12 +181,15 @@ public final class MergeQuerier implements Querier {
         private void advance(int i) {
             SeriesSet set = sets.get(i);
             if (set.next()) {
-                heads[i] = set.at();
-                headLabels[i] = heads[i].labels();
+                Series s = set.at();
+                heads[i] = s;
+                headLabels[i] = s.labels();
+                headKeys[i] = s instanceof MergeKey k ? k.mergeKey() : headLabels[i];
                 return;
             }
             heads[i] = null;
             headLabels[i] = null;
+            headKeys[i] = null;
             if (set.error() != null && error == null) {
                 error = set.error();
             }

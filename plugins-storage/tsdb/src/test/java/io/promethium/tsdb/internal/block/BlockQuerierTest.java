@@ -50,6 +50,42 @@ class BlockQuerierTest {
         }
     }
 
+    @Test
+    void aListingBesideAHeadKeysEachSeriesTheHeadHoldsByTheHeadsLabelSetAndKeepsIt() throws IOException {
+        Block block = writeBlock();
+        Labels inHead = Labels.of("__name__", "shared_metric", "i", "0003", "job", "node");
+        try {
+            List<io.promethium.api.storage.Series> first = listed(block, l -> l.equals(inHead) ? inHead : null);
+            // The head let go of the series: the block still answers the key it kept.
+            List<io.promethium.api.storage.Series> second = listed(block, l -> null);
+
+            for (List<io.promethium.api.storage.Series> listing : List.of(first, second)) {
+                assertThat(listing).hasSize(SERIES);
+                io.promethium.api.storage.Series three = listing.get(3);
+                assertThat(three.labels()).isEqualTo(inHead).isNotSameAs(inHead);
+                assertThat(((io.promethium.tsdb.internal.query.MergeKey) three).mergeKey()).isSameAs(inHead);
+                io.promethium.api.storage.Series four = listing.get(4);
+                assertThat(((io.promethium.tsdb.internal.query.MergeKey) four).mergeKey()).isSameAs(four.labels());
+            }
+            assertThat(block.index().keptSets().size()).isEqualTo(1);
+        } finally {
+            block.close();
+        }
+    }
+
+    private static List<io.promethium.api.storage.Series> listed(Block block, java.util.function.UnaryOperator<Labels> headLabels) {
+        List<io.promethium.api.storage.Series> out = new ArrayList<>();
+        block.acquire();
+        try (Querier q = block.querier(Long.MIN_VALUE, Long.MAX_VALUE, headLabels)) {
+            SeriesSet set = q.select(true, new io.promethium.api.storage.SelectHints(Long.MIN_VALUE, Long.MAX_VALUE, 0, "series", 0,
+                    List.of(), false), List.of(Matcher.equal("__name__", "shared_metric")));
+            while (set.next()) {
+                out.add(set.at());
+            }
+        }
+        return out;
+    }
+
     private Block writeBlock() throws IOException {
         BlockMeta meta;
         try (BlockWriter w = new BlockWriter(dir, 0, 60_000, FileOpener.DEFAULT)) {

@@ -35,6 +35,46 @@ class MergedSeriesSetTest {
         assertThat(merged.error()).isNull();
     }
 
+    @Test
+    void seriesSharingAMergeKeyAreOneSeriesWithTheFirstSourcesLabels() {
+        Labels headOwn = Labels.of("k", "b");
+        Labels blockB = Labels.of("k", new String("b".toCharArray()));
+        SeriesSet block = SeriesSet.ofList(List.of(keyed(Labels.of("k", "a"), Labels.of("k", "a"), 1), keyed(blockB, headOwn, 2)));
+        // The same label set under another key object is still the same series (compared by value).
+        SeriesSet otherBlock = SeriesSet.ofList(List.of(keyed(Labels.of("k", new String("b".toCharArray())), Labels.of("k", "b"), 3)));
+        SeriesSet head = SeriesSet.ofList(List.of(keyed(headOwn, headOwn, 4), keyed(Labels.of("k", "c"), Labels.of("k", "c"), 5)));
+        MergeQuerier.MergedSeriesSet merged = new MergeQuerier.MergedSeriesSet(List.of(block, otherBlock, head), List.of());
+
+        List<String> out = new ArrayList<>();
+        Labels mergedB = null;
+        while (merged.next()) {
+            Series s = merged.at();
+            StringBuilder b = new StringBuilder(s.labels().get("k"));
+            SampleIterator it = s.iterator(null);
+            while (it.next()) {
+                b.append(' ').append(it.timestamp());
+            }
+            out.add(b.toString());
+            if (s.labels().get("k").equals("b")) {
+                mergedB = s.labels();
+            }
+        }
+
+        assertThat(out).containsExactly("a 1", "b 2 3 4", "c 5");
+        assertThat(mergedB).isSameAs(blockB);
+    }
+
+    private record Keyed(Labels labels, Labels mergeKey, long t) implements Series, MergeKey {
+        @Override
+        public SampleIterator iterator(SampleIterator reuse) {
+            return new ArraySampleIterator(new long[] {t}, new double[] {t}, 1, Long.MIN_VALUE, Long.MAX_VALUE, null);
+        }
+    }
+
+    private static Series keyed(Labels labels, Labels key, long t) {
+        return new Keyed(labels, key, t);
+    }
+
     /** A series {@code {k="name"}} with one sample at {@code t}. */
     private static Series series(String name, long t) {
         Labels labels = Labels.of("k", new String(name.toCharArray()));

@@ -229,19 +229,24 @@ public final class Head implements org.apache.lucene.util.Accountable {
     }
 
     /**
-     * Whether the series under {@code ref} surely has a sample in {@code [mint, maxt]}: its newest
-     * sample, told from the ref table without touching the series object (a select of half a
-     * million series would otherwise fetch each from memory, and lock it, on one thread). False
-     * means "ask {@link MemSeries#overlaps}".
+     * Whether the samples of the series under {@code ref} span a time in {@code [mint, maxt]}, as
+     * {@link MemSeries#overlaps} would say, told from the ref table without touching the series
+     * object (a select of half a million series would otherwise fetch each from memory, and lock
+     * it, on one thread): its newest sample in range, or past the range with its oldest-time
+     * bound ({@link SeriesRefs#minTime}) not after it. The second is what a range ending before
+     * the latest scrape meets for every live series. False means "ask {@link MemSeries#overlaps}".
      *
      * <p>A series with no committed sample (created by an append not yet committed, or rolled
      * back) has {@link SeriesRefs#NONE} there, which is not a sample time: a querier from
      * {@code Long.MIN_VALUE} would otherwise list it without samples, which Prometheus's head
      * never does (its select skips series without chunks in range).
      */
-    public boolean newestSampleIn(long ref, long mint, long maxt) {
+    public boolean spansIn(long ref, long mint, long maxt) {
         long t = refs.maxTime(ref);
-        return t != SeriesRefs.ALWAYS_CHECK && t != SeriesRefs.NONE && t >= mint && t <= maxt;
+        if (t == SeriesRefs.ALWAYS_CHECK || t == SeriesRefs.NONE || t < mint) {
+            return false;
+        }
+        return t <= maxt || refs.minTime(ref) <= maxt;
     }
 
     /** The newest sample time of the series under {@code ref} without touching it (see {@link SeriesRefs}). */

@@ -192,6 +192,7 @@ public final class MemSeries extends XorEncoder {
         if (maxT != Long.MIN_VALUE) {
             SeriesRefs.setMaxTime(page, ref, maxT);
         }
+        SeriesRefs.setMinTime(page, ref, oldest());
     }
 
     public long ref() {
@@ -292,6 +293,7 @@ public final class MemSeries extends XorEncoder {
                     : HistogramChunkAppender.forFloatHistogram((FloatHistogram) histogram, header, size, 0);
             rare().openH = openH;
             openMint = t;
+            publishMinTime(t);
             chunks.increment();
         }
         if (histogram instanceof Histogram h) {
@@ -322,6 +324,17 @@ public final class MemSeries extends XorEncoder {
     }
 
     /**
+     * Lowers the page's oldest-time bound to {@code t}, the start of a chunk just opened: any time
+     * the series holds is no earlier than its oldest, so the bound stays sound. Once per chunk.
+     */
+    private void publishMinTime(long t) {
+        long[] page = maxTimePage;
+        if (page != null && SeriesRefs.minTime(page, ref) > t) {
+            SeriesRefs.setMinTime(page, ref, t);
+        }
+    }
+
+    /**
      * Appends if allowed, returning the same codes as {@link #appendable}; a float chunk closes at
      * {@code samplesPerChunk} samples (the head's setting, passed in rather than kept per series). A
      * chunk opened adds one to {@code chunks}, the head's count of its chunks, kept as chunks open
@@ -339,6 +352,7 @@ public final class MemSeries extends XorEncoder {
                 // rather than regrown (and copied) four or five times on its way to 120 samples.
                 startChunk(Math.max(48, lastChunkBytes() + 16));
                 openMint = t;
+                publishMinTime(t);
                 chunks.increment();
             }
             appendBits(t, bits, 0);
@@ -368,6 +382,7 @@ public final class MemSeries extends XorEncoder {
             if (!chunkOpen()) {
                 startChunk(Math.max(48, lastChunkBytes() + 16));
                 openMint = t;
+                publishMinTime(t);
                 chunks.increment();
             }
             appendBits(t, bits, 0);
@@ -482,6 +497,16 @@ public final class MemSeries extends XorEncoder {
 
     /** Whether any sample lies in {@code [mint, maxt]} (ignoring deletions). */
     public synchronized boolean overlaps(long mint, long maxt) {
+        Rare r = rare;
+        if (r != null && r.oooN > 0 && r.oooT[0] <= maxt && r.oooT[r.oooN - 1] >= mint) {
+            return true;
+        }
+        long lo = oldest();
+        return lo != Long.MAX_VALUE && lo <= maxt && lastTimestamp() >= mint;
+    }
+
+    /** The oldest sample time held, in order or not; {@code Long.MAX_VALUE} when none. Under the lock. */
+    private long oldest() {
         long lo = Long.MAX_VALUE;
         Closed c = closed;
         if (c != null && c.n > 0) {
@@ -492,11 +517,8 @@ public final class MemSeries extends XorEncoder {
         Rare r = rare;
         if (r != null && r.oooN > 0) {
             lo = Math.min(lo, r.oooT[0]);
-            if (r.oooT[0] <= maxt && r.oooT[r.oooN - 1] >= mint) {
-                return true;
-            }
         }
-        return lo != Long.MAX_VALUE && lo <= maxt && lastTimestamp() >= mint;
+        return lo;
     }
 
     /**
@@ -598,6 +620,11 @@ public final class MemSeries extends XorEncoder {
         }
         if (r != null && r.deleted != null) {
             r.deleted = pruneDeleted(r.deleted, mint);
+        }
+        long[] page = maxTimePage;
+        if (page != null) {
+            // What remains starts later: the bound rises with it (UNKNOWN_MIN when nothing remains).
+            SeriesRefs.setMinTime(page, ref, oldest());
         }
         return numChunks == 0 && !chunkOpen() && openH() == null && (r == null || r.oooN == 0);
     }

@@ -13,6 +13,14 @@ import java.util.Arrays;
  * an appender can accept the usual in-order sample without touching the series object: a
  * target's series have neighbouring refs, so a scrape reads these times as one stream instead
  * of fetching a thousand scattered objects from memory.
+ *
+ * <p>It also holds a bound on each series' oldest sample time, never below the true one, so a
+ * querier whose range ends before a series' newest sample can tell it holds a sample in range
+ * without locking the series: under ingestion, with the range's end fixed while scrapes go on,
+ * every live series takes that path, and fetching and locking each series object (while the
+ * appender on the other core writes it) was the largest share of a series request's CPU. The
+ * page is one array: newest times first, oldest-time bounds in its second half, so a series
+ * object needs no second page reference.
  */
 final class SeriesRefs {
     private static final int PAGE_BITS = 12;
@@ -22,9 +30,11 @@ final class SeriesRefs {
     static final long ALWAYS_CHECK = Long.MAX_VALUE;
     /** The newest time of a ref whose series has no committed sample (or that is unknown). */
     static final long NONE = Long.MIN_VALUE;
+    /** The oldest-time bound of a ref whose series' oldest sample is not recorded: ask the series. */
+    static final long UNKNOWN_MIN = Long.MAX_VALUE;
 
-    /** One page: series and their newest sample times. */
-    private record Page(MemSeries[] series, long[] maxTimes) {
+    /** One page: series, and their newest sample times followed by their oldest-time bounds ({@link #minTime}). */
+    private record Page(MemSeries[] series, long[] times) {
     }
 
     private volatile Page[] pages = new Page[16];
@@ -36,7 +46,7 @@ final class SeriesRefs {
         for (Page page : p) {
             if (page != null) {
                 bytes += org.apache.lucene.util.RamUsageEstimator.shallowSizeOf(page.series())
-                        + org.apache.lucene.util.RamUsageEstimator.sizeOf(page.maxTimes());
+                        + org.apache.lucene.util.RamUsageEstimator.sizeOf(page.times());
             }
         }
         return bytes;
@@ -53,7 +63,18 @@ final class SeriesRefs {
      */
     long maxTime(long ref) {
         Page page = page(ref);
-        return page == null ? NONE : (long) TIMES.getOpaque(page.maxTimes, (int) (ref & (PAGE_SIZE - 1)));
+        return page == null ? NONE : (long) TIMES.getOpaque(page.times, slot(ref));
+    }
+
+    /**
+     * A time no earlier than the oldest sample the series under {@code ref} holds (in order or
+     * not), or {@link #UNKNOWN_MIN}: lowered to a chunk's start when the series opens one, left
+     * by out-of-order appends (they only lower the oldest), and set to what remains by
+     * truncation. A querier may read it without the series' lock.
+     */
+    long minTime(long ref) {
+        Page page = page(ref);
+        return page == null ? UNKNOWN_MIN : (long) TIMES.getOpaque(page.times, PAGE_SIZE + slot(ref));
     }
 
     private Page page(long ref) {
@@ -76,16 +97,18 @@ final class SeriesRefs {
             p = Arrays.copyOf(p, Math.max(index + 1, p.length * 2));
         }
         if (p[index] == null) {
-            long[] times = new long[PAGE_SIZE];
-            Arrays.fill(times, NONE);
+            long[] times = new long[2 * PAGE_SIZE];
+            Arrays.fill(times, 0, PAGE_SIZE, NONE);
+            Arrays.fill(times, PAGE_SIZE, 2 * PAGE_SIZE, UNKNOWN_MIN);
             p[index] = new Page(new MemSeries[PAGE_SIZE], times);
         }
         Page page = p[index];
         int slot = slot(ref);
-        TIMES.setOpaque(page.maxTimes, slot, maxTime);
+        TIMES.setOpaque(page.times, slot, maxTime);
+        TIMES.setOpaque(page.times, PAGE_SIZE + slot, UNKNOWN_MIN);
         page.series[slot] = series;
         pages = p;
-        return page.maxTimes;
+        return page.times;
     }
 
     static int slot(long ref) {
@@ -95,5 +118,15 @@ final class SeriesRefs {
     /** Records a series' newest sample time in its page (called under the series' lock). */
     static void setMaxTime(long[] times, long ref, long t) {
         TIMES.setOpaque(times, slot(ref), t);
+    }
+
+    /** Records a series' oldest-time bound in its page (called under the series' lock). */
+    static void setMinTime(long[] times, long ref, long t) {
+        TIMES.setOpaque(times, PAGE_SIZE + slot(ref), t);
+    }
+
+    /** The oldest-time bound recorded in a series' page (read under the series' lock). */
+    static long minTime(long[] times, long ref) {
+        return (long) TIMES.getOpaque(times, PAGE_SIZE + slot(ref));
     }
 }

@@ -134,7 +134,7 @@ public final class HeadQuerier implements Querier {
         while (it.hasNext()) {
             int id = it.next();
             MemSeries s = head.series(id);
-            if (s != null && (head.newestSampleIn(id, mint, maxt) || s.overlaps(mint, maxt))) {
+            if (s != null && (head.spansIn(id, mint, maxt) || s.overlaps(mint, maxt))) {
                 out.add(as.apply(s));
             }
         }

@@ -118,6 +118,30 @@ class HeadAppenderTest {
     }
 
     @Test
+    void aRangeEndingBeforeTheNewestSampleIsAnsweredFromTheRefTableAndTruncationRaisesTheOldestBound() {
+        Appender app = head.appender();
+        long ref = app.append(0, Labels.of("__name__", "a"), 1000, 0);
+        app.commit();
+        // Two full chunks and one more sample, a second apart: the first chunk ends at SPC s.
+        for (int i = 2; i <= 2 * SPC + 1; i++) {
+            Appender next = head.appender();
+            next.append(ref, null, i * 1000L, i);
+            next.commit();
+        }
+        assertThat(head.spansIn(ref, 0, 1500)).as("newest past the range, oldest in it").isTrue();
+        assertThat(selected(0, 1500)).containsExactly(Labels.of("__name__", "a"));
+        assertThat(head.spansIn(ref, 0, 500)).as("the series starts after the range").isFalse();
+        assertThat(selected(0, 500)).isEmpty();
+
+        head.truncateBefore((SPC + 1) * 1000L);
+        assertThat(head.series(ref).chunkCount()).as("the first chunk went to a block").isEqualTo(2);
+        assertThat(head.spansIn(ref, 0, 1500)).as("what remains starts after the range").isFalse();
+        assertThat(selected(0, 1500)).isEmpty();
+        assertThat(head.spansIn(ref, 0, (SPC + 1) * 1000L)).isTrue();
+        assertThat(selected(0, (SPC + 1) * 1000L)).containsExactly(Labels.of("__name__", "a"));
+    }
+
+    @Test
     void samplesRestoredByReplayAreKnownToTheRefTable() {
         MemSeries s = head.createWithRef(7, Labels.of("__name__", "a"));
         s.append(5000, 1, Long.MAX_VALUE, Long.MIN_VALUE, SPC, head.chunks());

@@ -166,7 +166,7 @@ public final class Block {
     /**
      * As {@link #querier(long, long)}, beside a head: {@code headLabels} answers the head's own
      * object for a label set (null when the head has no such series), which a series listing
-     * answers with and keeps (see {@code KeptLabelSets}).
+     * keys the series by and keeps (see {@code KeptLabelSets}).
      */
     public Querier querier(long mint, long maxt, UnaryOperator<Labels> headLabels) {
         return new BlockQuerier(this, mint, maxt, headLabels);

@@ -6,14 +6,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Label sets of a block's series, by document, as a series listing found them in the head: the
- * head's own objects. A listing over the head and several blocks merges the same series from each
- * source; the same object in each makes that merge's compares identity checks, where a label set
- * decoded per block was compared string by string against the others' (a quarter of the CPU of a
- * series request over a block and the head under ingestion, profiled). A kept document also skips
- * decoding its labels. Only objects the head holds are kept, so a slot costs a reference while the
- * head has the series; at most {@link #MAX} per block (a listing of every series keeps no more).
- * Pages of slots are made as documents are kept. Slots are written racily: a label set is
- * immutable, and a lost write only means decoding again.
+ * head's own objects, the merge keys of the block's listed series ({@code MergeKey}). A listing
+ * over the head and several blocks merges the same series from each source; the same key object in
+ * each makes that merge's compares identity checks, where a label set decoded per block was
+ * compared string by string against the head's (a quarter of the CPU of a series request over a
+ * block and the head under ingestion, profiled). Only objects the head holds are kept, so a slot
+ * costs a reference while the head has the series; at most {@link #MAX} per block (a listing of
+ * every series keeps no more). Pages of slots are made as documents are kept. Slots are written
+ * racily: a label set is immutable, and a lost write only means a lookup in the head again.
  */
 final class KeptLabelSets {
 

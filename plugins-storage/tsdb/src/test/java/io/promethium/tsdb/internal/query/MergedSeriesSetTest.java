@@ -22,13 +22,7 @@ class MergedSeriesSetTest {
 
         List<String> out = new ArrayList<>();
         while (merged.next()) {
-            Series s = merged.at();
-            StringBuilder b = new StringBuilder(s.labels().get("k"));
-            SampleIterator it = s.iterator(null);
-            while (it.next()) {
-                b.append(' ').append(it.timestamp());
-            }
-            out.add(b.toString());
+            out.add(described(merged.at()));
         }
 
         assertThat(out).containsExactly("a 1 6", "b 4", "c 2 5 7", "d 3", "e 8");
@@ -49,12 +43,7 @@ class MergedSeriesSetTest {
         Labels mergedB = null;
         while (merged.next()) {
             Series s = merged.at();
-            StringBuilder b = new StringBuilder(s.labels().get("k"));
-            SampleIterator it = s.iterator(null);
-            while (it.next()) {
-                b.append(' ').append(it.timestamp());
-            }
-            out.add(b.toString());
+            out.add(described(s));
             if (s.labels().get("k").equals("b")) {
                 mergedB = s.labels();
             }
@@ -62,6 +51,16 @@ class MergedSeriesSetTest {
 
         assertThat(out).containsExactly("a 1", "b 2 3 4", "c 5");
         assertThat(mergedB).isSameAs(blockB);
+    }
+
+    /** A merged series as its {@code k} label and its samples' timestamps: {@code "c 2 5 7"}. */
+    private static String described(Series s) {
+        StringBuilder b = new StringBuilder(s.labels().get("k"));
+        SampleIterator it = s.iterator(null);
+        while (it.next()) {
+            b.append(' ').append(it.timestamp());
+        }
+        return b.toString();
     }
 
     private record Keyed(Labels labels, Labels mergeKey, long t) implements Series, MergeKey {

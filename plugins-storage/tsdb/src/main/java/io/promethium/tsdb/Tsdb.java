@@ -142,20 +142,25 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
                 background.scheduleWithFixedDelay(() -> TsdbBlockLoader.reloadQuietly(this), reload, reload, TimeUnit.MILLISECONDS);
             }
             head.onCompactable(blockDuration * 3 / 2, this::compactSoon);
-            if (head.numSeries() > 0) {
-                // The replayed series in label order, off the way to ready: sorted selects then
-                // order them by rank (and the first cut starts from this order) instead of
-                // waiting for a cut, which default 2-hour blocks put hours away.
-                background.execute(() -> {
-                    try {
-                        head.seriesInLabelOrder();
-                    } catch (RuntimeException e) {
-                        LOG.log(java.util.logging.Level.WARNING, "Could not order the replayed head series by labels; selects sort them", e);
-                    }
-                });
-            }
+            // The head's series in label order whenever many are new (the replayed ones at once, off
+            // the way to ready): sorted selects then order them by rank (and the next cut starts
+            // from this order) instead of waiting for a cut, which default 2-hour blocks put hours away.
+            long rank = LABEL_RANK_CHECK.toMillis();
+            background.scheduleWithFixedDelay(this::rankQuietly, 0, rank, TimeUnit.MILLISECONDS);
         } else {
             background = null;
+        }
+    }
+
+    /** How often the background thread looks whether many head series are new since the last ranking. */
+    static final Duration LABEL_RANK_CHECK = Duration.ofSeconds(10);
+
+    /** {@link Head#rankIfManyNew}; a failure is logged and the next check tries again (selects sort meanwhile). */
+    private void rankQuietly() {
+        try {
+            head.rankIfManyNew();
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "Could not order the head series by labels; selects sort them", e);
         }
     }
 

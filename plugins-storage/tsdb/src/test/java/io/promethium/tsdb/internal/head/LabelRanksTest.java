@@ -61,6 +61,25 @@ class LabelRanksTest {
     }
 
     @Test
+    void manySeriesNewSinceTheLastRankingAreRankedWithoutACutAndAFewAreNot() {
+        Head head = new Head(new TsdbMetrics(), 0);
+        Random random = new Random(7);
+        add(head, random, Head.RANK_MIN_NEW - 1, 1_000);
+        assertThat(head.rankIfManyNew()).as("fewer new series than the least").isFalse();
+        assertThat(all(head)).allSatisfy(s -> assertThat(s.labelRank()).isZero());
+        add(head, random, 1, 1_000);
+        assertThat(head.rankIfManyNew()).isTrue();
+        assertThat(all(head)).allSatisfy(s -> assertThat(s.labelRank()).isNotZero());
+        add(head, random, 10, 2_000);
+        assertThat(head.rankIfManyNew()).as("10 new of %d", head.numSeries()).isFalse();
+        assertThat(all(head).stream().filter(s -> s.labelRank() == 0)).hasSize(10);
+        List<MemSeries> series = all(head);
+        Collections.shuffle(series, random);
+        head.sortByLabels(series);
+        assertSortedByLabels(series, "ranked and 10 new");
+    }
+
+    @Test
     void aSortWhileACutRewritesTheRanksIsStillInLabelOrder() throws Exception {
         Head head = new Head(new TsdbMetrics(), 0);
         Random random = new Random(5);

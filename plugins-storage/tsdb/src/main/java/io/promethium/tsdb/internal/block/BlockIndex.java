@@ -47,6 +47,7 @@ final class BlockIndex implements AutoCloseable {
     private final KeptLabelValues keptValues = new KeptLabelValues();
     /** Made by the first series listing beside a head: most blocks are never listed. */
     private volatile KeptLabelSets keptSets;
+    private final BlockListings listings = new BlockListings();
 
     private BlockIndex(Directory directory, DirectoryReader reader, SymbolTable symbols, long minTime) {
         this.directory = directory;
@@ -224,6 +225,11 @@ final class BlockIndex implements AutoCloseable {
             }
         }
         return lb.build();
+    }
+
+    /** The block's recent series listings by matchers. */
+    BlockListings listings() {
+        return listings;
     }
 
     /** The head's label sets kept for series listings, made on the first call. */

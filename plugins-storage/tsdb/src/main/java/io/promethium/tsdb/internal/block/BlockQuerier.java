@@ -42,9 +42,11 @@ final class BlockQuerier implements Querier {
             return SeriesSet.failed(e);
         }
         try {
-            RoaringBitmap docs = PostingsForMatchers.select(block.index().labelIndex(), matchers);
             boolean labelsOnly = hints != null && "series".equals(hints.function());
-            return SeriesSet.ofList(labelsOnly ? listed(docs) : series(docs));
+            if (labelsOnly) {
+                return SeriesSet.ofList(listed(matchers));
+            }
+            return SeriesSet.ofList(series(PostingsForMatchers.select(block.index().labelIndex(), matchers)));
         } catch (RuntimeException e) {
             block.markCorrupt(e.toString());
             return SeriesSet.failed(e);
@@ -83,28 +85,33 @@ final class BlockQuerier implements Querier {
      * As {@link #series}, for a select that lists labels (hinted {@code "series"}): the same series,
      * with their chunk references read only if a series' samples are asked for after all (a retention
      * wrapper's probe). The series API reads hundreds of series per block and never their chunks.
+     * The matching documents, their labels and spans come from the block's recent listings
+     * ({@link BlockListings}) when these matchers were listed before: the postings walk and the
+     * decoding of each entry were most of a listing's CPU, and a dashboard asks the same again.
      * A series the head holds too carries the head's label set as its merge key ({@link MergeKey}),
      * kept for the next listing ({@link KeptLabelSets}): the merge with the head and the other
      * blocks then matches it without comparing labels.
      */
-    private List<Series> listed(RoaringBitmap docs) {
-        List<Series> out = new ArrayList<>((int) Math.min(docs.getLongCardinality(), 1 << 16));
+    private List<Series> listed(List<Matcher> matchers) {
         BlockIndex index = block.index();
-        BinaryDocValues fields = index.seriesValues();
-        SymbolCache symbols = index.querySymbolCache(docs.getLongCardinality());
+        BlockListings.Listing listing = index.listings().get(matchers);
+        if (listing == null) {
+            listing = listing(index, PostingsForMatchers.select(index.labelIndex(), matchers));
+            index.listings().put(matchers, listing);
+        }
+        List<Series> out = new ArrayList<>(listing.size());
         KeptLabelSets kept = headLabels == null ? null : index.keptSets();
-        long[] span = new long[2];
-        IntIterator it = docs.getIntIterator();
-        while (it.hasNext()) {
-            int doc = it.next();
-            Labels labels = index.labels(fields, doc, symbols, span);
-            if (span[0] > maxt || span[1] < mint) {
+        int[] docs = listing.docs();
+        for (int i = 0; i < docs.length; i++) {
+            if (listing.first()[i] > maxt || listing.last()[i] < mint) {
                 continue;
             }
+            int doc = docs[i];
             long[] deleted = block.deleted(doc);
-            if (deleted != null && fullyDeleted(deleted, span[0], span[1])) {
+            if (deleted != null && fullyDeleted(deleted, listing.first()[i], listing.last()[i])) {
                 continue;
             }
+            Labels labels = listing.labels()[i];
             Labels key = kept == null ? null : kept.get(doc);
             if (key == null && kept != null) {
                 key = headLabels.apply(labels);
@@ -115,6 +122,24 @@ final class BlockQuerier implements Querier {
             out.add(new Listed(this, doc, labels, key == null ? labels : key));
         }
         return out;
+    }
+
+    /** Every matching document's labels and span, whatever the querier's range. */
+    private static BlockListings.Listing listing(BlockIndex index, RoaringBitmap docs) {
+        int n = docs.getCardinality();
+        BlockListings.Listing listing = new BlockListings.Listing(new int[n], new Labels[n], new long[n], new long[n]);
+        BinaryDocValues fields = index.seriesValues();
+        SymbolCache symbols = index.querySymbolCache(n);
+        long[] span = new long[2];
+        IntIterator it = docs.getIntIterator();
+        for (int i = 0; i < n; i++) {
+            int doc = it.next();
+            listing.docs()[i] = doc;
+            listing.labels()[i] = index.labels(fields, doc, symbols, span);
+            listing.first()[i] = span[0];
+            listing.last()[i] = span[1];
+        }
+        return listing;
     }
 
     /** A listed series; its samples, if asked for, come from its document read again. */

@@ -73,11 +73,38 @@ class BlockQuerierTest {
         }
     }
 
+    @Test
+    void aListingAskedAgainComesFromTheBlocksListingsFilteredByItsRangeAndTombstones() throws IOException {
+        Block block = writeBlock();
+        try {
+            assertThat(listed(block, l -> null)).hasSize(SERIES);
+            assertThat(block.index().listings().size()).isEqualTo(SERIES);
+
+            // The kept listing answers other ranges: outside the samples, nothing; at one sample, all.
+            assertThat(listed(block, 60_000, Long.MAX_VALUE, l -> null)).isEmpty();
+            assertThat(listed(block, 2_000, 2_000, l -> null)).hasSize(SERIES);
+            // A series deleted since the listing was kept is left out.
+            block.delete(List.of(Matcher.equal("i", "0007")), 0, 60_000);
+            List<io.promethium.api.storage.Series> after = listed(block, l -> null);
+            assertThat(after).hasSize(SERIES - 1);
+            assertThat(after).noneMatch(s -> s.labels().get("i").equals("0007"));
+            assertThat(after.get(7).labels()).isEqualTo(Labels.of("__name__", "shared_metric", "i", "0008", "job", "node"));
+            assertThat(block.index().listings().size()).isEqualTo(SERIES);
+        } finally {
+            block.close();
+        }
+    }
+
     private static List<io.promethium.api.storage.Series> listed(Block block, java.util.function.UnaryOperator<Labels> headLabels) {
+        return listed(block, Long.MIN_VALUE, Long.MAX_VALUE, headLabels);
+    }
+
+    private static List<io.promethium.api.storage.Series> listed(Block block, long mint, long maxt,
+                                                                 java.util.function.UnaryOperator<Labels> headLabels) {
         List<io.promethium.api.storage.Series> out = new ArrayList<>();
         block.acquire();
-        try (Querier q = block.querier(Long.MIN_VALUE, Long.MAX_VALUE, headLabels)) {
-            SeriesSet set = q.select(true, new io.promethium.api.storage.SelectHints(Long.MIN_VALUE, Long.MAX_VALUE, 0, "series", 0,
+        try (Querier q = block.querier(mint, maxt, headLabels)) {
+            SeriesSet set = q.select(true, new io.promethium.api.storage.SelectHints(mint, maxt, 0, "series", 0,
                     List.of(), false), List.of(Matcher.equal("__name__", "shared_metric")));
             while (set.next()) {
                 out.add(set.at());

@@ -14,11 +14,13 @@ import java.util.Map;
  * (deletions are tombstones, checked at each listing), so an entry stays true until evicted.
  * VictoriaMetrics keeps the same kind of cache (matchers to series ids). Bounded: at most
  * {@link #MAX_DOCS} documents over all entries, least recently used evicted first; a listing of
- * more than a quarter of that is not kept.
+ * more than {@link #MAX_LISTING} is not kept.
  */
 final class BlockListings {
 
     static final int MAX_DOCS = 1 << 13;
+    /** The largest listing kept. */
+    static final int MAX_LISTING = MAX_DOCS / 4;
 
     /**
      * One listing: document {@code docs[i]} has {@code labels[i]} and chunks from {@code first[i]}
@@ -40,7 +42,7 @@ final class BlockListings {
 
     /** Keeps a listing for these matchers, evicting the least recently used ones over the bound. */
     synchronized void put(List<Matcher> matchers, Listing listing) {
-        if (listing.size() > MAX_DOCS / 4) {
+        if (listing.size() > MAX_LISTING) {
             return;
         }
         Listing old = entries.put(List.copyOf(matchers), listing);

@@ -94,34 +94,56 @@ final class BlockQuerier implements Querier {
      */
     private List<Series> listed(List<Matcher> matchers) {
         BlockIndex index = block.index();
+        KeptLabelSets kept = headLabels == null ? null : index.keptSets();
         BlockListings.Listing listing = index.listings().get(matchers);
         if (listing == null) {
-            listing = listing(index, PostingsForMatchers.select(index.labelIndex(), matchers));
+            RoaringBitmap docs = PostingsForMatchers.select(index.labelIndex(), matchers);
+            if (docs.getCardinality() > BlockListings.MAX_LISTING) {
+                // Too large to keep: decoded and filtered a document at a time, holding only what is listed.
+                return listedOnce(index, docs, kept);
+            }
+            listing = listing(index, docs);
             index.listings().put(matchers, listing);
         }
         List<Series> out = new ArrayList<>(listing.size());
-        KeptLabelSets kept = headLabels == null ? null : index.keptSets();
         int[] docs = listing.docs();
         for (int i = 0; i < docs.length; i++) {
-            if (listing.first()[i] > maxt || listing.last()[i] < mint) {
-                continue;
-            }
-            int doc = docs[i];
-            long[] deleted = block.deleted(doc);
-            if (deleted != null && fullyDeleted(deleted, listing.first()[i], listing.last()[i])) {
-                continue;
-            }
-            Labels labels = listing.labels()[i];
-            Labels key = kept == null ? null : kept.get(doc);
-            if (key == null && kept != null) {
-                key = headLabels.apply(labels);
-                if (key != null) {
-                    kept.keep(doc, key);
-                }
-            }
-            out.add(new Listed(this, doc, labels, key == null ? labels : key));
+            add(out, docs[i], listing.labels()[i], listing.first()[i], listing.last()[i], kept);
         }
         return out;
+    }
+
+    private List<Series> listedOnce(BlockIndex index, RoaringBitmap docs, KeptLabelSets kept) {
+        List<Series> out = new ArrayList<>((int) Math.min(docs.getLongCardinality(), 1 << 16));
+        BinaryDocValues fields = index.seriesValues();
+        SymbolCache symbols = index.querySymbolCache(docs.getLongCardinality());
+        long[] span = new long[2];
+        IntIterator it = docs.getIntIterator();
+        while (it.hasNext()) {
+            int doc = it.next();
+            Labels labels = index.labels(fields, doc, symbols, span);
+            add(out, doc, labels, span[0], span[1], kept);
+        }
+        return out;
+    }
+
+    /** Adds the document's series if its chunks from {@code first} to {@code last} meet the range and are not all deleted. */
+    private void add(List<Series> out, int doc, Labels labels, long first, long last, KeptLabelSets kept) {
+        if (first > maxt || last < mint) {
+            return;
+        }
+        long[] deleted = block.deleted(doc);
+        if (deleted != null && fullyDeleted(deleted, first, last)) {
+            return;
+        }
+        Labels key = kept == null ? null : kept.get(doc);
+        if (key == null && kept != null) {
+            key = headLabels.apply(labels);
+            if (key != null) {
+                kept.keep(doc, key);
+            }
+        }
+        out.add(new Listed(this, doc, labels, key == null ? labels : key));
     }
 
     /** Every matching document's labels and span, whatever the querier's range. */

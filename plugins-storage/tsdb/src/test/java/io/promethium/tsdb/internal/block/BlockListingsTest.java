@@ -20,7 +20,7 @@ class BlockListingsTest {
     @Test
     void keepsListingsByMatchersAndEvictsTheLeastRecentlyUsedOverTheBound() {
         BlockListings listings = new BlockListings();
-        int quarter = BlockListings.MAX_DOCS / 4;
+        int quarter = BlockListings.MAX_LISTING;
         for (int i = 0; i < 4; i++) {
             listings.put(name("m" + i), listing(quarter));
         }
@@ -37,7 +37,7 @@ class BlockListingsTest {
     @Test
     void doesNotKeepAListingOfMoreThanAQuarterOfTheBound() {
         BlockListings listings = new BlockListings();
-        listings.put(name("big"), listing(BlockListings.MAX_DOCS / 4 + 1));
+        listings.put(name("big"), listing(BlockListings.MAX_LISTING + 1));
         assertThat(listings.get(name("big"))).isNull();
         assertThat(listings.size()).isZero();
     }

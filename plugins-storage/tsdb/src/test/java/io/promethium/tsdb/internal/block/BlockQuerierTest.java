@@ -95,6 +95,22 @@ class BlockQuerierTest {
         }
     }
 
+    @Test
+    void aListingTooLargeToKeepIsAnsweredWholeAndNotKept() throws IOException {
+        int series = BlockListings.MAX_LISTING + 10;
+        Block block = writeBlock(series);
+        try {
+            Labels inHead = Labels.of("__name__", "shared_metric", "i", "0003", "job", "node");
+            List<io.promethium.api.storage.Series> all = listed(block, l -> l.equals(inHead) ? inHead : null);
+            assertThat(all).hasSize(series);
+            assertThat(((io.promethium.tsdb.internal.query.MergeKey) all.get(3)).mergeKey()).isSameAs(inHead);
+            assertThat(listed(block, 60_000, Long.MAX_VALUE, l -> null)).isEmpty();
+            assertThat(block.index().listings().size()).isZero();
+        } finally {
+            block.close();
+        }
+    }
+
     private static List<io.promethium.api.storage.Series> listed(Block block, java.util.function.UnaryOperator<Labels> headLabels) {
         return listed(block, Long.MIN_VALUE, Long.MAX_VALUE, headLabels);
     }
@@ -114,9 +130,13 @@ class BlockQuerierTest {
     }
 
     private Block writeBlock() throws IOException {
+        return writeBlock(SERIES);
+    }
+
+    private Block writeBlock(int series) throws IOException {
         BlockMeta meta;
         try (BlockWriter w = new BlockWriter(dir, 0, 60_000, FileOpener.DEFAULT)) {
-            for (int i = 0; i < SERIES; i++) {
+            for (int i = 0; i < series; i++) {
                 w.addSeries(Labels.of("__name__", "shared_metric", "i", String.format("%04d", i), "job", "node"),
                         new long[] {1_000, 2_000}, new double[] {i, i + 1}, null, 2);
             }

@@ -119,9 +119,10 @@ class VictoriaMetricsOutageTest {
 
         // What VictoriaMetrics holds: every timestamp of every series. A request the
         // receiver took just as it stopped may come twice (the protocol's at-least-once): a
-        // duplicate is the same timestamp and value, never a missing sample.
-        get("/internal/force_flush");
-        Exported got = export(series);
+        // duplicate is the same timestamp and value, never a missing sample. VictoriaMetrics
+        // documents that what it took may stay out of its answers for a few seconds; a flush
+        // is asked before each look, and the look repeated for up to 15 s until it holds all.
+        Exported got = exportOnceComplete(series, scrapes, Duration.ofSeconds(15));
         long duplicates = 0;
         for (int i = 0; i < series; i++) {
             assertThat(got.distinct[i]).as("samples of series %d", i).isEqualTo(scrapes);
@@ -154,6 +155,27 @@ class VictoriaMetricsOutageTest {
 
     /** Per series (by its {@code s} label): samples, distinct timestamps, first and last, latest. */
     private record Exported(long[] count, long[] distinct, long[] first, long[] last) {
+        boolean complete(int samples) {
+            for (long d : distinct) {
+                if (d != samples) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** {@link #export} after a flush, again until every series holds {@code samples} timestamps or {@code max} passes. */
+    private Exported exportOnceComplete(int series, int samples, Duration max) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            get("/internal/force_flush");
+            Exported got = export(series);
+            if (got.complete(samples) || System.nanoTime() > deadline) {
+                return got;
+            }
+            Thread.sleep(250);
+        }
     }
 
     /**

@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * <p>Printed: at each replacement, each server's head series (VictoriaMetrics: the series of the
  * current hour) and RSS; at the end, CPU per sample over the window, peak RSS and RSS at the end,
  * head series, index bytes on disk, and queries on the churned metric (warm medians, server CPU
- * per request), each with Promethium's ratio. Part of {@link SideBySide}.
+ * per request), each with Promethium's ratio; then a verdict per target of the scenario
+ * (docs/performance.md#series-churn): memory and the index against Prometheus's, every query on
+ * the churned metric against both peers'. Part of {@link SideBySide}.
  */
 final class ChurnRun {
     private ChurnRun() {
@@ -48,7 +50,7 @@ final class ChurnRun {
 
     record Figures(double cpuSeconds, double samples, double seriesCreated, long peakRss, long rssAtEnd, double headSeriesAtEnd,
                    double headSeriesMost, long indexBytes, long dataBytes, int blocks, Map<String, Double> queryMillis,
-                   Map<String, Double> queryCpuMicros) {
+                   Map<String, Double> queryCpuMicros, List<Long> rssAtSteps) {
     }
 
     static void run(SideBySide.Options o, SideBySide.Pages pages) throws Exception {
@@ -88,6 +90,7 @@ final class ChurnRun {
             SideBySide.sleep(o.warmup());
             Map<String, double[]> before = new LinkedHashMap<>();
             Map<String, Double> most = new LinkedHashMap<>();
+            Map<String, List<Long>> rssAtSteps = new LinkedHashMap<>();
             for (SideBySide.Server s : servers) {
                 before.put(s.name(), new double[] {Proc.cpuSeconds(s.process().pid()), SideBySide.samples(s), created(s)});
             }
@@ -117,8 +120,9 @@ final class ChurnRun {
                 for (SideBySide.Server s : servers) {
                     double head = headSeries(s);
                     most.merge(s.name(), head, Math::max);
-                    line.append(String.format(Locale.ROOT, " %s %,.0f series, RSS %.0f MB;", s.name(), head,
-                            Proc.rssBytes(s.process().pid()) / 1e6));
+                    long rss = Proc.rssBytes(s.process().pid());
+                    rssAtSteps.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(rss);
+                    line.append(String.format(Locale.ROOT, " %s %,.0f series, RSS %.0f MB;", s.name(), head, rss / 1e6));
                 }
                 System.out.println(line);
             }
@@ -156,7 +160,7 @@ final class ChurnRun {
                 double[] in = ingest.get(s.name());
                 long[] disk = disk(s);
                 figures.put(s.name(), new Figures(in[0], in[1], in[2], (long) in[3], (long) in[4], in[5], most.get(s.name()),
-                        disk[0], disk[1], (int) disk[2], latencies, cpu));
+                        disk[0], disk[1], (int) disk[2], latencies, cpu, rssAtSteps.getOrDefault(s.name(), List.of())));
             }
             settling.print();
         } finally {
@@ -247,25 +251,94 @@ final class ChurnRun {
             others.forEach(n -> sb.append(" promethium / ").append(n).append(" |"));
         }
         sb.append("\n|---|").append("---|".repeat(names.size() + (ratios ? others.size() : 0))).append('\n');
-        row(sb, figures, names, others, ratios, "CPU per sample (µs)", f -> f.cpuSeconds() / f.samples() * 1e6, "%.2f");
-        row(sb, figures, names, others, ratios, "samples in the window", Figures::samples, "%.0f");
-        row(sb, figures, names, others, ratios, "series created in the window", Figures::seriesCreated, "%.0f");
-        row(sb, figures, names, others, ratios, "peak RSS (MB)", f -> f.peakRss() / 1e6, "%.0f");
-        row(sb, figures, names, others, ratios, "RSS at the end (MB)", f -> f.rssAtEnd() / 1e6, "%.0f");
-        row(sb, figures, names, others, ratios, "head series at the end (VictoriaMetrics: this hour's)", Figures::headSeriesAtEnd, "%.0f");
-        row(sb, figures, names, others, ratios, "head series, most seen", Figures::headSeriesMost, "%.0f");
-        row(sb, figures, names, others, ratios, "blocks written", f -> f.blocks(), "%.0f");
-        row(sb, figures, names, others, ratios, "index on disk (MB; VictoriaMetrics: indexdb)", f -> f.indexBytes() / 1e6, "%.2f");
-        row(sb, figures, names, others, ratios, "data folder (MB)", f -> f.dataBytes() / 1e6, "%.1f");
+        Verdicts v = new Verdicts(figures);
+        v.row(sb, names, others, ratios, "CPU per sample (µs)", f -> f.cpuSeconds() / f.samples() * 1e6, "%.2f", NONE);
+        v.row(sb, names, others, ratios, "samples in the window", Figures::samples, "%.0f", NONE);
+        v.row(sb, names, others, ratios, "series created in the window", Figures::seriesCreated, "%.0f", NONE);
+        v.row(sb, names, others, ratios, "peak RSS (MB)", f -> f.peakRss() / 1e6, "%.0f", PROMETHEUS);
+        v.row(sb, names, others, ratios, "RSS at the end (MB)", f -> f.rssAtEnd() / 1e6, "%.0f", PROMETHEUS);
+        v.row(sb, names, others, ratios, "head series at the end (VictoriaMetrics: this hour's)", Figures::headSeriesAtEnd, "%.0f", NONE);
+        v.row(sb, names, others, ratios, "head series, most seen", Figures::headSeriesMost, "%.0f", NONE);
+        v.row(sb, names, others, ratios, "blocks written", f -> f.blocks(), "%.0f", NONE);
+        v.row(sb, names, others, ratios, "index on disk (MB; VictoriaMetrics: indexdb)", f -> f.indexBytes() / 1e6, "%.2f", NONE);
+        // The head is cut at each server's own time, so a run may end with one block more in one of them.
+        v.row(sb, names, others, ratios, "index on disk per block written (MB)",
+                f -> f.blocks() == 0 ? Double.NaN : f.indexBytes() / 1e6 / f.blocks(), "%.2f", PROMETHEUS);
+        v.row(sb, names, others, ratios, "data folder (MB)", f -> f.dataBytes() / 1e6, "%.1f", NONE);
         for (Map.Entry<String, String> q : QUERIES.entrySet()) {
-            row(sb, figures, names, others, ratios, q.getKey() + " (ms, warm median)",
-                    f -> f.queryMillis().getOrDefault(q.getValue(), Double.NaN), "%.2f");
+            v.row(sb, names, others, ratios, q.getKey() + " (ms, warm median)",
+                    f -> f.queryMillis().getOrDefault(q.getValue(), Double.NaN), "%.2f", BOTH);
         }
         for (Map.Entry<String, String> q : QUERIES.entrySet()) {
-            row(sb, figures, names, others, ratios, q.getKey() + " (server CPU µs per request)",
-                    f -> f.queryCpuMicros().getOrDefault(q.getValue(), Double.NaN), "%.0f");
+            v.row(sb, names, others, ratios, q.getKey() + " (server CPU µs per request)",
+                    f -> f.queryCpuMicros().getOrDefault(q.getValue(), Double.NaN), "%.0f", NONE);
         }
         System.out.println(sb);
+        if (figures.containsKey("promethium") && figures.containsKey("prometheus")) {
+            v.rssAtEachReplacement();
+            v.print();
+        }
+    }
+
+    /** Which peers a row's figure is held to: Promethium's at most theirs. */
+    private static final List<String> NONE = List.of();
+    private static final List<String> PROMETHEUS = List.of("prometheus");
+    private static final List<String> BOTH = List.of("prometheus", "victoria-metrics");
+
+    /** The table's rows, and a verdict for each figure a target holds to a peer's (printed after the table). */
+    private static final class Verdicts {
+        private final Map<String, Figures> figures;
+        private final StringBuilder lines = new StringBuilder();
+        private int met;
+        private int missed;
+
+        Verdicts(Map<String, Figures> figures) {
+            this.figures = figures;
+        }
+
+        void row(StringBuilder sb, List<String> names, List<String> others, boolean ratios, String label, Measure m, String format,
+                 List<String> heldTo) {
+            ChurnRun.row(sb, figures, names, others, ratios, label, m, format);
+            for (String peer : heldTo) {
+                if (figures.containsKey("promethium") && figures.containsKey(peer)) {
+                    verdict(label + " against " + peer + "'s", m.of(figures.get("promethium")) / m.of(figures.get(peer)), "");
+                }
+            }
+        }
+
+        /** "RSS ≤ Prometheus's" at every replacement, not only at the peak and the end. */
+        void rssAtEachReplacement() {
+            List<Long> ours = figures.get("promethium").rssAtSteps();
+            List<Long> theirs = figures.get("prometheus").rssAtSteps();
+            double worst = Double.NaN;
+            int at = -1;
+            for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
+                double r = ours.get(i) / (double) theirs.get(i);
+                if (!(r <= worst)) {
+                    worst = r;
+                    at = i + 1;
+                }
+            }
+            verdict("RSS at each replacement against prometheus's", worst, at < 0 ? "" : " (the highest, at replacement " + at + ")");
+        }
+
+        private void verdict(String what, double ratio, String detail) {
+            boolean known = Double.isFinite(ratio);
+            boolean ok = known && ratio <= 1;
+            if (ok) {
+                met++;
+            } else {
+                missed++;
+            }
+            lines.append(String.format(Locale.ROOT, "  %s %s: %s%s, target ≤ 1×%n", ok ? "✓" : "✗", what,
+                    known ? String.format(Locale.ROOT, "%.2f×", ratio) : "not measured", detail));
+        }
+
+        void print() {
+            System.out.print("targets (promethium / peer):\n" + lines);
+            System.out.printf(Locale.ROOT, "%s%n", missed == 0 ? "every target met (" + met + ") ✓"
+                    : missed + " of " + (met + missed) + " targets not met ✗");
+        }
     }
 
     static String fmt(double d) {

@@ -291,6 +291,7 @@ final class ChurnRun {
         private final StringBuilder lines = new StringBuilder();
         private int met;
         private int missed;
+        private int unmeasured;
 
         Verdicts(Map<String, Figures> figures) {
             this.figures = figures;
@@ -301,7 +302,7 @@ final class ChurnRun {
             ChurnRun.row(sb, figures, names, others, ratios, label, m, format);
             for (String peer : heldTo) {
                 if (figures.containsKey("promethium") && figures.containsKey(peer)) {
-                    verdict(label + " against " + peer + "'s", m.of(figures.get("promethium")) / m.of(figures.get(peer)), "");
+                    verdict(label + " against " + possessive(peer), m.of(figures.get("promethium")) / m.of(figures.get(peer)), "");
                 }
             }
         }
@@ -319,25 +320,32 @@ final class ChurnRun {
                     at = i + 1;
                 }
             }
-            verdict("RSS at each replacement against prometheus's", worst, at < 0 ? "" : " (the highest, at replacement " + at + ")");
+            verdict("RSS at each replacement against " + possessive("prometheus"), worst, at < 0 ? "" : " (the highest, at replacement " + at + ")");
         }
 
+        private static String possessive(String server) {
+            return server.equals("victoria-metrics") ? "VictoriaMetrics'" : server.equals("prometheus") ? "Prometheus's" : server + "'s";
+        }
+
+        /** A figure one of the two servers lacks (no block written in a short run) is not measured: neither met nor missed. */
         private void verdict(String what, double ratio, String detail) {
             boolean known = Double.isFinite(ratio);
-            boolean ok = known && ratio <= 1;
-            if (ok) {
+            if (!known) {
+                unmeasured++;
+            } else if (ratio <= 1) {
                 met++;
             } else {
                 missed++;
             }
-            lines.append(String.format(Locale.ROOT, "  %s %s: %s%s, target ≤ 1×%n", ok ? "✓" : "✗", what,
+            lines.append(String.format(Locale.ROOT, "  %s %s: %s%s, target ≤ 1×%n", !known ? "-" : ratio <= 1 ? "✓" : "✗", what,
                     known ? String.format(Locale.ROOT, "%.2f×", ratio) : "not measured", detail));
         }
 
         void print() {
             System.out.print("targets (promethium / peer):\n" + lines);
-            System.out.printf(Locale.ROOT, "%s%n", missed == 0 ? "every target met (" + met + ") ✓"
-                    : missed + " of " + (met + missed) + " targets not met ✗");
+            String unknown = unmeasured == 0 ? "" : "; " + unmeasured + " not measured";
+            System.out.printf(Locale.ROOT, "%s%s%n", missed == 0 ? "every target measured met (" + met + ") ✓"
+                    : missed + " of " + (met + missed) + " targets not met ✗", unknown);
         }
     }
 

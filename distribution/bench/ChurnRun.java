@@ -302,7 +302,7 @@ final class ChurnRun {
             ChurnRun.row(sb, figures, names, others, ratios, label, m, format);
             for (String peer : heldTo) {
                 if (figures.containsKey("promethium") && figures.containsKey(peer)) {
-                    verdict(label + " against " + possessive(peer), m.of(figures.get("promethium")) / m.of(figures.get(peer)), "");
+                    verdict(label + " against " + possessive(peer), m.of(figures.get("promethium")), m.of(figures.get(peer)), "");
                 }
             }
         }
@@ -311,33 +311,38 @@ final class ChurnRun {
         void rssAtEachReplacement() {
             List<Long> ours = figures.get("promethium").rssAtSteps();
             List<Long> theirs = figures.get("prometheus").rssAtSteps();
-            double worst = Double.NaN;
             int at = -1;
             for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
-                double r = ours.get(i) / (double) theirs.get(i);
-                if (!(r <= worst)) {
-                    worst = r;
-                    at = i + 1;
+                if (at < 0 || ours.get(i) / (double) theirs.get(i) > ours.get(at) / (double) theirs.get(at)) {
+                    at = i;
                 }
             }
-            verdict("RSS at each replacement against " + possessive("prometheus"), worst, at < 0 ? "" : " (the highest, at replacement " + at + ")");
+            verdict("RSS at each replacement against " + possessive("prometheus"), at < 0 ? Double.NaN : ours.get(at),
+                    at < 0 ? Double.NaN : theirs.get(at), at < 0 ? "" : " (the highest, at replacement " + (at + 1) + ")");
         }
 
         private static String possessive(String server) {
             return server.equals("victoria-metrics") ? "VictoriaMetrics'" : server.equals("prometheus") ? "Prometheus's" : server + "'s";
         }
 
-        /** A figure one of the two servers lacks (no block written in a short run) is not measured: neither met nor missed. */
-        private void verdict(String what, double ratio, String detail) {
+        /**
+         * Met when Promethium's figure is at most the peer's. A figure the peer lacks (no block
+         * written in a short run, a query it failed) is not measured, neither met nor missed;
+         * one Promethium lacks is missed.
+         */
+        private void verdict(String what, double ours, double theirs, String detail) {
+            double ratio = ours / theirs;
             boolean known = Double.isFinite(ratio);
-            if (!known) {
+            boolean ok = known && ratio <= 1;
+            boolean judged = known || !Double.isFinite(ours);
+            if (!judged) {
                 unmeasured++;
-            } else if (ratio <= 1) {
+            } else if (ok) {
                 met++;
             } else {
                 missed++;
             }
-            lines.append(String.format(Locale.ROOT, "  %s %s: %s%s, target ≤ 1×%n", !known ? "-" : ratio <= 1 ? "✓" : "✗", what,
+            lines.append(String.format(Locale.ROOT, "  %s %s: %s%s, target ≤ 1×%n", !judged ? "-" : ok ? "✓" : "✗", what,
                     known ? String.format(Locale.ROOT, "%.2f×", ratio) : "not measured", detail));
         }
 

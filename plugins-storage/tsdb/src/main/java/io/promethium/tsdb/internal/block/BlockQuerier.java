@@ -46,7 +46,7 @@ final class BlockQuerier implements Querier {
             if (labelsOnly) {
                 return SeriesSet.ofList(listed(matchers));
             }
-            return SeriesSet.ofList(series(PostingsForMatchers.select(block.index().labelIndex(), matchers)));
+            return SeriesSet.ofList(series(block.index().selected(matchers)));
         } catch (RuntimeException e) {
             block.markCorrupt(e.toString());
             return SeriesSet.failed(e);
@@ -86,7 +86,7 @@ final class BlockQuerier implements Querier {
      * with their chunk references read only if a series' samples are asked for after all (a retention
      * wrapper's probe). The series API reads hundreds of series per block and never their chunks.
      * The matching documents, their labels and spans come from the block's recent listings
-     * ({@link BlockListings}) when these matchers were listed before: the postings walk and the
+     * ({@link RecentByMatchers}) when these matchers were listed before: the postings walk and the
      * decoding of each entry were most of a listing's CPU, and a dashboard asks the same again.
      * A series the head holds too carries the head's label set as its merge key ({@link MergeKey}),
      * kept for the next listing ({@link KeptLabelSets}): the merge with the head and the other
@@ -95,10 +95,10 @@ final class BlockQuerier implements Querier {
     private List<Series> listed(List<Matcher> matchers) {
         BlockIndex index = block.index();
         KeptLabelSets kept = headLabels == null ? null : index.keptSets();
-        BlockListings.Listing listing = index.listings().get(matchers);
+        Listing listing = index.listings().get(matchers);
         if (listing == null) {
             RoaringBitmap docs = PostingsForMatchers.select(index.labelIndex(), matchers);
-            if (docs.getCardinality() > BlockListings.MAX_LISTING) {
+            if (docs.getCardinality() > index.listings().maxEntry()) {
                 // Too large to keep: decoded and filtered a document at a time, holding only what is listed.
                 return listedOnce(index, docs, kept);
             }
@@ -146,10 +146,20 @@ final class BlockQuerier implements Querier {
         out.add(new Listed(this, doc, labels, key == null ? labels : key));
     }
 
+    /**
+     * One kept listing: document {@code docs[i]} has {@code labels[i]} and chunks from {@code first[i]}
+     * to {@code last[i]} ({@code first > last} without chunks).
+     */
+    record Listing(int[] docs, Labels[] labels, long[] first, long[] last) {
+        int size() {
+            return docs.length;
+        }
+    }
+
     /** Every matching document's labels and span, whatever the querier's range. */
-    private static BlockListings.Listing listing(BlockIndex index, RoaringBitmap docs) {
+    private static Listing listing(BlockIndex index, RoaringBitmap docs) {
         int n = docs.getCardinality();
-        BlockListings.Listing listing = new BlockListings.Listing(new int[n], new Labels[n], new long[n], new long[n]);
+        Listing listing = new Listing(new int[n], new Labels[n], new long[n], new long[n]);
         BinaryDocValues fields = index.seriesValues();
         SymbolCache symbols = index.querySymbolCache(n);
         long[] span = new long[2];

@@ -51,6 +51,26 @@ class BlockQuerierTest {
     }
 
     @Test
+    void aSelectAskedAgainTakesTheKeptDocumentsAndStillLeavesOutSeriesDeletedSince() throws IOException {
+        Block block = writeBlock();
+        try {
+            Matcher seven = Matcher.equal("i", "0007");
+            assertThat(select(block, seven)).hasSize(1);
+            assertThat(select(block, Matcher.equal("__name__", "shared_metric"))).hasSize(SERIES);
+            assertThat(block.index().selections().size()).isEqualTo(1 + SERIES);
+            assertThat(block.index().selections().get(List.of(seven))).isNotNull();
+
+            assertThat(select(block, seven)).containsExactly(Labels.of("__name__", "shared_metric", "i", "0007", "job", "node"));
+            block.delete(List.of(seven), 0, 60_000);
+            assertThat(select(block, seven)).isEmpty();
+            assertThat(select(block, Matcher.equal("__name__", "shared_metric"))).hasSize(SERIES - 1);
+            assertThat(block.index().selections().size()).isEqualTo(1 + SERIES);
+        } finally {
+            block.close();
+        }
+    }
+
+    @Test
     void aListingBesideAHeadKeysEachSeriesTheHeadHoldsByTheHeadsLabelSetAndKeepsIt() throws IOException {
         Block block = writeBlock();
         Labels inHead = Labels.of("__name__", "shared_metric", "i", "0003", "job", "node");
@@ -97,7 +117,7 @@ class BlockQuerierTest {
 
     @Test
     void aListingTooLargeToKeepIsAnsweredWholeAndNotKept() throws IOException {
-        int series = BlockListings.MAX_LISTING + 10;
+        int series = BlockIndex.LISTING_DOCS / 4 + 10;
         Block block = writeBlock(series);
         try {
             Labels inHead = Labels.of("__name__", "shared_metric", "i", "0003", "job", "node");

@@ -26,6 +26,14 @@ import java.util.List;
 final class InstantSelectors {
     private final Evaluator ev;
     private final EvalContext ctx;
+    /**
+     * Sample iterators a long series read in parts left behind, for the query's next such series:
+     * a one-host panel reads a week of one series per selector, and each part's merge over a dozen
+     * blocks, each with its decoded chunk's arrays, was made anew for each (over a quarter of the bytes
+     * a one-host 7-day panel allocated, which a JVM pays for in fresh pages touched).
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<SampleIterator> spareIterators =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     InstantSelectors(Evaluator ev) {
         this.ev = ev;
@@ -79,8 +87,8 @@ final class InstantSelectors {
      */
     private List<StepSeries> instantRows(List<Series> all, long[] ends, int answer, boolean stats) {
         if (inParts(all.size(), ends.length)) {
-            // Its row is for a series read whole again (one with histograms).
-            InstantCursor cursor = new InstantCursor(ends.length);
+            // Given a row only for a series read whole again (one with histograms).
+            InstantCursor cursor = new InstantCursor(0);
             List<StepSeries> rows = new ArrayList<>(all.size());
             for (Series series : all) {
                 StepSeries row = instantSeriesInParts(series, cursor, ends, answer, stats);
@@ -138,34 +146,37 @@ final class InstantSelectors {
     private StepSeries instantSeriesInParts(Series series, InstantCursor cursor, long[] ends, int answer, boolean stats) {
         int n = ends.length;
         double[] values = new double[n];
-        InstantCursor probe = new InstantCursor(0);
+        InstantCursor probe = spareCursor();
         long started = System.nanoTime();
         int probed = readInstant(series, probe, Arrays.copyOf(ends, PROBE_STEPS), Long.MIN_VALUE, answer, stats, values, 0);
         if (probe.hists != null) {
-            return instantSeries(series, cursor, ends, answer, stats);
+            release(List.of(probe));
+            return instantSeries(series, withRow(cursor, n), ends, answer, stats);
         }
         int rest = n - PROBE_STEPS;
         int parts = parts((System.nanoTime() - started) / PROBE_STEPS, rest);
         int[] present = new int[parts];
         boolean[] hists = new boolean[parts];
         // The query's thread goes on through the probe's cursor (and its iterator).
-        List<InstantCursor> used = SeriesParallel.parts(parts, ctx, probe, () -> new InstantCursor(0), (k, c) -> {
+        List<InstantCursor> used = SeriesParallel.parts(parts, ctx, probe, this::spareCursor, (k, c) -> {
             int lo = PROBE_STEPS + (int) ((long) rest * k / parts);
             int hi = PROBE_STEPS + (int) ((long) rest * (k + 1) / parts);
             // The samples up to the step before this part were read by the part before (stats count them once).
             present[k] = readInstant(series, c, Arrays.copyOfRange(ends, lo, hi), ends[lo - 1], answer, stats, values, lo);
             hists[k] = c.hists != null;
         });
-        int total = probed;
-        for (int k = 0; k < parts; k++) {
-            if (hists[k]) {
-                return instantSeries(series, cursor, ends, answer, stats);
-            }
-            total += present[k];
-        }
         long read = 0;
         for (InstantCursor c : used) {
             read += c.read;
+        }
+        // Every part has ended (SeriesParallel.parts returned): their iterators are free.
+        release(used);
+        int total = probed;
+        for (int k = 0; k < parts; k++) {
+            if (hists[k]) {
+                return instantSeries(series, withRow(cursor, n), ends, answer, stats);
+            }
+            total += present[k];
         }
         cursor.read += read;
         if (total == 0) {
@@ -175,6 +186,31 @@ final class InstantSelectors {
         cursor.samples += total;
         cursor.hists = null;
         return new StepSeries(series.labels(), values, false);
+    }
+
+    /** A cursor without a row, reading through an iterator an earlier series left when there is one. */
+    private InstantCursor spareCursor() {
+        InstantCursor c = new InstantCursor(0);
+        c.it = spareIterators.poll();
+        return c;
+    }
+
+    /** Keeps the cursors' iterators for {@link #spareCursor}; the cursors are done with them. */
+    private void release(List<InstantCursor> used) {
+        for (InstantCursor c : used) {
+            if (c.it != null) {
+                spareIterators.add(c.it);
+                c.it = null;
+            }
+        }
+    }
+
+    /** {@code cursor} with a row of at least {@code steps} (a series read whole after all). */
+    private static InstantCursor withRow(InstantCursor cursor, int steps) {
+        if (cursor.row.length < steps) {
+            cursor.row = new double[steps];
+        }
+        return cursor;
     }
 
     private List<Series> selectAll(VectorSelector vs, long mint, long maxt, StepGrid grid) {
@@ -226,7 +262,7 @@ final class InstantSelectors {
     /** Per-thread state of an instant selector: the reused iterator and step row, and what it read. */
     static final class InstantCursor extends SeriesParallel.Cursor {
         SampleIterator it;
-        final double[] row;
+        double[] row;
         /** The histogram samples of the series just read, by step; null when it had none. */
         NativeHistogram[] hists;
         /** Where a run of floats lands ({@code SampleIterator.readFloats}). */

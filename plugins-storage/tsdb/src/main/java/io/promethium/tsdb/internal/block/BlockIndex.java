@@ -51,13 +51,17 @@ final class BlockIndex implements AutoCloseable {
     static final int LISTING_DOCS = 1 << 13;
     /** Series listings ({@code /api/v1/series}, a dashboard's variables): documents with labels and spans. */
     private final RecentByMatchers<BlockQuerier.Listing> listings = new RecentByMatchers<>(LISTING_DOCS, BlockQuerier.Listing::size);
+    /** The bytes kept over the block's recent selections (bitmaps' in-memory size). */
+    static final int SELECTION_BYTES = 256 << 10;
     /**
      * The documents a query's selector matched. A dashboard's panel asks the same selectors of every
      * block at each refresh; looking the terms up again allocated a fresh terms enumeration per
      * matcher and block (~75% of a one-host 7-day panel's 2.6 MB), which a JVM pays for in pages
-     * touched. A RoaringBitmap of 16k documents is at most 32 KB.
+     * touched. Weighed in bytes, not documents: one host's series in a block of millions are a few
+     * documents in each of thousands of bitmap containers.
      */
-    private final RecentByMatchers<RoaringBitmap> selections = new RecentByMatchers<>(1 << 16, RoaringBitmap::getCardinality);
+    private final RecentByMatchers<RoaringBitmap> selections =
+            new RecentByMatchers<>(SELECTION_BYTES, b -> (int) Math.min(Integer.MAX_VALUE, b.getLongSizeInBytes()));
 
     private BlockIndex(Directory directory, DirectoryReader reader, SymbolTable symbols, long minTime) {
         this.directory = directory;

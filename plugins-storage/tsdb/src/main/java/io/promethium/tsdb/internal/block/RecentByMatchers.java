@@ -11,27 +11,27 @@ import java.util.function.ToIntFunction;
  * the next request with the same matchers skips the terms dictionary (and, for listings, the
  * decoding of each document's entry). A block never changes (deletions are tombstones, checked at
  * each use), so an entry stays true until evicted. VictoriaMetrics keeps the same kind of cache
- * (matchers to series ids). Bounded: at most {@code maxDocs} documents over all entries, least
- * recently used evicted first; an answer of more than a quarter of that is not kept.
+ * (matchers to series ids). Bounded by a weight over all entries (documents, or bytes), least
+ * recently used evicted first; an answer weighing more than a quarter of that is not kept.
  *
  * @param <V> the kept answer; values are shared between requests and never changed
  */
 final class RecentByMatchers<V> {
 
-    private final int maxDocs;
-    private final ToIntFunction<V> docsOf;
+    private final int maxWeight;
+    private final ToIntFunction<V> weightOf;
     private final Map<List<Matcher>, V> entries = new LinkedHashMap<>(16, 0.75f, true);
-    private int docs;
+    private int weight;
 
-    /** Keeps at most {@code maxDocs} documents, as {@code docsOf} counts an answer's. */
-    RecentByMatchers(int maxDocs, ToIntFunction<V> docsOf) {
-        this.maxDocs = maxDocs;
-        this.docsOf = docsOf;
+    /** Keeps answers weighing at most {@code maxWeight} together, as {@code weightOf} weighs one. */
+    RecentByMatchers(int maxWeight, ToIntFunction<V> weightOf) {
+        this.maxWeight = maxWeight;
+        this.weightOf = weightOf;
     }
 
-    /** The largest answer kept, in documents. */
+    /** The heaviest answer kept. */
     int maxEntry() {
-        return maxDocs / 4;
+        return maxWeight / 4;
     }
 
     /** The answer kept for these matchers, or null. */
@@ -41,21 +41,21 @@ final class RecentByMatchers<V> {
 
     /** Keeps an answer for these matchers, evicting the least recently used ones over the bound. */
     synchronized void put(List<Matcher> matchers, V answer) {
-        int size = docsOf.applyAsInt(answer);
-        if (size > maxEntry()) {
+        int w = weightOf.applyAsInt(answer);
+        if (w > maxEntry()) {
             return;
         }
         V old = entries.put(List.copyOf(matchers), answer);
-        docs += size - (old == null ? 0 : docsOf.applyAsInt(old));
+        weight += w - (old == null ? 0 : weightOf.applyAsInt(old));
         var it = entries.values().iterator();
-        while (docs > maxDocs && it.hasNext()) {
-            docs -= docsOf.applyAsInt(it.next());
+        while (weight > maxWeight && it.hasNext()) {
+            weight -= weightOf.applyAsInt(it.next());
             it.remove();
         }
     }
 
-    /** Documents kept over all entries. */
+    /** The weight kept over all entries. */
     synchronized int size() {
-        return docs;
+        return weight;
     }
 }

@@ -6,6 +6,7 @@ import io.promethium.api.storage.StorageException.Reason;
 import io.promethium.tsdb.internal.block.Block;
 import io.promethium.tsdb.internal.block.BlockMeta;
 import io.promethium.tsdb.internal.block.CompactionPlanner;
+import io.promethium.tsdb.internal.block.Compactor;
 import io.promethium.tsdb.internal.block.Retention;
 import io.promethium.tsdb.internal.fs.Fsync;
 import io.promethium.tsdb.internal.fs.WriteFailures;
@@ -226,6 +227,7 @@ final class TsdbCompaction {
     }
 
     private static void compactBlocks(Tsdb t) throws IOException {
+        Compactor.Buffers buffers = new Compactor.Buffers();
         while (true) {
             List<BlockMeta> healthy = new ArrayList<>();
             Map<String, Block> byId = new HashMap<>();
@@ -240,7 +242,7 @@ final class TsdbCompaction {
                 return;
             }
             List<Block> sources = group.stream().map(byId::get).toList();
-            BlockMeta meta = t.compactor.merge(sources, t.dir, expiredBefore(t));
+            BlockMeta meta = t.compactor.merge(sources, t.dir, expiredBefore(t), buffers);
             if (meta.numSeries() == 0) {
                 // Every series in the sources was past its retention rule.
                 Fsync.deleteBlock(t.dir.resolve(meta.ulid()));

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.lucene.index.DirectoryReader;
@@ -167,6 +168,39 @@ final class BlockIndex implements AutoCloseable {
         long[] refs = new long[chunks];
         readChunks(in, chunks, mints, maxts, refs, null);
         return new SeriesMeta(labels, mints, maxts, refs);
+    }
+
+    /** A series' chunk references in arrays a pass over every series reuses: {@code count} of them. */
+    static final class ChunkRefs {
+        long[] mints = new long[16];
+        long[] maxts = new long[16];
+        long[] refs = new long[16];
+        int count;
+
+        /** The references as a series' meta of their own (copies), for code that takes one. */
+        SeriesMeta meta(Labels labels) {
+            return new SeriesMeta(labels, Arrays.copyOf(mints, count), Arrays.copyOf(maxts, count), Arrays.copyOf(refs, count));
+        }
+    }
+
+    /**
+     * As {@link #series(BinaryDocValues, int, SymbolCache)}, the chunk references read into
+     * {@code into} (grown as needed) instead of arrays of their own: a merge reads every series of
+     * each source once, and those arrays were its largest garbage.
+     */
+    Labels series(BinaryDocValues values, int doc, SymbolCache symbolCache, ChunkRefs into) {
+        ByteReader in = entry(values, doc, symbolCache);
+        Labels labels = labels(in, symbolCache);
+        int chunks = in.readLength();
+        if (into.mints.length < chunks) {
+            int size = Math.max(chunks, into.mints.length * 2);
+            into.mints = new long[size];
+            into.maxts = new long[size];
+            into.refs = new long[size];
+        }
+        readChunks(in, chunks, into.mints, into.maxts, into.refs, null);
+        into.count = chunks;
+        return labels;
     }
 
     /**

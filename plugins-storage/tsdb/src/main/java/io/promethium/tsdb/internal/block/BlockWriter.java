@@ -74,6 +74,18 @@ public final class BlockWriter implements AutoCloseable {
     /** Every label name and value once, numbered in first-seen order; series entries refer to them. */
     private final java.util.HashMap<String, Integer> symbolIds = new java.util.HashMap<>();
     private final List<String> symbols = new ArrayList<>();
+    /**
+     * The series' document and fields, refilled for each series (Lucene copies what it indexes
+     * in addDocument), and each symbol's UTF-8 bytes made once: a field, its term's bytes and the
+     * stored entry's copy per label per series were a seventh of what a merge allocated.
+     */
+    private final Document doc = new Document();
+    private final List<BytesRef> symbolBytes = new ArrayList<>();
+    private final java.util.HashMap<String, StringField> labelFields = new java.util.HashMap<>();
+    private final BytesRef seriesEntry = new BytesRef();
+    private final BinaryDocValuesField seriesField = new BinaryDocValuesField(SERIES_FIELD, seriesEntry);
+    private final NumericDocValuesField orderField = new NumericDocValuesField(ORDER_FIELD, 0);
+    private final BinaryDocValuesField startsField = new BinaryDocValuesField(STARTS_FIELD, new BytesRef());
     private int seriesChunks;
     private long prevMax;
     private long prevRef;
@@ -83,7 +95,9 @@ public final class BlockWriter implements AutoCloseable {
     private FileChannel chunkFile;
     private int chunkFileIndex;
     private long chunkFileOffset;
-    private final ByteBuffer pending = ByteBuffer.allocate(1 << 20);
+    /** Chunk records not yet written to the chunk file: one write a megabyte. */
+    static final int PENDING_BYTES = 1 << 20;
+    private final ByteBuffer pending;
     private Labels last;
     private long numSamples;
     private long numSeries;
@@ -102,6 +116,16 @@ public final class BlockWriter implements AutoCloseable {
     /** {@code maxChunkFileBytes}: where a chunk file ends and the next begins ({@code --storage.tsdb.max-block-chunk-segment-size}). */
     public BlockWriter(Path parent, long minTime, long maxTime, FileOpener opener, int samplesPerChunk, long maxChunkFileBytes)
             throws IOException {
+        this(parent, minTime, maxTime, opener, samplesPerChunk, maxChunkFileBytes, ByteBuffer.allocate(PENDING_BYTES));
+    }
+
+    /**
+     * With {@code pending} as the buffer for chunk records on their way to the file (cleared
+     * here): a run of merges hands each block it writes the same one.
+     */
+    BlockWriter(Path parent, long minTime, long maxTime, FileOpener opener, int samplesPerChunk, long maxChunkFileBytes, ByteBuffer pending)
+            throws IOException {
+        this.pending = requireNonNull(pending, "pending is null").clear();
         this.samplesPerChunk = samplesPerChunk;
         this.maxChunkFileBytes = maxChunkFileBytes;
         this.parent = requireNonNull(parent, "parent is null");
@@ -332,20 +356,26 @@ public final class BlockWriter implements AutoCloseable {
         Labels labels = last;
         stored.reset();
         stored.writeUvarint(labels.size());
+        doc.clear();
         for (int i = 0; i < labels.size(); i++) {
             stored.writeUvarint(symbol(labels.name(i)));
-            stored.writeUvarint(symbol(labels.value(i)));
+            int value = symbol(labels.value(i));
+            stored.writeUvarint(value);
+            StringField field = labelFields.computeIfAbsent(labels.name(i), name -> new StringField(name, new BytesRef(), Field.Store.NO));
+            field.setBytesValue(symbolBytes.get(value));
+            doc.add(field);
         }
         stored.writeUvarint(seriesChunks);
         stored.writeBytes(chunkMeta.array(), 0, chunkMeta.length());
-        Document doc = new Document();
-        for (int i = 0; i < labels.size(); i++) {
-            doc.add(new StringField(labels.name(i), labels.value(i), Field.Store.NO));
-        }
-        doc.add(new BinaryDocValuesField(SERIES_FIELD, new BytesRef(stored.toByteArray())));
-        doc.add(new NumericDocValuesField(ORDER_FIELD, numSeries));
+        seriesEntry.bytes = stored.array();
+        seriesEntry.offset = 0;
+        seriesEntry.length = stored.length();
+        doc.add(seriesField);
+        orderField.setLongValue(numSeries);
+        doc.add(orderField);
         if (seriesStarts != null) {
-            doc.add(new BinaryDocValuesField(STARTS_FIELD, new BytesRef(seriesStarts)));
+            startsField.setBytesValue(seriesStarts);
+            doc.add(startsField);
             seriesStarts = null;
         }
         try {
@@ -362,6 +392,7 @@ public final class BlockWriter implements AutoCloseable {
             id = symbols.size();
             symbolIds.put(s, id);
             symbols.add(s);
+            symbolBytes.add(new BytesRef(s));
         }
         return id;
     }

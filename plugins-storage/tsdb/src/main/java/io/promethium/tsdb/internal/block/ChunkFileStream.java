@@ -41,10 +41,18 @@ final class ChunkFileStream implements ChunkLoader, Closeable {
 
     /** With a buffer of {@code bufferBytes}: a record larger than it is read on its own. */
     ChunkFileStream(Path chunksDir, int files, LongAdder bytesRead, int bufferBytes) {
+        this(chunksDir, files, bytesRead, new byte[Math.max(bufferBytes, RECORD_HEAD)]);
+    }
+
+    /** Through {@code buffer}, which the caller owns and may hand to the next stream once this one is closed. */
+    ChunkFileStream(Path chunksDir, int files, LongAdder bytesRead, byte[] buffer) {
+        if (buffer.length < RECORD_HEAD) {
+            throw new IllegalArgumentException("a chunk stream's buffer needs at least " + RECORD_HEAD + " bytes, not " + buffer.length);
+        }
         this.dir = chunksDir;
         this.channels = new FileChannel[files];
         this.bytesRead = bytesRead;
-        this.array = new byte[Math.max(bufferBytes, RECORD_HEAD)];
+        this.array = buffer;
         this.buffer = ByteBuffer.wrap(array);
     }
 

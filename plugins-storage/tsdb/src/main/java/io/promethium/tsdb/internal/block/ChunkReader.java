@@ -159,6 +159,11 @@ final class ChunkReader implements ChunkLoader, Closeable {
         return new ChunkFileStream(dir, files.size(), bytesRead);
     }
 
+    /** As {@link #stream()}, through {@code buffer} (the caller's, reused from pass to pass). */
+    ChunkFileStream stream(byte[] buffer) {
+        return new ChunkFileStream(dir, files.size(), bytesRead, buffer);
+    }
+
     /** Bytes of chunk records read since the block was opened, by {@link #load} and by its streams. */
     long bytesRead() {
         return bytesRead.sum();

@@ -74,15 +74,12 @@ public final class Compactor {
         }
     }
 
-    /** One block's view of a series, for merging. */
-    private record Part(Block block, ChunkLoader chunks, BlockIndex.SeriesMeta meta, long[] deleted, StartTimes.Points starts) {
-    }
-
     /**
-     * A block's documents in order (document order is label order), one decoded at a time: a
-     * merge holds one series per source block, not every series of every source (which under
-     * series churn was hundreds of megabytes of labels and chunk references at once). Its chunks
-     * are read front to back through a {@link ChunkFileStream}, not the block's mapping.
+     * A block's documents in order (document order is label order), one decoded at a time into
+     * arrays the cursor reuses: a merge holds one series per source block, not every series of
+     * every source (which under series churn was hundreds of megabytes of labels and chunk
+     * references at once). Its chunks are read front to back through a {@link ChunkFileStream},
+     * not the block's mapping.
      */
     private static final class Cursor implements java.io.Closeable {
         private final Block block;
@@ -92,12 +89,16 @@ public final class Compactor {
         private final int maxDoc;
         /** The block's symbols, decoded once each for the whole merge. */
         private final SymbolCache symbols;
+        private final BlockIndex.ChunkRefs refs = new BlockIndex.ChunkRefs();
         private int doc = -1;
-        private Part current;
+        /** The series under the cursor; null when the block is done. */
+        private io.promethium.api.model.Labels labels;
+        private long[] deleted;
+        private StartTimes.Points starts;
 
-        Cursor(Block block) {
+        Cursor(Block block, byte[] buffer) {
             this.block = block;
-            this.chunks = block.chunks().stream();
+            this.chunks = block.chunks().stream(buffer);
             this.values = block.index().seriesValues();
             this.startValues = block.index().startValues();
             this.maxDoc = block.index().maxDoc();
@@ -105,17 +106,21 @@ public final class Compactor {
             advance();
         }
 
-        /** The series under the cursor, or null when the block is done. */
-        Part current() {
-            return current;
-        }
-
+        /** Moves to the next series; its chunk references replace the previous one's. */
         void advance() {
             doc++;
-            current = doc < maxDoc
-                    ? new Part(block, chunks, block.index().series(values, doc, symbols), block.deleted(doc),
-                            block.index().starts(startValues, doc))
-                    : null;
+            if (doc < maxDoc) {
+                labels = block.index().series(values, doc, symbols, refs);
+                deleted = block.deleted(doc);
+                starts = block.index().starts(startValues, doc);
+            } else {
+                labels = null;
+            }
+        }
+
+        /** Where the series' first chunk starts; {@code Long.MAX_VALUE} without chunks. */
+        long firstTime() {
+            return refs.count == 0 ? Long.MAX_VALUE : refs.mints[0];
         }
 
         @Override
@@ -123,6 +128,8 @@ public final class Compactor {
             chunks.close();
         }
     }
+
+    private static final Comparator<Cursor> BY_FIRST_TIME = Comparator.comparingLong(Cursor::firstTime);
 
     /**
      * Merges blocks into one under {@code parent}; the sources stay until the caller removes them.
@@ -142,8 +149,40 @@ public final class Compactor {
      * them, so the merged block answers the same while a block straddling a rule's cutoff stops
      * holding that rule's expired chunks until the whole block expires.
      */
-    public synchronized BlockMeta merge(List<Block> blocks, Path parent, java.util.function.ToLongFunction<io.promethium.api.model.Labels> expiredBefore)
+    public BlockMeta merge(List<Block> blocks, Path parent, java.util.function.ToLongFunction<io.promethium.api.model.Labels> expiredBefore)
             throws IOException {
+        return merge(blocks, parent, expiredBefore, new Buffers());
+    }
+
+    /**
+     * The buffers a run of merges shares, one merge after another: a merge reads each source
+     * through 256 KB and writes through 1 MB, which allocated afresh per merge were a seventh of
+     * what compacting a week of 200 hosts allocated, and the megabyte is a humongous object to G1
+     * (it started a concurrent cycle). Held by the caller for the run only, so an idle server keeps
+     * none. Not thread-safe.
+     */
+    public static final class Buffers {
+        private final List<byte[]> reads = new ArrayList<>();
+        private java.nio.ByteBuffer write;
+
+        byte[] read(int source) {
+            while (reads.size() <= source) {
+                reads.add(new byte[ChunkFileStream.BUFFER_BYTES]);
+            }
+            return reads.get(source);
+        }
+
+        java.nio.ByteBuffer write() {
+            if (write == null) {
+                write = java.nio.ByteBuffer.allocate(BlockWriter.PENDING_BYTES);
+            }
+            return write;
+        }
+    }
+
+    /** As {@link #merge(List, Path, java.util.function.ToLongFunction)}, through {@code buffers}. */
+    public synchronized BlockMeta merge(List<Block> blocks, Path parent, java.util.function.ToLongFunction<io.promethium.api.model.Labels> expiredBefore,
+            Buffers buffers) throws IOException {
         long mint = Long.MAX_VALUE;
         long maxt = Long.MIN_VALUE;
         int level = 0;
@@ -154,10 +193,10 @@ public final class Compactor {
             maxt = Math.max(maxt, b.meta().maxTime());
             level = Math.max(level, b.meta().level());
             sources.addAll(b.meta().sources());
-            cursors.add(new Cursor(b));
+            cursors.add(new Cursor(b, buffers.read(cursors.size())));
         }
         ChunkReader.Loaded loaded = new ChunkReader.Loaded();
-        try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener, samplesPerChunk, maxChunkFileBytes)) {
+        try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener, samplesPerChunk, maxChunkFileBytes, buffers.write())) {
             return mergeSeries(cursors, writer, loaded, expiredBefore, level, sources);
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
@@ -169,27 +208,26 @@ public final class Compactor {
     /** Writes the union of the cursors' series, in label order, and finishes the block. */
     private BlockMeta mergeSeries(List<Cursor> cursors, BlockWriter writer, ChunkReader.Loaded loaded,
             java.util.function.ToLongFunction<io.promethium.api.model.Labels> expiredBefore, int level, Set<String> sources) throws IOException {
-        List<Part> group = new ArrayList<>();
+        List<Cursor> group = new ArrayList<>(cursors.size());
         while (true) {
             io.promethium.api.model.Labels min = null;
-            for (Cursor c : cursors) {
-                Part p = c.current();
-                if (p != null && (min == null || p.meta().labels().compareTo(min) < 0)) {
-                    min = p.meta().labels();
+            for (int i = 0; i < cursors.size(); i++) {
+                io.promethium.api.model.Labels l = cursors.get(i).labels;
+                if (l != null && (min == null || l.compareTo(min) < 0)) {
+                    min = l;
                 }
             }
             if (min == null) {
                 break;
             }
             group.clear();
-            for (Cursor c : cursors) {
-                Part p = c.current();
-                if (p != null && p.meta().labels().equals(min)) {
-                    group.add(p);
-                    c.advance();
+            for (int i = 0; i < cursors.size(); i++) {
+                Cursor c = cursors.get(i);
+                if (c.labels != null && c.labels.equals(min)) {
+                    group.add(c);
                 }
             }
-            group.sort(Comparator.comparingLong((Part p) -> p.meta().mints().length == 0 ? Long.MAX_VALUE : p.meta().mints()[0]));
+            group.sort(BY_FIRST_TIME);
             long cutoff = expiredBefore == null ? Long.MIN_VALUE : expiredBefore.applyAsLong(min);
             try {
                 if (copyable(group)) {
@@ -200,53 +238,58 @@ public final class Compactor {
             } catch (io.promethium.chunks.ChunkFormatException e) {
                 throw new IOException("compaction input is corrupt: " + e.getMessage(), e);
             }
+            // Only once written: advancing reads the next series into the same arrays.
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).advance();
+            }
         }
         return writer.finish(level + 1, new ArrayList<>(sources));
     }
 
-    private static boolean copyable(List<Part> group) {
+    private static boolean copyable(List<Cursor> group) {
         long prevMax = Long.MIN_VALUE;
-        for (Part p : group) {
+        for (int g = 0; g < group.size(); g++) {
+            Cursor c = group.get(g);
             // Start timestamps are rebuilt from the samples (the parts' change points join at their boundaries).
-            if (p.deleted() != null || p.starts() != null) {
+            if (c.deleted != null || c.starts != null) {
                 return false;
             }
-            long[] mints = p.meta().mints();
-            long[] maxts = p.meta().maxts();
-            for (int i = 0; i < mints.length; i++) {
-                if (mints[i] <= prevMax) {
+            BlockIndex.ChunkRefs r = c.refs;
+            for (int i = 0; i < r.count; i++) {
+                if (r.mints[i] <= prevMax) {
                     return false;
                 }
-                prevMax = maxts[i];
+                prevMax = r.maxts[i];
             }
         }
         return true;
     }
 
-    private static void copy(BlockWriter writer, io.promethium.api.model.Labels labels, List<Part> group, ChunkReader.Loaded loaded,
+    private static void copy(BlockWriter writer, io.promethium.api.model.Labels labels, List<Cursor> group, ChunkReader.Loaded loaded,
             long cutoff) throws IOException {
         writer.beginSeries(labels);
-        for (Part p : group) {
-            BlockIndex.SeriesMeta m = p.meta();
-            for (int i = 0; i < m.refs().length; i++) {
-                if (m.maxts()[i] < cutoff) {
+        for (int g = 0; g < group.size(); g++) {
+            Cursor c = group.get(g);
+            BlockIndex.ChunkRefs r = c.refs;
+            for (int i = 0; i < r.count; i++) {
+                if (r.maxts[i] < cutoff) {
                     // Past the series' retention rule: the whole chunk goes (a series left without chunks is left out).
                     continue;
                 }
-                p.chunks().load(m.refs()[i], loaded);
-                writer.addChunk(m.mints()[i], m.maxts()[i], loaded.encoding, loaded.data, 1, loaded.length);
+                c.chunks.load(r.refs[i], loaded);
+                writer.addChunk(r.mints[i], r.maxts[i], loaded.encoding, loaded.data, 1, loaded.length);
             }
         }
         writer.endSeries();
     }
 
-    private void reencode(BlockWriter writer, io.promethium.api.model.Labels labels, List<Part> group, long cutoff) throws IOException {
+    private void reencode(BlockWriter writer, io.promethium.api.model.Labels labels, List<Cursor> group, long cutoff) throws IOException {
         SampleIterator[] its = new SampleIterator[group.size()];
         for (int i = 0; i < its.length; i++) {
-            Part p = group.get(i);
+            Cursor c = group.get(i);
             BlockChunksIterator it = new BlockChunksIterator();
-            it.reset(p.block(), p.chunks(), p.meta(), cutoff, Long.MAX_VALUE, p.deleted());
-            its[i] = p.starts() == null ? it : StartTimesIterator.wrap(it, p.starts(), null);
+            it.reset(c.block, c.chunks, c.refs.meta(labels), cutoff, Long.MAX_VALUE, c.deleted);
+            its[i] = c.starts == null ? it : StartTimesIterator.wrap(it, c.starts, null);
         }
         SampleIterator merged = its.length == 1 ? its[0] : new MergeSampleIterator(its);
         gather(merged);

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.model.Labels;
-import io.promethium.api.model.Matcher;
-import io.promethium.api.storage.Querier;
-import io.promethium.api.storage.SampleIterator;
-import io.promethium.api.storage.SeriesSet;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.util.FormatException;
 import java.io.IOException;
@@ -36,7 +32,7 @@ class BlockFormatTest {
         List<String> before;
         try {
             assertThat(format(old)).isNull();
-            before = dump(block);
+            before = RandomBlocks.dump(block);
             assertThat(before).hasSize(3);
             assertThat(before.get(0)).startsWith(Labels.of("__name__", "old_block_metric", "instance", "a:9100", "job", "node")
                     + " 250 " + MINT + "=0.0 ");
@@ -46,7 +42,7 @@ class BlockFormatTest {
             Block next = Block.open(dir.resolve(merged.ulid()));
             try {
                 assertThat(format(next.dir())).isEqualTo(BlockWriter.FORMAT_2);
-                assertThat(dump(next)).isEqualTo(before);
+                assertThat(RandomBlocks.dump(next)).isEqualTo(before);
             } finally {
                 next.close();
             }
@@ -90,25 +86,5 @@ class BlockFormatTest {
         try (var d = FSDirectory.open(block.resolve("index")); var r = DirectoryReader.open(d)) {
             return r.getIndexCommit().getUserData().get(BlockWriter.FORMAT_KEY);
         }
-    }
-
-    /** Every series as "labels count t=v t=v ...". */
-    private static List<String> dump(Block block) throws IOException {
-        List<String> out = new ArrayList<>();
-        block.acquire();
-        try (Querier q = block.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
-            SeriesSet set = q.select(true, null, List.of(Matcher.of(io.promethium.api.model.MatchType.REGEX, "__name__", ".+")));
-            while (set.next()) {
-                StringBuilder samples = new StringBuilder();
-                SampleIterator it = set.at().iterator(null);
-                int n = 0;
-                while (it.next()) {
-                    samples.append(it.timestamp()).append('=').append(it.value()).append(' ');
-                    n++;
-                }
-                out.add(set.at().labels() + " " + n + " " + samples);
-            }
-        }
-        return out;
     }
 }

@@ -1,6 +1,11 @@
 package io.promethium.tsdb.internal.block;
 
 import io.promethium.api.model.Labels;
+import io.promethium.api.model.MatchType;
+import io.promethium.api.model.Matcher;
+import io.promethium.api.storage.Querier;
+import io.promethium.api.storage.SampleIterator;
+import io.promethium.api.storage.SeriesSet;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,7 +14,7 @@ import java.util.List;
 import java.util.Random;
 import org.apache.lucene.index.BinaryDocValues;
 
-/** Blocks of random-walk float series for tests of how chunk files are read, and their chunk references. */
+/** Blocks of random-walk float series for tests of how chunk files are read, their chunk references and their contents. */
 final class RandomBlocks {
     static final long STEP = 15_000L;
 
@@ -49,5 +54,25 @@ final class RandomBlocks {
             }
         }
         return refs.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** Every series as "labels count t=v t=v ...". */
+    static List<String> dump(Block block) throws IOException {
+        List<String> out = new ArrayList<>();
+        block.acquire();
+        try (Querier q = block.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            SeriesSet set = q.select(true, null, List.of(Matcher.of(MatchType.REGEX, "__name__", ".+")));
+            while (set.next()) {
+                StringBuilder samples = new StringBuilder();
+                SampleIterator it = set.at().iterator(null);
+                int n = 0;
+                while (it.next()) {
+                    samples.append(it.timestamp()).append('=').append(it.value()).append(' ');
+                    n++;
+                }
+                out.add(set.at().labels() + " " + n + " " + samples);
+            }
+        }
+        return out;
     }
 }

@@ -70,7 +70,7 @@ final class Flags {
         s.add(new Spec(FrameworkCache.FLAG, home.resolve("cache").toString(),
                 "Folder of the OSGi bundle cache (rebuilt by itself when missing or stale; kept out of the data folder). Not writable: a temporary one.", false));
         s.add(new Spec("plugins.trust-store", "", "Only start plugin jars signed (jarsigner) by a key that chains to a certificate of this file: a PEM bundle, or a PKCS12/JKS store (no password, or 'changeit').", false));
-        s.add(new Spec("plugins.scan-interval", "2s", "How often the plugin folder is checked for changes.", false));
+        s.add(new Spec("plugins.scan-interval", "2s", "How long after a change in the plugin folder it is scanned (a jar must hold still that long); where the folder cannot be watched, how often it is scanned.", false));
         s.add(new Spec("bundles.dir", home.resolve("bundles").toString(), "Folder of the core bundles installed at start.", false));
         s.add(new Spec("enable-feature", "",
                 "Comma separated feature names to enable (Prometheus's names): see Features below; any other feature of Prometheus is an error.",

@@ -151,6 +151,11 @@ final class PluginWatcher implements PluginDirectory {
         return fileName;
     }
 
+    /** True while a jar the last scan saw waits to be looked at again, to tell it held still. */
+    synchronized boolean waiting() {
+        return !pending.isEmpty();
+    }
+
     /** One pass over the folder. */
     @Override
     public synchronized void scan() {
@@ -165,6 +170,8 @@ final class PluginWatcher implements PluginDirectory {
                 return;
             }
         }
+        // A jar that went before it held still waits no more.
+        pending.keySet().retainAll(present.keySet());
         boolean changed = false;
         for (String name : new ArrayList<>(known.keySet())) {
             if (!present.containsKey(name)) {

@@ -18,9 +18,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.osgi.framework.Bundle;
@@ -52,6 +50,8 @@ final class Server implements Lifecycle, ServerInfo {
     static final String START_ASIDE_HEADER = "Promethium-Start-Aside";
     /** The old generation's size below which {@link OldGenPacer} starts no collection (Go's minimum heap is 4 MB). */
     private static final long PACER_FLOOR_BYTES = 16L << 20;
+    /** With the plugin folder watched, how often it is still scanned for changes its file system did not report. */
+    private static final long PLUGIN_FOLDER_QUIET_MILLIS = 60_000;
     /** The free committed heap below which {@link G1HeapGiveBack} asks for nothing. */
     private static final long GIVE_BACK_SLACK_BYTES = 64L << 20;
 
@@ -193,23 +193,19 @@ final class Server implements Lifecycle, ServerInfo {
             LOG.warning("The config is loaded, but the web listener has not started (see the errors above): no web requests are received yet");
         }
 
-        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "plugin-watcher");
-            t.setDaemon(true);
-            return t;
-        });
         long scanMillis = io.promethium.launcher.Durations.millis(flags.get("plugins.scan-interval"));
-        watcher.scheduleWithFixedDelay(() -> {
-            try {
-                plugins.scan();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "plugin scan failed", e);
-            }
-        }, scanMillis, scanMillis, TimeUnit.MILLISECONDS);
+        BooleanSupplier scanPlugins = () -> {
+            plugins.scan();
+            return plugins.waiting();
+        };
+        Thread watcher = new Thread(new PluginFolderWatch(Path.of(flags.get("plugins.dir")), scanPlugins, scanMillis,
+                PLUGIN_FOLDER_QUIET_MILLIS), "plugin-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
 
         stopRequested.await();
         LOG.info("Stopping Promethium...");
-        watcher.shutdownNow();
+        watcher.interrupt();
         threads.close();
         boolean stopped = stopFramework();
         pacer.ifPresent(OldGenPacer::stop);

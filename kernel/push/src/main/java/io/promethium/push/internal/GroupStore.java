@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,6 +29,7 @@ final class GroupStore {
     private final Limits limits;
     private final NameValidation names;
     private final LongSupplier nanoClock;
+    private final LongConsumer deadlines;
     private final Map<GroupingKey, MetricGroup> groups = new HashMap<>();
     /** Family name → groups holding it, so the checks visit only related families. */
     private final Map<String, Set<GroupingKey>> byFamily = new HashMap<>();
@@ -45,9 +47,20 @@ final class GroupStore {
      * @param nanoClock Unix time in nanoseconds
      */
     GroupStore(Limits limits, NameValidation names, LongSupplier nanoClock) {
+        this(limits, names, nanoClock, deadline -> { });
+    }
+
+    /**
+     * @param names which metric and label names a push may carry
+     * @param nanoClock Unix time in nanoseconds
+     * @param deadlines told, under the store's lock, when a group stored or restored will outlive its
+     *     time to live (on {@code nanoClock}), so expiry can wait for the earliest instead of polling
+     */
+    GroupStore(Limits limits, NameValidation names, LongSupplier nanoClock, LongConsumer deadlines) {
         this.limits = limits;
         this.names = names;
         this.nanoClock = nanoClock;
+        this.deadlines = deadlines;
     }
 
     static long wallClockNanos() {
@@ -164,6 +177,7 @@ final class GroupStore {
         for (MetricGroup g : restored) {
             groups.put(g.key(), g);
             index(g);
+            tellDeadline(g);
         }
         expireLocked(nanoClock.getAsLong());
         publish();
@@ -240,7 +254,29 @@ final class GroupStore {
             unindex(old);
         }
         index(g);
+        tellDeadline(g);
         publish();
+    }
+
+    private void tellDeadline(MetricGroup g) {
+        long at = g.expiresAtNanos();
+        if (at != Long.MAX_VALUE) {
+            deadlines.accept(at);
+        }
+    }
+
+    /** When the next group outlives its time to live (on the store's clock), or {@link Long#MAX_VALUE} with none to. */
+    synchronized long nextDeadlineNanos() {
+        long next = Long.MAX_VALUE;
+        for (MetricGroup g : groups.values()) {
+            next = Math.min(next, g.expiresAtNanos());
+        }
+        return next;
+    }
+
+    /** Unix time in nanoseconds on the store's clock. */
+    long nowNanos() {
+        return nanoClock.getAsLong();
     }
 
     private void index(MetricGroup g) {

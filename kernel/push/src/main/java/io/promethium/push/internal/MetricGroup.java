@@ -38,6 +38,11 @@ record MetricGroup(GroupingKey key, Map<String, StoredFamily> families, long pus
         return Math.max(pushTimeNanos, failureTimeNanos);
     }
 
+    /** When the group outlives its time to live (Unix time in nanoseconds), or {@link Long#MAX_VALUE} without one. */
+    long expiresAtNanos() {
+        return ttlMillis > 0 ? lastChangeNanos() + ttlMillis * 1_000_000L : Long.MAX_VALUE;
+    }
+
     /** Whether the group has outlived its time to live at {@code nowNanos}. */
     boolean expired(long nowNanos) {
         return ttlMillis > 0 && nowNanos - lastChangeNanos() >= ttlMillis * 1_000_000L;

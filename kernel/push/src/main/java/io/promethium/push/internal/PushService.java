@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -15,8 +17,10 @@ import java.util.logging.Logger;
 
 /**
  * The push endpoint at work, without OSGi: restores the groups from the persistence file, offers
- * the routes, and runs the background work on one thread: expiry by time to live every second,
- * persistence every interval when something changed, appending to the storage every interval.
+ * the routes, and runs the background work on one thread: expiry when the next group outlives its
+ * time to live, persistence every interval when something changed, appending to the storage every
+ * interval. Expiry waits for its deadline rather than looking every second: on an idle virtual
+ * machine each wake-up after a quiet stretch costs milliseconds of CPU (docs/performance.md).
  * {@link #close()} stops the thread and persists once more.
  */
 final class PushService implements AutoCloseable {
@@ -29,21 +33,24 @@ final class PushService implements AutoCloseable {
     private final PushEndpoint endpoint;
     private final ScheduledExecutorService background;
     private long persistedVersion = -1;
+    /** The expiry waiting on the background thread, and the deadline it waits for; guarded by itself. */
+    private final Object expiryLock = new Object();
+    private ScheduledFuture<?> expiry;
+    private long expiryAtNanos = Long.MAX_VALUE;
 
     /**
      * @param storage the current storage, or null while there is none
      */
     PushService(PushSettings settings, Supplier<Storage> storage, Supplier<PushEndpoint.Status> status) {
         this.settings = settings;
-        this.store = new GroupStore(settings.limits(), settings.names(), GroupStore::wallClockNanos);
-        restore();
-        this.endpoint = new PushEndpoint(store, settings, status, metrics);
         background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "push-endpoint");
             t.setDaemon(true);
             return t;
         });
-        background.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+        this.store = new GroupStore(settings.limits(), settings.names(), GroupStore::wallClockNanos, this::expireBy);
+        restore();
+        this.endpoint = new PushEndpoint(store, settings, status, metrics);
         long persistMillis = settings.persistenceInterval().toMillis();
         background.scheduleWithFixedDelay(this::persist, persistMillis, persistMillis, TimeUnit.MILLISECONDS);
         if (settings.storageEnabled()) {
@@ -112,14 +119,44 @@ final class PushService implements AutoCloseable {
         }
     }
 
+    /** Makes the expiry run by {@code atNanos} (on the store's clock), unless it already runs earlier. */
+    private void expireBy(long atNanos) {
+        synchronized (expiryLock) {
+            if (atNanos >= expiryAtNanos) {
+                return;
+            }
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
+            try {
+                expiry = background.schedule(this::expire, Math.max(0, atNanos - store.nowNanos()), TimeUnit.NANOSECONDS);
+                expiryAtNanos = atNanos;
+            } catch (RejectedExecutionException closing) {
+                // Stopping: the persistence file keeps the group, and the next start expires it.
+                expiry = null;
+                expiryAtNanos = Long.MAX_VALUE;
+            }
+        }
+    }
+
     private void expire() {
+        synchronized (expiryLock) {
+            expiry = null;
+            expiryAtNanos = Long.MAX_VALUE;
+        }
+        long next = Long.MAX_VALUE;
         try {
             int n = store.expire();
             if (n > 0) {
                 LOG.fine(() -> "push: " + n + " groups expired");
             }
+            next = store.nextDeadlineNanos();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "push: expiry failed", e);
+            LOG.log(Level.WARNING, "push: expiry failed; tried again in a second", e);
+            next = store.nowNanos() + TimeUnit.SECONDS.toNanos(1);
+        }
+        if (next != Long.MAX_VALUE) {
+            expireBy(next);
         }
     }
 

@@ -68,4 +68,26 @@ class TestPushService {
             assertThat(s.store().expiredGroups()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aGroupWithAShorterTimeToLiveExpiresFirstAndEachLaterOneAtItsOwnDeadline() throws Exception {
+        try (PushService s = service(Map.of())) {
+            byte[] b = "x 1\n".getBytes(StandardCharsets.UTF_8);
+            s.store().push(GroupingKey.of("job", "hour"), TextBodyParser.parse(b, b.length), true, 3_600_000);
+            s.store().push(GroupingKey.of("job", "long"), TextBodyParser.parse(b, b.length), true, 600);
+            s.store().push(GroupingKey.of("job", "short"), TextBodyParser.parse(b, b.length), true, 150);
+            awaitExpired(s, 1);
+            assertThat(s.store().groups()).extracting(g -> g.key().job()).containsExactly("hour", "long");
+            awaitExpired(s, 2);
+            assertThat(s.store().groups()).extracting(g -> g.key().job()).containsExactly("hour");
+        }
+    }
+
+    private static void awaitExpired(PushService s, long groups) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (s.store().expiredGroups() < groups && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(s.store().expiredGroups()).isEqualTo(groups);
+    }
 }

@@ -4,36 +4,59 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Batched fsync for a WAL whose commits do not wait for the disk: every {@code every}, the
- * active segment is fsynced if anything was written since the last sync. This bounds what a
- * power loss can take to about one interval, at the cost of one fsync per interval.
+ * Batched fsync for a WAL whose commits do not wait for the disk: one interval after a write that is
+ * not yet on disk, the active segment is fsynced, with whatever else was written meanwhile. This
+ * bounds what a power loss can take to about one interval, at the cost of one fsync per interval.
+ * While nothing is written the thread sleeps in {@link Wal#awaitUnsynced} rather than waking every
+ * interval: on an idle virtual machine each wake-up after a quiet stretch costs milliseconds of CPU
+ * (docs/performance.md).
  */
 public final class PeriodicSync implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PeriodicSync.class.getName());
 
-    private final ScheduledExecutorService timer;
+    private final Wal wal;
+    private final long millis;
+    private final Thread thread;
+    /** close() wakes the interval's wait on it. */
+    private final Object pause = new Object();
+    private volatile boolean stopped;
 
     public PeriodicSync(Wal wal, Duration every) {
-        requireNonNull(wal, "wal is null");
+        this.wal = requireNonNull(wal, "wal is null");
         requireNonNull(every, "every is null");
         if (every.isNegative() || every.isZero()) {
             throw new IllegalArgumentException("sync interval must be positive, got " + every);
         }
+        millis = every.toMillis();
         // Its own thread: a long compaction must not hold the sync back.
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tsdb-wal-sync " + wal.dir());
-            t.setDaemon(true);
-            return t;
-        });
-        long millis = every.toMillis();
-        timer.scheduleWithFixedDelay(() -> syncQuietly(wal), millis, millis, TimeUnit.MILLISECONDS);
+        thread = new Thread(this::run, "tsdb-wal-sync " + wal.dir());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (wal.awaitUnsynced(() -> stopped)) {
+                // Writes within the interval share its fsync.
+                long end = System.nanoTime() + millis * 1_000_000L;
+                synchronized (pause) {
+                    long left;
+                    while (!stopped && (left = end - System.nanoTime()) > 0) {
+                        pause.wait(Math.max(1, left / 1_000_000L));
+                    }
+                }
+                if (stopped) {
+                    return; // the WAL's close fsyncs what is left
+                }
+                syncQuietly(wal);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void syncQuietly(Wal wal) {
@@ -47,14 +70,18 @@ public final class PeriodicSync implements AutoCloseable {
     }
 
     /**
-     * Stops the timer and waits for a sync in progress. Not shutdownNow: interrupting a thread
+     * Stops the thread and waits for a sync in progress. Not an interrupt: interrupting a thread
      * inside FileChannel.force closes the channel under the WAL, and its own close then fails.
      */
     @Override
     public void close() {
-        timer.shutdown();
+        stopped = true;
+        synchronized (pause) {
+            pause.notifyAll();
+        }
+        wal.wakeAwaiting();
         try {
-            timer.awaitTermination(30, TimeUnit.SECONDS);
+            thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

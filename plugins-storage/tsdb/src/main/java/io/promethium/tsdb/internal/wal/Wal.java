@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
 
 /**
@@ -48,6 +49,8 @@ public final class Wal implements WalLog, AutoCloseable {
     private boolean needsRepair;
     private long written;
     private boolean closed;
+    /** A thread waits in {@link #awaitUnsynced} for the next write. */
+    private boolean awaitingWrite;
 
     /** Bytes of {@code written} known to be on disk; only grows. */
     private final AtomicLong syncedUpTo = new AtomicLong();
@@ -162,6 +165,10 @@ public final class Wal implements WalLog, AutoCloseable {
             written += length;
             end = written;
             ch = channel;
+            if (awaitingWrite) {
+                awaitingWrite = false;
+                notifyAll();
+            }
         }
         if (syncOnCommit) {
             sync(end, ch);
@@ -210,6 +217,27 @@ public final class Wal implements WalLog, AutoCloseable {
             end = written;
         }
         sync(end, null);
+    }
+
+    /**
+     * Waits until something written is not yet fsynced, the WAL closes, or {@code giveUp} holds when
+     * {@link #wakeAwaiting()} is called; true in the first case. Lets a periodic sync sleep through
+     * quiet stretches instead of waking on a timer.
+     */
+    public synchronized boolean awaitUnsynced(BooleanSupplier giveUp) throws InterruptedException {
+        while (!closed && written <= syncedUpTo.get()) {
+            if (giveUp.getAsBoolean()) {
+                return false;
+            }
+            awaitingWrite = true;
+            wait();
+        }
+        return !closed;
+    }
+
+    /** Wakes the threads in {@link #awaitUnsynced} to look at their {@code giveUp} again. */
+    public synchronized void wakeAwaiting() {
+        notifyAll();
     }
 
     /** Whether every byte written so far has been fsynced (tests, metrics). */
@@ -278,6 +306,7 @@ public final class Wal implements WalLog, AutoCloseable {
             return;
         }
         closed = true;
+        notifyAll();
         try {
             if (needsRepair) {
                 repair();

@@ -52,6 +52,25 @@ class PeriodicSyncTest {
     }
 
     @Test
+    void theSyncThreadSleepsWithoutATimeoutWhileNothingIsWrittenAndStopsOnClose() throws Exception {
+        TsdbMetrics metrics = new TsdbMetrics();
+        try (Wal wal = new Wal(dir, FileOpener.DEFAULT, metrics, 1 << 20, false, 0)) {
+            Thread syncThread;
+            try (PeriodicSync sync = new PeriodicSync(wal, Duration.ofMillis(10))) {
+                syncThread = Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().equals("tsdb-wal-sync " + wal.dir())).findFirst().orElseThrow();
+                // Idle: waiting for a write, not on a timer that wakes it every interval.
+                assertThat(eventually(() -> syncThread.getState() == Thread.State.WAITING)).isTrue();
+                wal.log(RECORD, RECORD.length);
+                assertThat(eventually(wal::synced)).as("a write wakes it").isTrue();
+                assertThat(eventually(() -> syncThread.getState() == Thread.State.WAITING)).isTrue();
+                assertThat(metrics.walFsyncs.sum()).isEqualTo(1);
+            }
+            assertThat(syncThread.isAlive()).as("stopped by close").isFalse();
+        }
+    }
+
+    @Test
     void anIdleWalIsNotFsyncedAgain() throws Exception {
         TsdbMetrics metrics = new TsdbMetrics();
         try (Wal wal = new Wal(dir, FileOpener.DEFAULT, metrics, 1 << 20, false, 0)) {

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Startup {
 
-    record Options(Path home, int runs, int series, Duration fill, Path work, boolean replay) {
+    record Options(Path home, int runs, int series, Duration fill, Path work, boolean replay, Duration idle) {
     }
 
     /** A command's runs: wall-clock and CPU (user + system) seconds of each. */
@@ -81,6 +81,8 @@ public final class Startup {
             promethiumEmpty.add(startOnce("promethium", o, config, o.work().resolve("promethium-empty-" + i)));
         }
 
+        Idle idle = o.idle().isZero() ? null : idle(o);
+
         if (o.replay()) {
             // The same WAL content for both: each scrapes the same generated targets for the same
             // time, then stops; every restart replays it (the targets are gone by then).
@@ -122,7 +124,62 @@ public final class Startup {
                     median(results.get("promethium start -> ready (WAL replay)").wall())
                             / median(results.get("prometheus start -> ready (WAL replay)").wall()));
         }
+        if (idle != null) {
+            System.out.printf(Locale.ROOT, "%nidle, %d s after ready then %d s measured (no targets, no rules, empty data folder):%n",
+                    IDLE_SETTLE.toSeconds(), o.idle().toSeconds());
+            System.out.printf(Locale.ROOT, "  prometheus %.1f ms of CPU a second, RSS %.0f MB%n", idle.prometheusMillisPerSecond(), idle.prometheusRssMb());
+            System.out.printf(Locale.ROOT, "  promethium %.1f ms of CPU a second, RSS %.0f MB; busiest threads (ms/s): %s%n",
+                    idle.promethiumMillisPerSecond(), idle.promethiumRssMb(), idle.promethiumThreads());
+        }
         System.out.printf(Locale.ROOT, "load average at the end: %s%n", Proc.loadAverage());
+    }
+
+    /** After ready, the start's own work (JIT, class loading) dies down for this long before the idle window. */
+    static final Duration IDLE_SETTLE = Duration.ofSeconds(40);
+
+    record Idle(double prometheusMillisPerSecond, double prometheusRssMb, double promethiumMillisPerSecond, double promethiumRssMb,
+            String promethiumThreads) {
+    }
+
+    /**
+     * Both servers started side by side on fresh folders with a config of no targets and no rules, and
+     * left alone: the CPU each takes a second over the window (its timers, its runtime's threads) and
+     * its RSS at the end. Promethium's busiest threads are named, as what an idle server spends its
+     * CPU on is the point.
+     */
+    static Idle idle(Options o) throws Exception {
+        Path config = Files.writeString(o.work().resolve("idle.yml"), "global:\n  scrape_interval: 15s\n");
+        Path prometheusData = o.work().resolve("prometheus-idle");
+        Path promethiumData = o.work().resolve("promethium-idle");
+        Process prometheus = start("prometheus", o, config, prometheusData);
+        Process promethium = start("promethium", o, config, promethiumData);
+        try {
+            waitReady(prometheus, portOf(prometheusData));
+            waitReady(promethium, portOf(promethiumData));
+            Thread.sleep(IDLE_SETTLE.toMillis());
+            double prometheus0 = Proc.cpuSeconds(prometheus.pid());
+            double promethium0 = Proc.cpuSeconds(promethium.pid());
+            Map<String, Long> threads0 = Proc.threadTicks(promethium.pid());
+            long t0 = System.nanoTime();
+            Thread.sleep(o.idle().toMillis());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double prometheusCpu = Proc.cpuSeconds(prometheus.pid()) - prometheus0;
+            double promethiumCpu = Proc.cpuSeconds(promethium.pid()) - promethium0;
+            Map<String, Long> threads1 = Proc.threadTicks(promethium.pid());
+            StringBuilder busiest = new StringBuilder();
+            threads1.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey().substring(0, e.getKey().lastIndexOf('#')), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0)
+                    .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                    .limit(6)
+                    .forEach(e -> busiest.append(busiest.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f",
+                            e.getKey(), 1000.0 * e.getValue() / Proc.CLOCK_TICKS / seconds)));
+            return new Idle(1000 * prometheusCpu / seconds, Proc.rssBytes(prometheus.pid()) / 1e6, 1000 * promethiumCpu / seconds,
+                    Proc.rssBytes(promethium.pid()) / 1e6, busiest.isEmpty() ? "none" : busiest.toString());
+        } finally {
+            stop(prometheus);
+            stop(promethium);
+        }
     }
 
     // ---- the tools ------------------------------------------------------------------------
@@ -305,6 +362,7 @@ public final class Startup {
         Duration fill = Duration.ofSeconds(30);
         Path work = null;
         boolean replay = true;
+        Duration idle = Duration.ofSeconds(60);
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             String value = kv.length > 1 ? kv[1] : "";
@@ -315,14 +373,15 @@ public final class Startup {
                 case "--fill" -> fill = Duration.ofSeconds(Math.max(1, Math.min(600, Long.parseLong(value.replace("s", "")))));
                 case "--work" -> work = Path.of(value);
                 case "--no-replay" -> replay = false;
+                case "--idle" -> idle = Duration.ofSeconds(Math.max(0, Math.min(600, Long.parseLong(value.replace("s", "")))));
                 default -> throw new IllegalArgumentException("unknown argument " + arg
-                        + " (--home=DIR --runs=N --series=N --fill=SECONDS --work=DIR --no-replay)");
+                        + " (--home=DIR --runs=N --series=N --fill=SECONDS --work=DIR --no-replay --idle=SECONDS)");
             }
         }
         if (home == null || work == null) {
             throw new IllegalArgumentException("--home and --work are required");
         }
-        return new Options(home, runs, series, fill, work, replay);
+        return new Options(home, runs, series, fill, work, replay, idle);
     }
 
     private Startup() {

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Startup {
 
-    record Options(Path home, int runs, int series, Duration fill, Path work, boolean replay, Duration idle) {
+    record Options(Path home, int runs, int series, Duration fill, Path work, boolean replay, Duration idle, boolean shippedPlugins) {
     }
 
     /** A command's runs: wall-clock and CPU (user + system) seconds of each. */
@@ -55,7 +55,8 @@ public final class Startup {
         Options o = parse(args);
         Files.createDirectories(o.work());
         Path config = writeFiles(o.work());
-        System.out.printf(Locale.ROOT, "startup: %d runs each, work folder %s%n", o.runs(), o.work());
+        System.out.printf(Locale.ROOT, "startup: %d runs each, work folder %s, Promethium's plugin folder %s%n", o.runs(), o.work(),
+                o.shippedPlugins() ? "as shipped (" + o.home().resolve("plugins") + ")" : "empty");
         System.out.printf(Locale.ROOT, "load average (1, 5, 15 min) at the start: %s (%d cores)%n", Proc.loadAverage(),
                 Runtime.getRuntime().availableProcessors());
         Map<String, Runs> results = new LinkedHashMap<>();
@@ -74,10 +75,13 @@ public final class Startup {
 
         // The servers on an empty data folder: a fresh folder for every run.
         Runs prometheusEmpty = results.computeIfAbsent("prometheus start -> ready (empty data)", k -> new Runs());
+        Runs victoriaEmpty = results.computeIfAbsent("victoria-metrics start -> ready (empty data)", k -> new Runs());
         Runs promethiumEmpty = results.computeIfAbsent("promethium start -> ready (empty data)", k -> new Runs());
         startOnce("promethium", o, config, o.work().resolve("warm-up")); // warm-up: page cache
+        startOnce("victoria-metrics", o, config, o.work().resolve("warm-up-vm"));
         for (int i = 0; i < o.runs(); i++) {
             prometheusEmpty.add(startOnce("prometheus", o, config, o.work().resolve("prometheus-empty-" + i)));
+            victoriaEmpty.add(startOnce("victoria-metrics", o, config, o.work().resolve("victoria-metrics-empty-" + i)));
             promethiumEmpty.add(startOnce("promethium", o, config, o.work().resolve("promethium-empty-" + i)));
         }
 
@@ -113,12 +117,12 @@ public final class Startup {
         }
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-42s %s%n", "median of " + o.runs() + " runs", "wall-clock");
-        results.forEach((name, runs) -> System.out.printf(Locale.ROOT, "%-42s %s%n", name, runs.summary()));
+        System.out.printf(Locale.ROOT, "%-46s %s%n", "median of " + o.runs() + " runs", "wall-clock");
+        results.forEach((name, runs) -> System.out.printf(Locale.ROOT, "%-46s %s%n", name, runs.summary()));
         System.out.printf(Locale.ROOT, "%nratio check config (promethium / promtool): %.1f×%n",
                 median(promethiumRuns.wall()) / median(promtoolRuns.wall()));
-        System.out.printf(Locale.ROOT, "ratio start -> ready, empty (promethium / prometheus): %.1f×%n",
-                median(promethiumEmpty.wall()) / median(prometheusEmpty.wall()));
+        System.out.printf(Locale.ROOT, "ratio start -> ready, empty (promethium / prometheus): %.1f×, (promethium / victoria-metrics): %.1f×%n",
+                median(promethiumEmpty.wall()) / median(prometheusEmpty.wall()), median(promethiumEmpty.wall()) / median(victoriaEmpty.wall()));
         if (o.replay()) {
             System.out.printf(Locale.ROOT, "ratio start -> ready, WAL replay (promethium / prometheus): %.1f×%n",
                     median(results.get("promethium start -> ready (WAL replay)").wall())
@@ -127,9 +131,12 @@ public final class Startup {
         if (idle != null) {
             System.out.printf(Locale.ROOT, "%nidle, %d s after ready then %d s measured (no targets, no rules, empty data folder):%n",
                     IDLE_SETTLE.toSeconds(), o.idle().toSeconds());
-            System.out.printf(Locale.ROOT, "  prometheus %.1f ms of CPU a second, RSS %.0f MB%n", idle.prometheusMillisPerSecond(), idle.prometheusRssMb());
+            System.out.printf(Locale.ROOT, "  prometheus %.1f ms of CPU a second, RSS %.0f MB%n", idle.prometheus().cpuMillisPerSecond(),
+                    idle.prometheus().rssMb());
+            System.out.printf(Locale.ROOT, "  victoria-metrics %.1f ms of CPU a second, RSS %.0f MB%n", idle.victoriaMetrics().cpuMillisPerSecond(),
+                    idle.victoriaMetrics().rssMb());
             System.out.printf(Locale.ROOT, "  promethium %.1f ms of CPU a second, RSS %.0f MB; busiest threads (ms/s): %s%n",
-                    idle.promethiumMillisPerSecond(), idle.promethiumRssMb(), idle.promethiumThreads());
+                    idle.promethium().cpuMillisPerSecond(), idle.promethium().rssMb(), idle.promethiumThreads());
         }
         System.out.printf(Locale.ROOT, "load average at the end: %s%n", Proc.loadAverage());
     }
@@ -137,35 +144,47 @@ public final class Startup {
     /** After ready, the start's own work (JIT, class loading) dies down for this long before the idle window. */
     static final Duration IDLE_SETTLE = Duration.ofSeconds(40);
 
-    record Idle(double prometheusMillisPerSecond, double prometheusRssMb, double promethiumMillisPerSecond, double promethiumRssMb,
-            String promethiumThreads) {
+    /** One server's idle figures. */
+    record IdleServer(double cpuMillisPerSecond, double rssMb) {
+    }
+
+    record Idle(IdleServer prometheus, IdleServer victoriaMetrics, IdleServer promethium, String promethiumThreads) {
     }
 
     /**
-     * Both servers started side by side on fresh folders with a config of no targets and no rules, and
-     * left alone: the CPU each takes a second over the window (its timers, its runtime's threads) and
+     * The three servers started side by side on fresh folders (Prometheus and Promethium with a config
+     * of no targets and no rules), and left alone: the CPU each takes a second over the window (its timers, its runtime's threads) and
      * its RSS at the end. Promethium's busiest threads are named, as what an idle server spends its
      * CPU on is the point.
      */
     static Idle idle(Options o) throws Exception {
         Path config = Files.writeString(o.work().resolve("idle.yml"), "global:\n  scrape_interval: 15s\n");
-        Path prometheusData = o.work().resolve("prometheus-idle");
-        Path promethiumData = o.work().resolve("promethium-idle");
-        Process prometheus = start("prometheus", o, config, prometheusData);
-        Process promethium = start("promethium", o, config, promethiumData);
+        List<String> names = List.of("prometheus", "victoria-metrics", "promethium");
+        List<Path> data = names.stream().map(n -> o.work().resolve(n + "-idle")).toList();
+        List<Process> processes = new java.util.ArrayList<>();
         try {
-            waitReady(prometheus, portOf(prometheusData));
-            waitReady(promethium, portOf(promethiumData));
+            for (int i = 0; i < names.size(); i++) {
+                processes.add(start(names.get(i), o, config, data.get(i)));
+            }
+            for (int i = 0; i < names.size(); i++) {
+                waitReady(processes.get(i), portOf(data.get(i)));
+            }
             Thread.sleep(IDLE_SETTLE.toMillis());
-            double prometheus0 = Proc.cpuSeconds(prometheus.pid());
-            double promethium0 = Proc.cpuSeconds(promethium.pid());
-            Map<String, Long> threads0 = Proc.threadTicks(promethium.pid());
+            double[] cpu0 = new double[names.size()];
+            for (int i = 0; i < names.size(); i++) {
+                cpu0[i] = Proc.cpuSeconds(processes.get(i).pid());
+            }
+            long promethiumPid = processes.get(2).pid();
+            Map<String, Long> threads0 = Proc.threadTicks(promethiumPid);
             long t0 = System.nanoTime();
             Thread.sleep(o.idle().toMillis());
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double prometheusCpu = Proc.cpuSeconds(prometheus.pid()) - prometheus0;
-            double promethiumCpu = Proc.cpuSeconds(promethium.pid()) - promethium0;
-            Map<String, Long> threads1 = Proc.threadTicks(promethium.pid());
+            IdleServer[] idle = new IdleServer[names.size()];
+            for (int i = 0; i < names.size(); i++) {
+                long pid = processes.get(i).pid();
+                idle[i] = new IdleServer(1000 * (Proc.cpuSeconds(pid) - cpu0[i]) / seconds, Proc.rssBytes(pid) / 1e6);
+            }
+            Map<String, Long> threads1 = Proc.threadTicks(promethiumPid);
             StringBuilder busiest = new StringBuilder();
             threads1.entrySet().stream()
                     .map(e -> Map.entry(e.getKey().substring(0, e.getKey().lastIndexOf('#')), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
@@ -174,11 +193,11 @@ public final class Startup {
                     .limit(6)
                     .forEach(e -> busiest.append(busiest.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f",
                             e.getKey(), 1000.0 * e.getValue() / Proc.CLOCK_TICKS / seconds)));
-            return new Idle(1000 * prometheusCpu / seconds, Proc.rssBytes(prometheus.pid()) / 1e6, 1000 * promethiumCpu / seconds,
-                    Proc.rssBytes(promethium.pid()) / 1e6, busiest.isEmpty() ? "none" : busiest.toString());
+            return new Idle(idle[0], idle[1], idle[2], busiest.isEmpty() ? "none" : busiest.toString());
         } finally {
-            stop(prometheus);
-            stop(promethium);
+            for (Process p : processes) {
+                stop(p);
+            }
         }
     }
 
@@ -226,10 +245,13 @@ public final class Startup {
         List<String> command = switch (name) {
             case "prometheus" -> List.of("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + data,
                     "--web.listen-address=127.0.0.1:" + port);
+            // No scraping for VictoriaMetrics (its -promscrape.config would take the file): the start of the store alone.
+            case "victoria-metrics" -> List.of(SideBySide.binary("victoria-metrics", "victoria-metrics-prod"), "-storageDataPath=" + data,
+                    "-httpListenAddr=127.0.0.1:" + port);
             case "promethium" -> List.of(o.home().resolve("bin/promethium").toString(), "--config.file=" + config,
                     "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port,
                     "--alertmanager.storage.path=" + data.resolveSibling(data.getFileName() + "-am"),
-                    "--plugins.dir=" + o.work().resolve("promethium-plugins"));
+                    "--plugins.dir=" + (o.shippedPlugins() ? o.home().resolve("plugins") : o.work().resolve("promethium-plugins")));
             default -> throw new IllegalArgumentException("unknown server " + name);
         };
         return new ProcessBuilder(command).redirectErrorStream(true)
@@ -363,6 +385,7 @@ public final class Startup {
         Path work = null;
         boolean replay = true;
         Duration idle = Duration.ofSeconds(60);
+        boolean shippedPlugins = false;
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             String value = kv.length > 1 ? kv[1] : "";
@@ -373,15 +396,16 @@ public final class Startup {
                 case "--fill" -> fill = Duration.ofSeconds(Math.max(1, Math.min(600, Long.parseLong(value.replace("s", "")))));
                 case "--work" -> work = Path.of(value);
                 case "--no-replay" -> replay = false;
+                case "--shipped-plugins" -> shippedPlugins = true;
                 case "--idle" -> idle = Duration.ofSeconds(Math.max(0, Math.min(600, Long.parseLong(value.replace("s", "")))));
                 default -> throw new IllegalArgumentException("unknown argument " + arg
-                        + " (--home=DIR --runs=N --series=N --fill=SECONDS --work=DIR --no-replay --idle=SECONDS)");
+                        + " (--home=DIR --runs=N --series=N --fill=SECONDS --work=DIR --no-replay --idle=SECONDS --shipped-plugins)");
             }
         }
         if (home == null || work == null) {
             throw new IllegalArgumentException("--home and --work are required");
         }
-        return new Options(home, runs, series, fill, work, replay, idle);
+        return new Options(home, runs, series, fill, work, replay, idle, shippedPlugins);
     }
 
     private Startup() {

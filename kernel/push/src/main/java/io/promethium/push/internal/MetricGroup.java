@@ -40,7 +40,10 @@ record MetricGroup(GroupingKey key, Map<String, StoredFamily> families, long pus
 
     /** When the group outlives its time to live (Unix time in nanoseconds), or {@link Long#MAX_VALUE} without one. */
     long expiresAtNanos() {
-        return ttlMillis > 0 ? lastChangeNanos() + ttlMillis * 1_000_000L : Long.MAX_VALUE;
+        if (ttlMillis <= 0 || ttlMillis >= (Long.MAX_VALUE - lastChangeNanos()) / 1_000_000L) {
+            return Long.MAX_VALUE; // none, or beyond what the clock can say
+        }
+        return lastChangeNanos() + ttlMillis * 1_000_000L;
     }
 
     /** Whether the group has outlived its time to live at {@code nowNanos}. */

@@ -51,6 +51,24 @@ final class Proc {
         return ticks;
     }
 
+    /**
+     * The CPU ticks each group of threads used between two {@link #threadTicks} readings, busiest
+     * first; a group is a thread name with its digits as N (a pool's workers together).
+     */
+    static Map<String, Long> threadGroupTicks(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> groups = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d > 0) {
+                groups.merge(e.getKey().substring(0, e.getKey().lastIndexOf('#')).replaceAll("[0-9]+", "N"), d, Long::sum);
+            }
+        }
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
     /** The fields of /proc/PID/stat after the command name (which may hold spaces): state first. */
     private static String[] statFields(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

@@ -466,20 +466,11 @@ public final class SideBySide {
      * one group): where a JVM's CPU goes beside the samples (JIT, GC, timers).
      */
     static void printThreads(Server s, Map<String, Long> before, Map<String, Long> after, Duration window) {
-        Map<String, Long> groups = new LinkedHashMap<>();
-        long total = 0;
-        for (Map.Entry<String, Long> e : after.entrySet()) {
-            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
-            if (d > 0) {
-                String name = e.getKey().substring(0, e.getKey().lastIndexOf('#')).replaceAll("[0-9]+", "N");
-                groups.merge(name, d, Long::sum);
-                total += d;
-            }
-        }
+        Map<String, Long> groups = Proc.threadGroupTicks(before, after);
+        long all = groups.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf(Locale.ROOT, "%s: CPU by thread in the window (threads alive at its end), %.2f s in all:%n", s.name(),
-                total / Proc.CLOCK_TICKS);
-        long all = total;
-        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15).forEach(e ->
+                all / Proc.CLOCK_TICKS);
+        groups.entrySet().stream().limit(15).forEach(e ->
                 System.out.printf(Locale.ROOT, "  %-24s %6.2f s %5.1f%% (%.2f ms per second)%n", e.getKey(), e.getValue() / Proc.CLOCK_TICKS,
                         100.0 * e.getValue() / Math.max(1, all), e.getValue() * 10.0 / window.toSeconds()));
     }

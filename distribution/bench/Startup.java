@@ -186,11 +186,7 @@ public final class Startup {
             }
             Map<String, Long> threads1 = Proc.threadTicks(promethiumPid);
             StringBuilder busiest = new StringBuilder();
-            threads1.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey().substring(0, e.getKey().lastIndexOf('#')), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
-                    .filter(e -> e.getValue() > 0)
-                    .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
-                    .limit(6)
+            Proc.threadGroupTicks(threads0, threads1).entrySet().stream().limit(6)
                     .forEach(e -> busiest.append(busiest.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f",
                             e.getKey(), 1000.0 * e.getValue() / Proc.CLOCK_TICKS / seconds)));
             return new Idle(idle[0], idle[1], idle[2], busiest.isEmpty() ? "none" : busiest.toString());

@@ -140,15 +140,9 @@ final class PluginFolderWatch implements Runnable {
 
     /** A watch on {@code dir} (the folder or its parent), or null where its file system cannot watch it (or no more watches are to be had). */
     private WatchService open(Path dir) throws NoSuchFileException {
-        WatchService watch;
+        WatchService watch = null;
         try {
             watch = dir.getFileSystem().newWatchService();
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.log(Level.WARNING, dir + " cannot be watched for the plugin folder (" + e.getMessage() + "); scanning it every "
-                    + settleMillis + " ms", e);
-            return null;
-        }
-        try {
             dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
                     StandardWatchEventKinds.ENTRY_MODIFY);
             return watch;
@@ -164,6 +158,9 @@ final class PluginFolderWatch implements Runnable {
     }
 
     private static void closeQuietly(WatchService watch) {
+        if (watch == null) {
+            return;
+        }
         try {
             watch.close();
         } catch (IOException e) {

@@ -274,12 +274,26 @@ final class InstantSelectors {
         }
     }
 
-    /** The first index in {@code [from, to)} of (ascending) {@code times} whose time is after {@code t}, else {@code to}. */
-    private static int after(long[] times, int from, int to, long t) {
+    /**
+     * The first index in {@code [from, to)} of (ascending) {@code times} whose time is after
+     * {@code t}, else {@code to}. Galloping from {@code from}: the steps walk a run in order and
+     * each usually passes one or a few samples, where bisecting the whole rest of a run was 6% of a
+     * one-host panel's request (JFR, an hour of four gauges at a 15 s step).
+     */
+    static int after(long[] times, int from, int to, long t) {
         if (from == to || times[from] > t) {
             return from;
         }
-        int at = Arrays.binarySearch(times, from, to, t);
+        // times[low] <= t; the answer lies in (low, high].
+        int low = from;
+        int width = 1;
+        int high = from + 1;
+        while (high < to && times[high] <= t) {
+            low = high;
+            width <<= 1;
+            high = to - low > width ? low + width : to;
+        }
+        int at = Arrays.binarySearch(times, low + 1, Math.min(high, to), t);
         return at >= 0 ? at + 1 : ~at;
     }
 

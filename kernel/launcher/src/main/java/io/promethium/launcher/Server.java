@@ -170,12 +170,15 @@ final class Server implements Lifecycle, ServerInfo {
         }
         LOG.info("Started " + core.size() + " core bundles from " + flags.get("bundles.dir"));
         plugins.scan();
+        // The storage opened (its WAL replayed) before the config loads and the server is ready.
+        ReadyServices readyServices = ReadyServices.await(context, CONFIG_SERVICE_WAIT_MS);
 
         String loadError = loadConfig(context);
         if (loadError != null) {
             System.err.println(loadError);
             threads.close();
             stopFramework();
+            readyServices.close();
             cache.release();
             return 1;
         }
@@ -208,6 +211,7 @@ final class Server implements Lifecycle, ServerInfo {
         watcher.interrupt();
         threads.close();
         boolean stopped = stopFramework();
+        readyServices.close();
         pacer.ifPresent(OldGenPacer::stop);
         giveBack.ifPresent(G1HeapGiveBack::stop);
         cache.release();

@@ -1,0 +1,111 @@
+package io.promethium.launcher;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The services the started bundles say the server needs before it is ready: a bundle names one in
+ * its {@link #HEADER} header (an LDAP filter; the TSDB names {@code Storage}). Before the first
+ * config load the launcher waits for each to be registered (DS may register it after the bundle
+ * is active: a component enabled by another is registered asynchronously) and then gets it, which
+ * activates a delayed component, so the storage has opened and replayed its WAL before
+ * {@code /-/ready} answers 200, as Prometheus's does. Without this, a server on a week of blocks
+ * answered ready and then 503 "storage is not available" to queries for half a second.
+ *
+ * <p>The services are held until {@link #close}: a delayed component whose last user lets go is
+ * deactivated, and the storage would close and open again. A registration that does not come
+ * within the wait is logged and the server becomes ready without it; the get itself is not timed
+ * (a replay takes as long as the WAL is long), and a get that fails (the component's activation
+ * threw) is logged with the bundle's name.
+ */
+final class ReadyServices implements AutoCloseable {
+
+    static final String HEADER = "Promethium-Ready-When";
+
+    private static final Logger LOG = Logger.getLogger(ReadyServices.class.getName());
+
+    private final List<ServiceTracker<Object, Object>> trackers;
+
+    private ReadyServices(List<ServiceTracker<Object, Object>> trackers) {
+        this.trackers = trackers;
+    }
+
+    /**
+     * Waits for the services the active bundles of {@code context} name, each registration at
+     * most {@code registrationWaitMillis}.
+     */
+    static ReadyServices await(BundleContext context, long registrationWaitMillis) throws InterruptedException {
+        List<ServiceTracker<Object, Object>> trackers = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            String filter = bundle.getState() == Bundle.ACTIVE ? bundle.getHeaders().get(HEADER) : null;
+            if (filter == null || filter.isBlank()) {
+                continue;
+            }
+            try {
+                trackers.add(awaitOne(context, bundle, filter.strip(), registrationWaitMillis));
+            } catch (InvalidSyntaxException e) {
+                LOG.warning("Bundle " + bundle.getSymbolicName() + ": bad " + HEADER + " filter " + filter + " (" + e.getMessage()
+                        + "); not waited for");
+            }
+        }
+        return new ReadyServices(trackers);
+    }
+
+    private static ServiceTracker<Object, Object> awaitOne(BundleContext context, Bundle bundle, String filter, long waitMillis)
+            throws InvalidSyntaxException, InterruptedException {
+        CountDownLatch registered = new CountDownLatch(1);
+        CountDownLatch got = new CountDownLatch(1);
+        AtomicBoolean gotOne = new AtomicBoolean();
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, context.createFilter(filter), null) {
+            @Override
+            public Object addingService(ServiceReference<Object> reference) {
+                registered.countDown();
+                Object service = null;
+                try {
+                    // Activates a delayed component: the storage opens and replays here.
+                    service = super.addingService(reference);
+                    return service;
+                } finally {
+                    // Said here: the tracker counts the service only after this returns.
+                    if (service != null) {
+                        gotOne.set(true);
+                    }
+                    got.countDown();
+                }
+            }
+        };
+        tracker.open();
+        if (!registered.await(waitMillis, TimeUnit.MILLISECONDS)) {
+            LOG.warning("Bundle " + bundle.getSymbolicName() + " says the server is ready once a service " + filter
+                    + " is registered; none was within " + waitMillis / 1000 + " s: ready without it");
+            return tracker;
+        }
+        got.await();
+        if (!gotOne.get()) {
+            LOG.warning("Bundle " + bundle.getSymbolicName() + ": its service " + filter
+                    + " is registered but could not be got (see the errors above): ready without it");
+        }
+        return tracker;
+    }
+
+    /** Lets go of the services; after the framework stopped there is nothing left to let go of. */
+    @Override
+    public void close() {
+        for (ServiceTracker<Object, Object> tracker : trackers) {
+            try {
+                tracker.close();
+            } catch (IllegalStateException stopped) {
+                // The framework has stopped: its services are gone with it.
+            }
+        }
+    }
+}

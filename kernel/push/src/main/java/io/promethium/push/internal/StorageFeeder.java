@@ -51,6 +51,10 @@ final class StorageFeeder {
             return 0;
         }
         List<MetricFamily> families = PushedPage.gather(store.groups());
+        if (families.isEmpty() && previous.isEmpty()) {
+            // Nothing pushed and nothing to mark stale: no batch (an idle server's tick opened and committed an empty one).
+            return 0;
+        }
         Appender appender = storage.appender();
         Map<Labels, Long> next = new HashMap<>();
         int[] appended = {0};

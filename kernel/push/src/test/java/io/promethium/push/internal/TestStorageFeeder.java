@@ -27,9 +27,12 @@ class TestStorageFeeder {
         final List<Metadata> metadata = new ArrayList<>();
         /** Commits fail as on a full disk while set. */
         boolean full;
+        /** Appenders opened. */
+        int appenders;
 
         @Override
         public Appender appender() {
+            appenders++;
             List<Sample> batch = new ArrayList<>();
             return new Appender() {
                 @Override
@@ -145,6 +148,24 @@ class TestStorageFeeder {
             assertThat(log.lines(Level.INFO)).singleElement().asString()
                     .contains("works again after: WAL write failed: No space left on device");
         }
+    }
+
+    @Test
+    void anIdleTickOpensNoBatchUntilAGroupIsPushedAndAfterItsStaleMarkers() throws Exception {
+        GroupStore store = new GroupStore(new GroupStore.Limits(10, 100), GroupStore::wallClockNanos);
+        RecordingStorage storage = new RecordingStorage();
+        StorageFeeder feeder = new StorageFeeder(store, true, "pushgateway", "localhost:9090", new PushMetrics());
+        assertThat(feeder.tick(storage, 1000)).isZero();
+        assertThat(storage.appenders).isZero();
+
+        push(store, GroupingKey.of("job", "batch"), "done 5\n");
+        assertThat(feeder.tick(storage, 2000)).isPositive();
+        store.delete(GroupingKey.of("job", "batch"));
+        feeder.tick(storage, 3000);
+        assertThat(storage.at(3000)).isNotEmpty().allMatch(s -> StaleMarker.isStale(s.value()));
+        int opened = storage.appenders;
+        feeder.tick(storage, 4000);
+        assertThat(storage.appenders).isEqualTo(opened);
     }
 
     @Test

@@ -2,20 +2,17 @@ package io.promethium.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promethium.testsupport.LogCapture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.Hashtable;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,32 +38,18 @@ class ReadyServicesTest {
     @TempDir
     Path dir;
     private Framework framework;
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            warnings.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture log;
 
     @BeforeEach
     void startFramework() throws Exception {
         framework = new FrameworkFactory().newFramework(Map.of(Constants.FRAMEWORK_STORAGE, dir.resolve("cache").toString()));
         framework.start();
-        Logger.getLogger(ReadyServices.class.getName()).addHandler(handler);
+        log = new LogCapture(ReadyServices.class.getName(), Level.WARNING);
     }
 
     @AfterEach
     void stopFramework() throws Exception {
-        Logger.getLogger(ReadyServices.class.getName()).removeHandler(handler);
+        log.close();
         framework.stop();
         framework.waitForStop(10_000);
     }
@@ -103,7 +86,7 @@ class ReadyServicesTest {
         assertThat(released).as("held while the server runs").isFalse();
         ready.close();
         assertThat(released).isTrue();
-        assertThat(warnings).isEmpty();
+        assertThat(log.lines()).isEmpty();
     }
 
     @Test
@@ -113,7 +96,7 @@ class ReadyServicesTest {
         ReadyServices.await(framework.getBundleContext(), 300).close();
 
         assertThat((System.nanoTime() - start) / 1_000_000).isBetween(300L, 5_000L);
-        assertThat(warnings).singleElement().asString().contains("test.ready.bundle", FILTER, "ready without it");
+        assertThat(log.lines()).singleElement().asString().contains("test.ready.bundle", FILTER, "ready without it");
     }
 
     @Test
@@ -133,7 +116,7 @@ class ReadyServicesTest {
         ReadyServices.await(framework.getBundleContext(), 10_000).close();
 
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000L);
-        assertThat(warnings).singleElement().asString().contains("could not be got");
+        assertThat(log.lines()).singleElement().asString().contains("could not be got");
     }
 
     @Test
@@ -143,7 +126,7 @@ class ReadyServicesTest {
         ReadyServices.await(framework.getBundleContext(), 10_000).close();
 
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000L);
-        assertThat(warnings).isEmpty();
+        assertThat(log.lines()).isEmpty();
     }
 
     private void startBundleSaying(String filter) throws Exception {

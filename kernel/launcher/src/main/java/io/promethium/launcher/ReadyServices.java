@@ -2,9 +2,9 @@ package io.promethium.launcher;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -63,8 +63,8 @@ final class ReadyServices implements AutoCloseable {
     private static ServiceTracker<Object, Object> awaitOne(BundleContext context, Bundle bundle, String filter, long waitMillis)
             throws InvalidSyntaxException, InterruptedException {
         CountDownLatch registered = new CountDownLatch(1);
-        CountDownLatch got = new CountDownLatch(1);
-        AtomicBoolean gotOne = new AtomicBoolean();
+        // The service got, or null when the get failed; the tracker counts it only after addingService returns.
+        CompletableFuture<Object> got = new CompletableFuture<>();
         ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, context.createFilter(filter), null) {
             @Override
             public Object addingService(ServiceReference<Object> reference) {
@@ -75,11 +75,7 @@ final class ReadyServices implements AutoCloseable {
                     service = super.addingService(reference);
                     return service;
                 } finally {
-                    // Said here: the tracker counts the service only after this returns.
-                    if (service != null) {
-                        gotOne.set(true);
-                    }
-                    got.countDown();
+                    got.complete(service);
                 }
             }
         };
@@ -89,12 +85,20 @@ final class ReadyServices implements AutoCloseable {
                     + " is registered; none was within " + waitMillis / 1000 + " s: ready without it");
             return tracker;
         }
-        got.await();
-        if (!gotOne.get()) {
+        if (gotService(got) == null) {
             LOG.warning("Bundle " + bundle.getSymbolicName() + ": its service " + filter
                     + " is registered but could not be got (see the errors above): ready without it");
         }
         return tracker;
+    }
+
+    /** The completed get, waited for however long the activation takes, interruptibly. */
+    private static Object gotService(CompletableFuture<Object> got) throws InterruptedException {
+        try {
+            return got.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("completed only with a value", e);
+        }
     }
 
     /** Lets go of the services; after the framework stopped there is nothing left to let go of. */

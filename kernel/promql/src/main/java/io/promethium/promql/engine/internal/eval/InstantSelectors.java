@@ -284,7 +284,7 @@ final class InstantSelectors {
         if (from == to || times[from] > t) {
             return from;
         }
-        // times[low] <= t; the answer lies in (low, high].
+        // times[low] <= t; the answer lies in (low, high], high <= to.
         int low = from;
         int width = 1;
         int high = from + 1;
@@ -293,7 +293,7 @@ final class InstantSelectors {
             width <<= 1;
             high = to - low > width ? low + width : to;
         }
-        int at = Arrays.binarySearch(times, low + 1, Math.min(high, to), t);
+        int at = Arrays.binarySearch(times, low + 1, high, t);
         return at >= 0 ? at + 1 : ~at;
     }
 

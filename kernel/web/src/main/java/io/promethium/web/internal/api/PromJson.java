@@ -48,10 +48,8 @@ public final class PromJson {
      * fifth of a small dashboard query's answer (20 series x 240 steps, profiled).
      */
     public void floatSamples(long[] ts, double[] vs, int n, Object[] histograms) throws IOException {
-        if (block == null) {
-            block = new RawJson(BLOCK);
-        }
-        byte[] b = block.bytes;
+        byte[] b = block().bytes;
+        SampleText spelling = text();
         int at = 0;
         boolean first = true;
         for (int i = 0; i < n; i++) {
@@ -67,11 +65,73 @@ public final class PromJson {
                 b[at++] = ',';
             }
             first = false;
-            at = appendSample(b, at, i, ts[i], vs[i]);
+            at = appendSample(spelling, b, at, i, ts[i], vs[i]);
         }
         if (at > 0) {
             block.length = at;
             g.writeRaw(block);
+        }
+    }
+
+    private RawJson block() {
+        if (block == null) {
+            block = new RawJson(BLOCK);
+        }
+        return block;
+    }
+
+    private SampleText text() {
+        if (text == null) {
+            text = new SampleText();
+        }
+        return text;
+    }
+
+    /**
+     * Writes float samples a {@link Speller} spelled: the same bytes {@link #floatSamples} writes
+     * for that series (without histograms).
+     */
+    public void spelled(Spelled samples) throws IOException {
+        // A block at a time, as floatSamples: a raw piece larger than the generator's room is copied whole.
+        RawJson b = block();
+        for (int from = 0; from < samples.length(); from += BLOCK) {
+            b.length = Math.min(BLOCK, samples.length() - from);
+            System.arraycopy(samples.bytes(), from, b.bytes, 0, b.length);
+            g.writeRaw(b);
+        }
+    }
+
+    /** A series' float samples as {@link #floatSamples} writes them: {@code length} bytes of {@code bytes}. */
+    public record Spelled(byte[] bytes, int length) {
+    }
+
+    /**
+     * Spells series' float samples into bytes of their own, off the response's thread (a helper
+     * spelling later series while the response writes earlier ones). One per thread; it keeps the
+     * timestamps and the last value it spelled, as {@link #floatSamples} does.
+     */
+    public static final class Speller {
+        private final SampleText text = new SampleText();
+        /** Bytes per sample to make room for: a sample's most at first, then what the last series took. */
+        private int perSample = MAX_SAMPLE;
+
+        /** The samples {@code [0, n)} of a series with float samples only. */
+        public Spelled spell(long[] ts, double[] vs, int n) {
+            byte[] b = new byte[Math.max(MAX_SAMPLE, n * perSample)];
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                if (at > b.length - MAX_SAMPLE) {
+                    b = java.util.Arrays.copyOf(b, b.length + Math.max(b.length / 2, MAX_SAMPLE));
+                }
+                if (i > 0) {
+                    b[at++] = ',';
+                }
+                at = appendSample(text, b, at, i, ts[i], vs[i]);
+            }
+            if (n > 0) {
+                perSample = Math.min(MAX_SAMPLE, at / n + 2);
+            }
+            return new Spelled(b, at);
         }
     }
 
@@ -83,7 +143,7 @@ public final class PromJson {
             raw = new RawJson(64);
         }
         // The samples of an instant vector share their timestamp: each is the first of its series.
-        raw.length = appendSample(raw.bytes, 0, 0, t, v);
+        raw.length = appendSample(text(), raw.bytes, 0, 0, t, v);
         g.writeRawValue(raw);
     }
 
@@ -91,10 +151,7 @@ public final class PromJson {
      * {@code [t,"v"]} at {@code at} (at most {@link #MAX_SAMPLE} - 1 bytes), the {@code index}-th
      * sample of its series; returns the position after it.
      */
-    private int appendSample(byte[] b, int at, int index, long t, double v) {
-        if (text == null) {
-            text = new SampleText();
-        }
+    private static int appendSample(SampleText text, byte[] b, int at, int index, long t, double v) {
         b[at++] = '[';
         at = text.timestamp(b, at, index, t);
         b[at++] = ',';

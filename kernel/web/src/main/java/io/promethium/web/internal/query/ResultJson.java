@@ -39,40 +39,57 @@ final class ResultJson {
                 g.writeEndArray();
             }
             case RangeMatrix m -> {
-                g.writeStartArray();
-                for (SeriesData series : m.series()) {
-                    g.writeStartObject();
-                    g.writeFieldName("metric");
-                    json.labels(series.labels());
-                    long[] ts = series.timestamps();
-                    double[] vs = series.values();
-                    int histograms = 0;
-                    if (series.histograms() != null) {
-                        for (int i = 0; i < series.length(); i++) {
-                            if (series.histograms()[i] != null) {
-                                histograms++;
-                            }
-                        }
+                SpellAhead helper = SpellAhead.start(m.series());
+                try {
+                    range(json, g, m, helper);
+                } finally {
+                    if (helper != null) {
+                        helper.close();
                     }
-                    // As Prometheus: "values" for the float samples, "histograms" for the others, each only when there are some.
-                    if (histograms < series.length()) {
-                        g.writeArrayFieldStart("values");
-                        json.floatSamples(ts, vs, series.length(), histograms == 0 ? null : series.histograms());
-                        g.writeEndArray();
+                }
+            }
+        }
+    }
+
+    private static void range(PromJson json, JsonGenerator g, RangeMatrix m, SpellAhead helper) throws IOException {
+        g.writeStartArray();
+        for (int index = 0; index < m.series().size(); index++) {
+            SeriesData series = m.series().get(index);
+            g.writeStartObject();
+            g.writeFieldName("metric");
+            json.labels(series.labels());
+            long[] ts = series.timestamps();
+            double[] vs = series.values();
+            int histograms = 0;
+            if (series.histograms() != null) {
+                for (int i = 0; i < series.length(); i++) {
+                    if (series.histograms()[i] != null) {
+                        histograms++;
                     }
-                    if (histograms > 0) {
-                        g.writeArrayFieldStart("histograms");
-                        for (int i = 0; i < series.length(); i++) {
-                            if (series.histogram(i) != null) {
-                                json.histogram(ts[i], series.histogram(i));
-                            }
-                        }
-                        g.writeEndArray();
-                    }
-                    g.writeEndObject();
+                }
+            }
+            // As Prometheus: "values" for the float samples, "histograms" for the others, each only when there are some.
+            if (histograms < series.length()) {
+                g.writeArrayFieldStart("values");
+                PromJson.Spelled spelled = helper == null ? null : helper.take(index);
+                if (spelled != null) {
+                    json.spelled(spelled);
+                } else {
+                    json.floatSamples(ts, vs, series.length(), histograms == 0 ? null : series.histograms());
                 }
                 g.writeEndArray();
             }
+            if (histograms > 0) {
+                g.writeArrayFieldStart("histograms");
+                for (int i = 0; i < series.length(); i++) {
+                    if (series.histogram(i) != null) {
+                        json.histogram(ts[i], series.histogram(i));
+                    }
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
         }
+        g.writeEndArray();
     }
 }

@@ -13,7 +13,9 @@ import io.promethium.web.internal.api.PromJson;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,5 +45,71 @@ class ResultJsonTest {
         String matrix = json(new RangeMatrix(List.of(new SeriesData(Labels.EMPTY, new long[] {0, 60_000}, new double[] {7, 0}, 2,
                 new FloatHistogram[] {null, histogram()}))));
         assertThat(matrix).startsWith("[{\"metric\":{},\"values\":[[0,\"7\"]],\"histograms\":[[60,{\"count\":\"5\"");
+    }
+
+    /** Series of float samples (some zero, negative, integral, NaN or infinite), every fifth with a histogram too. */
+    private static List<SeriesData> series(int count, int steps) {
+        SplittableRandom random = new SplittableRandom(7);
+        List<SeriesData> out = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+            long[] ts = new long[steps];
+            double[] vs = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                ts[i] = 1_795_000_000_500L + 60_000L * i;
+                vs[i] = switch (random.nextInt(8)) {
+                    case 0 -> 0;
+                    case 1 -> -random.nextDouble() * 1e6;
+                    case 2 -> random.nextInt(1000);
+                    case 3 -> random.nextBoolean() ? Double.NaN : Double.POSITIVE_INFINITY;
+                    default -> random.nextDouble();
+                };
+            }
+            FloatHistogram[] histograms = null;
+            if (s % 5 == 4) {
+                histograms = new FloatHistogram[steps];
+                histograms[steps / 2] = histogram();
+            }
+            out.add(new SeriesData(Labels.of("__name__", "m", "series", Integer.toString(s)), ts, vs, steps, histograms));
+        }
+        return out;
+    }
+
+    @Test
+    void aLargeAnswerIsTheSameWhileAHelperSpellsItsLastSeries() throws Exception {
+        List<SeriesData> series = series(40, 600);
+        assertThat(series.stream().mapToDouble(s -> s.length() * SpellAhead.decimalShare(s)).sum())
+                .as("samples with a fraction: enough for a helper").isGreaterThan(SpellAhead.MIN_SAMPLES);
+        List<String> alone = new ArrayList<>();
+        for (SeriesData s : series) {
+            // One series at a time is under the helper's threshold: spelled by the writing thread.
+            String one = json(new RangeMatrix(List.of(s)));
+            alone.add(one.substring(1, one.length() - 1));
+        }
+        String expected = "[" + String.join(",", alone) + "]";
+        for (int run = 0; run < 20; run++) {
+            assertThat(json(new RangeMatrix(series))).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void theHelperSpellsOnlyTheFloatSeriesTheResponseHasNotClaimed() throws Exception {
+        List<SeriesData> series = series(6, 50);
+        SpellAhead helper = new SpellAhead(series);
+        assertThat(helper.take(0)).isNull(); // the response's thread claims it: spells it itself
+        assertThat(helper.take(1)).isNull();
+        helper.run();
+        assertThat(helper.take(4)).as("a series with histograms is the response's").isNull();
+        for (int i : new int[] {2, 3, 5}) {
+            PromJson.Spelled spelled = helper.take(i);
+            assertThat(spelled).isNotNull();
+            StringWriter w = new StringWriter();
+            try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+                g.writeStartArray();
+                new PromJson(g).floatSamples(series.get(i).timestamps(), series.get(i).values(), 50, null);
+                g.writeEndArray();
+            }
+            assertThat("[" + new String(spelled.bytes(), 0, spelled.length(), java.nio.charset.StandardCharsets.US_ASCII) + "]")
+                    .isEqualTo(w.toString());
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.promethium.api.model.Labels;
 import io.promethium.goformat.GoFloat;
 import io.promethium.goformat.GoFloatBytes;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * Writes the pieces of Prometheus's API JSON: label sets as objects, samples as
@@ -121,7 +122,7 @@ public final class PromJson {
             int at = 0;
             for (int i = 0; i < n; i++) {
                 if (at > b.length - MAX_SAMPLE) {
-                    b = java.util.Arrays.copyOf(b, b.length + Math.max(b.length / 2, MAX_SAMPLE));
+                    b = Arrays.copyOf(b, b.length + Math.max(b.length / 2, MAX_SAMPLE));
                 }
                 if (i > 0) {
                     b[at++] = ',';

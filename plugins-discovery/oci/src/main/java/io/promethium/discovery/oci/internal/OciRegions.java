@@ -85,32 +85,35 @@ final class OciRegions {
         String json() throws IOException, InterruptedException;
     }
 
-    /** The SDK's table: region identifier to realm key, realm key to domain, region key to identifier. */
-    private static final Map<String, String> REALM_OF;
-    private static final Map<String, String> DOMAINS;
-    private static final Map<String, String> KEYS;
+    /**
+     * The SDK's table: region identifier to realm key, realm key to domain, region key to
+     * identifier. Read when a discoverer first resolves a region, not when the plugin's factory is
+     * made: every command-line tool makes all factories, and reading the table (Jackson's start
+     * included) was the largest part of {@code check config}'s own time.
+     */
+    private record Table(Map<String, String> realmOf, Map<String, String> domains, Map<String, String> keys) {
+        static final Table SHIPPED = read();
 
-    static {
-        Map<String, String> realmOf = new HashMap<>();
-        Map<String, String> domains = new HashMap<>();
-        Map<String, String> keys = new HashMap<>();
-        try (InputStream in = OciRegions.class.getResourceAsStream("oci-regions/regions.json")) {
-            if (in == null) {
-                throw new IOException("the resource oci-regions/regions.json is missing");
+        private static Table read() {
+            Map<String, String> realmOf = new HashMap<>();
+            Map<String, String> domains = new HashMap<>();
+            Map<String, String> keys = new HashMap<>();
+            try (InputStream in = OciRegions.class.getResourceAsStream("oci-regions/regions.json")) {
+                if (in == null) {
+                    throw new IOException("the resource oci-regions/regions.json is missing");
+                }
+                for (JsonNode region : OciDiscoverer.JSON.readTree(in)) {
+                    String id = region.get("regionIdentifier").asText().toLowerCase(Locale.ROOT);
+                    String realm = region.get("realmKey").asText().toLowerCase(Locale.ROOT);
+                    realmOf.put(id, realm);
+                    domains.put(realm, region.get("realmDomainComponent").asText().toLowerCase(Locale.ROOT));
+                    keys.put(region.get("regionKey").asText().toLowerCase(Locale.ROOT), id);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading OCI's region table: " + e.getMessage(), e);
             }
-            for (JsonNode region : OciDiscoverer.JSON.readTree(in)) {
-                String id = region.get("regionIdentifier").asText().toLowerCase(Locale.ROOT);
-                String realm = region.get("realmKey").asText().toLowerCase(Locale.ROOT);
-                realmOf.put(id, realm);
-                domains.put(realm, region.get("realmDomainComponent").asText().toLowerCase(Locale.ROOT));
-                keys.put(region.get("regionKey").asText().toLowerCase(Locale.ROOT), id);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading OCI's region table: " + e.getMessage(), e);
+            return new Table(Map.copyOf(realmOf), Map.copyOf(domains), Map.copyOf(keys));
         }
-        REALM_OF = Map.copyOf(realmOf);
-        DOMAINS = Map.copyOf(domains);
-        KEYS = Map.copyOf(keys);
     }
 
     private final Function<String, String> env;
@@ -155,16 +158,17 @@ final class OciRegions {
                     + ALLOW_ONLY_VARIABLE + " env var to False.";
             return new Region(region, domain(region, realmOf, domains), warning);
         }
+        Table table = Table.SHIPPED;
         String lower = name.toLowerCase(Locale.ROOT);
-        String byKey = KEYS.get(lower);
+        String byKey = table.keys().get(lower);
         if (byKey != null) {
-            return new Region(byKey, DOMAINS.get(REALM_OF.get(byKey)));
+            return new Region(byKey, table.domains().get(table.realmOf().get(byKey)));
         }
-        if (REALM_OF.containsKey(lower)) {
-            return new Region(lower, DOMAINS.get(REALM_OF.get(lower)));
+        if (table.realmOf().containsKey(lower)) {
+            return new Region(lower, table.domains().get(table.realmOf().get(lower)));
         }
-        Map<String, String> realmOf = new HashMap<>(REALM_OF);
-        Map<String, String> domains = new HashMap<>(DOMAINS);
+        Map<String, String> realmOf = new HashMap<>(table.realmOf());
+        Map<String, String> domains = new HashMap<>(table.domains());
         String region = null;
         if (developerTool != null) {
             if (replaceTable) {

@@ -2,6 +2,7 @@ package io.promethium.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +49,7 @@ class ServerLifecycleIT {
         // was compiled by ready (levels 2 and 4 in 3 of 3 starts; C2 in a 35-43 MB arena); with it,
         // no tier compiles it.
         try (ServerProcess server = ServerProcess.prepare().asShipped().start().awaitReady()) {
-            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-            String codeList = server.runToCompletion(List.of(jcmd, Long.toString(server.process().pid()), "Compiler.codelist"))
-                    .output();
+            String codeList = compiledMethods(server);
             // The bundled runtime has no jdk.localedata: Jetty then lists a few locales, not a thousand.
             java.nio.file.Path release = server.home.resolve("runtime/release");
             if (!Files.isReadable(release) || Files.readString(release).contains("jdk.localedata")) {
@@ -68,7 +67,6 @@ class ServerLifecycleIT {
         // compile waits for the start's backlog). The requests go on while waiting: a method moves
         // up a tier only when it is called.
         try (ServerProcess server = ServerProcess.prepare().asShipped().start().awaitReady()) {
-            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
             java.util.regex.Pattern inC2 = java.util.regex.Pattern.compile(
                     "(?m)^\\d+ 4 \\d+ io\\.promethium\\.web\\.internal\\.routes\\.RoutesHandler\\.serve\\(");
             String codeList = "";
@@ -77,7 +75,7 @@ class ServerLifecycleIT {
                     assertThat(server.get("/api/v1/query?query=1").statusCode()).isEqualTo(200);
                 }
                 Thread.sleep(300); // the compile runs on the JIT's own threads
-                codeList = server.runToCompletion(List.of(jcmd, Long.toString(server.process().pid()), "Compiler.codelist")).output();
+                codeList = compiledMethods(server);
             }
             assertThat(codeList).as("the JVM's list of compiled methods after up to 6,000 queries").containsPattern(inC2);
         }
@@ -382,6 +380,12 @@ class ServerLifecycleIT {
     }
 
     /** The value of a one-series instant query result, or 0 when there is none. */
+    /** The server JVM's compiled methods, one per line with its tier ({@code jcmd PID Compiler.codelist}). */
+    private static String compiledMethods(ServerProcess server) throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        return server.runToCompletion(List.of(jcmd, Long.toString(server.process().pid()), "Compiler.codelist")).output();
+    }
+
     private static int samples(String body) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"value\":\\[[^,]+,\"(\\d+)\"\\]").matcher(body);
         return m.find() ? Integer.parseInt(m.group(1)) : 0;

@@ -48,6 +48,19 @@ final class LogSetup {
         }
     }
 
+    /**
+     * The JAX-RS whiteboard (Eclipse osgitech rest) warns for each Jersey bundle it stops tracking
+     * ("Removed Jersey bundle: ..."), which in a stop is every one of them: expected there, not a
+     * fault, so from the stop on its loggers pass errors only (everything still at --log.level=debug).
+     */
+    static void quietWhileStopping() {
+        if (Logger.getLogger("").getLevel() != Level.FINE) {
+            for (String name : List.of("jersey", "Jakartars", "runtime.check")) {
+                quiet(name, Level.SEVERE);
+            }
+        }
+    }
+
     private static synchronized void quiet(String name, Level level) {
         Logger logger = Logger.getLogger(name);
         logger.setLevel(level);

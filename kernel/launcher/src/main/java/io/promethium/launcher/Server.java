@@ -25,6 +25,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 
 import org.osgi.framework.launch.Framework;
 import org.osgi.util.tracker.ServiceTracker;
@@ -363,7 +365,7 @@ final class Server implements Lifecycle, ServerInfo {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
+        } catch (InvalidSyntaxException e) {
             LOG.warning("Core bundle " + bundle.getSymbolicName() + ": bad " + START_ASIDE_HEADER + " filter " + filter + " ("
                     + e.getMessage() + "); starting it now");
         }
@@ -397,12 +399,37 @@ final class Server implements Lifecycle, ServerInfo {
         if (fw == null) {
             return true;
         }
+        LogSetup.quietWhileStopping();
+        stopRestWhiteboard(fw);
         try {
             fw.stop();
         } catch (BundleException e) {
             LOG.warning("stopping the framework failed: " + e.getMessage());
         }
         return fw.waitForStop(STOP_TIMEOUT_MS).getType() != org.osgi.framework.FrameworkEvent.WAIT_TIMEDOUT;
+    }
+
+    /**
+     * Stops the bundle hosting the JAX-RS whiteboard (the one registering its
+     * {@code JakartarsServiceRuntime}) before the framework stops the others in reverse install
+     * order. Otherwise the bundles serving resources go first, and the whiteboard rebuilds its
+     * application at each resource that leaves, asking bundles already stopping for their
+     * services and logging an error when one is gone.
+     */
+    private static void stopRestWhiteboard(Framework fw) {
+        try {
+            ServiceReference<?>[] runtimes = fw.getBundleContext()
+                    .getAllServiceReferences("org.osgi.service.jakartars.runtime.JakartarsServiceRuntime", null);
+            for (ServiceReference<?> runtime : runtimes == null ? new ServiceReference<?>[0] : runtimes) {
+                Bundle host = runtime.getBundle();
+                if (host != null) {
+                    host.stop(Bundle.STOP_TRANSIENT);
+                }
+            }
+        } catch (BundleException | InvalidSyntaxException | RuntimeException e) {
+            // The framework's own stop follows and stops it anyway.
+            LOG.warning("stopping the JAX-RS whiteboard first failed: " + e.getMessage());
+        }
     }
 
     private void installSignalHandlers() {

@@ -385,13 +385,13 @@ class ServerLifecycleIT {
         }
     }
 
-    /** The value of a one-series instant query result, or 0 when there is none. */
     /** The server JVM's compiled methods, one per line with its tier ({@code jcmd PID Compiler.codelist}). */
     private static String compiledMethods(ServerProcess server) throws IOException, InterruptedException {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         return server.runToCompletion(List.of(jcmd, Long.toString(server.process().pid()), "Compiler.codelist")).output();
     }
 
+    /** The value of a one-series instant query result, or 0 when there is none. */
     private static int samples(String body) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"value\":\\[[^,]+,\"(\\d+)\"\\]").matcher(body);
         return m.find() ? Integer.parseInt(m.group(1)) : 0;

@@ -186,7 +186,10 @@ final class Proc {
         }
     }
 
-    /** Writes dirty pages out and drops the page cache, dentries and inodes: the next reads come from the disk. */
+    /**
+     * Writes dirty pages out and drops the page cache, dentries and inodes: the next reads of a page
+     * no process maps come from the disk (the kernel keeps mapped pages).
+     */
     static void dropCaches() throws IOException, InterruptedException {
         new ProcessBuilder("sync").start().waitFor();
         Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3\n");

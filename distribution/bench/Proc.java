@@ -75,6 +75,31 @@ final class Proc {
         return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
+    /** What a process has read from the disk: bytes (-1 without I/O accounting) and major page faults. */
+    record DiskReads(long bytes, long majorFaults) {
+        DiskReads minus(DiskReads earlier) {
+            return new DiskReads(bytes < 0 || earlier.bytes < 0 ? -1 : bytes - earlier.bytes, majorFaults - earlier.majorFaults);
+        }
+
+        DiskReads plus(DiskReads other) {
+            return new DiskReads(bytes < 0 || other.bytes < 0 ? -1 : bytes + other.bytes, majorFaults + other.majorFaults);
+        }
+    }
+
+    /**
+     * Process {@code pid}'s reads from the disk so far: {@code read_bytes} of /proc/PID/io (the
+     * pages it brought in from the disk, by {@code read} or by a fault) and its major faults.
+     */
+    static DiskReads diskReads(long pid) throws IOException {
+        long bytes = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+            if (line.startsWith("read_bytes:")) {
+                bytes = Long.parseLong(line.substring("read_bytes:".length()).trim());
+            }
+        }
+        return new DiskReads(bytes, Long.parseLong(statFields(pid)[9])); // majflt
+    }
+
     /** Process {@code pid}'s peak resident set size (VmHWM) in bytes, or -1 when /proc does not say. */
     static long peakRssBytes(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

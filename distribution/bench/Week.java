@@ -33,9 +33,11 @@ import java.util.regex.Pattern;
  * cold (median of {@code --cold-repeats} requests, each right after the page cache was dropped,
  * where the machine allows; else the first request), each answer compared with Prometheus's. The
  * kernel does not drop pages a process has mapped, so the blocks' pages a server has mapped and
- * touched stay in memory; cold measures the rest (files read, caches rebuilt, the jolt). Query times are half a second past the scrape times, and windows
- * that reach back to the first sample are not compared: Prometheus 2.42 differs from Prometheus 3
- * there (see {@link #run}); Promethium answers as Prometheus 3.
+ * touched stay in memory; cold measures the rest (files read, caches rebuilt, the jolt), and the
+ * run prints what each server's cold requests read from the disk. Query times are half a second
+ * past the scrape times, and windows that reach back to the first sample are not compared:
+ * Prometheus 2.42 differs from Prometheus 3 there (see {@link #run}); Promethium answers as
+ * Prometheus 3.
  *
  * <p>Values move as real ones do: counters grow by noisy increments (CPU seconds with two
  * decimals, bytes as integers), gauges wander. The data folders are kept in the work folder and
@@ -468,6 +470,8 @@ public final class Week {
                         : "first request (page cache not dropped)");
         Map<String, Map<String, double[]>> figures = new LinkedHashMap<>(); // query -> server -> {cold, warm}
         Map<String, List<double[]>> afterPause = new LinkedHashMap<>(); // server -> each query's warm requests, in order
+        Map<String, Proc.DiskReads> coldReads = new LinkedHashMap<>(); // server -> what its cold requests read from disk
+        int coldRequests = 0;
         int disagreements = 0;
         for (Range range : ranges) {
             long ri = rateInterval(o, range);
@@ -483,15 +487,19 @@ public final class Week {
                 // (dropping it is itself a jolt: one request after it varied 2-4x in each server).
                 // Rounds take turns between the servers; the first answer is the one compared.
                 int coldRounds = dropCaches ? o.coldRepeats() : 1;
+                coldRequests += coldRounds;
                 Map<String, double[]> colds = new LinkedHashMap<>();
                 for (int round = 0; round < coldRounds; round++) {
                     for (SideBySide.Server s : servers.values()) {
                         if (dropCaches) {
                             Proc.dropCaches();
                         }
+                        Proc.DiskReads before = Proc.diskReads(s.process().pid());
                         long t0 = System.nanoTime();
                         KeepAliveGet.Response r = clients.get(s.name()).get(path);
                         colds.computeIfAbsent(s.name(), n -> new double[coldRounds])[round] = (System.nanoTime() - t0) / 1e6;
+                        Proc.DiskReads read = Proc.diskReads(s.process().pid()).minus(before);
+                        coldReads.merge(s.name(), read, Proc.DiskReads::plus);
                         if (r.status() != 200) {
                             throw new IllegalStateException(s.name() + " answered " + r.status() + " to " + expr + ": " + r.body());
                         }
@@ -533,7 +541,21 @@ public final class Week {
         }
         clients.values().forEach(KeepAliveGet::close);
         print(figures, servers.keySet(), ranges, disagreements);
+        printColdReads(coldReads, coldRequests, dropCaches);
         printAfterPause(afterPause);
+    }
+
+    /**
+     * What each server's cold requests read from the disk, all together: the kernel drops only the
+     * pages no process maps, so a server that maps its blocks and has touched them in the warm-up
+     * reads nothing, and its cold time is that of a request after the drop's jolt.
+     */
+    static void printColdReads(Map<String, Proc.DiskReads> reads, int requests, boolean dropped) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "read from disk by each server's %d cold requests%s:", requests,
+                dropped ? "" : " (page cache not dropped)"));
+        reads.forEach((name, r) -> line.append(String.format(Locale.ROOT, " %s %s, %d major faults;", name,
+                r.bytes() < 0 ? "? bytes (no I/O accounting)" : String.format(Locale.ROOT, "%,d kB", r.bytes() / 1024), r.majorFaults())));
+        System.out.println(line.substring(0, line.length() - 1));
     }
 
     /**

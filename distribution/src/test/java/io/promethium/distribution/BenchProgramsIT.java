@@ -73,6 +73,8 @@ class BenchProgramsIT {
         assertThat((long) proc("peakRssBytes", new Class<?>[] {long.class}, pid)).isGreaterThan(10L << 20); // a JVM that just ran javac
         assertThat((String) proc("loadAverage", new Class<?>[0])).matches("\\d+\\.\\d+ \\d+\\.\\d+ \\d+\\.\\d+");
         assertThat((int) proc("freePort", new Class<?>[0])).isBetween(1, 65535);
+        // Its own /proc/PID/io is readable, so the bytes are counted, not -1.
+        assertThat(proc("diskReads", new Class<?>[] {long.class}, pid).toString()).matches("DiskReads\\[bytes=\\d+, majorFaults=\\d+]");
     }
 
     @Test

@@ -91,13 +91,7 @@ final class Proc {
      * pages it brought in from the disk, by {@code read} or by a fault) and its major faults.
      */
     static DiskReads diskReads(long pid) throws IOException {
-        long bytes = -1;
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
-            if (line.startsWith("read_bytes:")) {
-                bytes = Long.parseLong(line.substring("read_bytes:".length()).trim());
-            }
-        }
-        return new DiskReads(bytes, Long.parseLong(statFields(pid)[9])); // majflt
+        return new DiskReads(lineNumber(Path.of("/proc/" + pid + "/io"), "read_bytes:"), Long.parseLong(statFields(pid)[9])); // majflt
     }
 
     /** Process {@code pid}'s peak resident set size (VmHWM) in bytes, or -1 when /proc does not say. */
@@ -138,9 +132,14 @@ final class Proc {
 
     /** The number on a line of /proc/PID/status (kB for sizes), or -1 without that line. */
     private static long statusKilobytes(long pid, String key) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        return lineNumber(Path.of("/proc/" + pid + "/status"), key);
+    }
+
+    /** The number on the line of a /proc file that starts with {@code key}, or -1 without that line. */
+    private static long lineNumber(Path file, String key) throws IOException {
+        for (String line : Files.readAllLines(file)) {
             if (line.startsWith(key)) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                return Long.parseLong(line.substring(key.length()).replaceAll("[^0-9]", ""));
             }
         }
         return -1;

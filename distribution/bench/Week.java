@@ -548,7 +548,7 @@ public final class Week {
     /**
      * What each server's cold requests read from the disk, all together: the kernel drops only the
      * pages no process maps, so a server that maps its blocks and has touched them in the warm-up
-     * reads nothing, and its cold time is that of a request after the drop's jolt.
+     * reads little or nothing, and its cold time is mostly that of a request after the drop's jolt.
      */
     static void printColdReads(Map<String, Proc.DiskReads> reads, int requests, boolean dropped) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "read from disk by each server's %d cold requests%s:", requests,

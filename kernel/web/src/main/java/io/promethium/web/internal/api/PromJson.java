@@ -51,6 +51,7 @@ public final class PromJson {
     public void floatSamples(long[] ts, double[] vs, int n, Object[] histograms) throws IOException {
         byte[] b = block().bytes;
         SampleText spelling = text();
+        spelling.reserve(n);
         int at = 0;
         boolean first = true;
         for (int i = 0; i < n; i++) {
@@ -119,6 +120,7 @@ public final class PromJson {
         /** The samples {@code [0, n)} of a series with float samples only. */
         public Spelled spell(long[] ts, double[] vs, int n) {
             byte[] b = new byte[Math.max(MAX_SAMPLE, n * perSample)];
+            text.reserve(n);
             int at = 0;
             for (int i = 0; i < n; i++) {
                 if (at > b.length - MAX_SAMPLE) {

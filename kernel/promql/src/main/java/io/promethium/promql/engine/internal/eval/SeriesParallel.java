@@ -54,6 +54,17 @@ final class SeriesParallel {
         long window;
         /** Rows read and not yet handed on ({@link #inOrder}). */
         List<StepSeries> held = new ArrayList<>();
+        /** Set by {@link #inOrder}: its rows go on before the next is made while not chunked. */
+        boolean handsOnEachRow;
+
+        /**
+         * Whether the row being made goes to the sink before the cursor makes another, so it may
+         * be the cursor's own scratch array rather than a copy: {@link #inOrder} on the query's
+         * thread, before any chunk is shared (a chunk's rows are held until its turn).
+         */
+        final boolean lendsRow() {
+            return handsOnEachRow && !chunked;
+        }
 
         /**
          * Where the series' warnings and infos go: the query's own when read on one thread, else
@@ -111,19 +122,26 @@ final class SeriesParallel {
 
     /**
      * Series {@code 0..size-1} to step rows of {@code steps} values, handed to {@code sink} in the
-     * input's order a chunk at a time and held no longer, on several cores when there are many.
+     * input's order and held no longer, on several cores when there are many. On the query's
+     * thread each row goes on as it is made ({@link Cursor#lendsRow}: {@code fn} may hand its
+     * scratch row, which the sink must not keep); a shared chunk's rows go on a chunk at a time.
      * Annotations and limits are counted as each chunk is handed on; the rows' slots count as if
      * they were held, so that the query answers (or is refused) as it would over rows kept.
      */
     static <C extends Cursor> void inOrder(int size, int steps, EvalContext ctx, Supplier<C> cursors, IndexFunction<C> fn,
             Consumer<List<StepSeries>> sink) {
         int chunk = (int) Math.max(1, Math.min(CHUNK, HELD_SLOTS / Math.max(1, steps)));
-        forEach(size, true, chunk, ctx, cursors, (i, cursor) -> {
+        Supplier<C> lending = () -> {
+            C c = cursors.get();
+            c.handsOnEachRow = true;
+            return c;
+        };
+        forEach(size, true, chunk, ctx, lending, (i, cursor) -> {
             StepSeries row = fn.apply(i, cursor);
             if (row != null) {
                 cursor.held.add(row);
             }
-            if (!cursor.chunked && cursor.held.size() >= chunk) {
+            if (!cursor.chunked) {
                 handOn(cursor, sink);
             }
         }, sink);

@@ -7,7 +7,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One series of a range matrix: the first {@code length} entries of the arrays hold its samples
- * in time order. The arrays belong to this record; callers must not modify them.
+ * in time order. Callers must not modify the arrays: the series of one answer may share them (a
+ * range answer's series with a sample at every step share one array of the steps' times).
  *
  * @param histograms null when the series holds only floats; else a native histogram where entry
  *     {@code i} is not null (then {@code values[i]} is meaningless) (since 1.1)

@@ -119,7 +119,16 @@ public final class PromJson {
 
         /** The samples {@code [0, n)} of a series with float samples only. */
         public Spelled spell(long[] ts, double[] vs, int n) {
-            byte[] b = new byte[Math.max(MAX_SAMPLE, n * perSample)];
+            return spell(ts, vs, n, null);
+        }
+
+        /**
+         * {@link #spell(long[], double[], int)} into {@code reused} (another answer's bytes, already
+         * written) when it has room for the expected length, else into a new array.
+         */
+        public Spelled spell(long[] ts, double[] vs, int n, byte[] reused) {
+            int expected = Math.max(MAX_SAMPLE, n * perSample);
+            byte[] b = reused != null && reused.length >= expected ? reused : new byte[expected];
             text.reserve(n);
             int at = 0;
             for (int i = 0; i < n; i++) {

@@ -35,6 +35,8 @@ public final class QueryResource {
     private final Supplier<Storage> storage;
     private final Clock clock;
     private final Supplier<Tracer> tracer;
+    /** Shared by the routes' answers: what one answer's helper spelled into, the next reuses. */
+    private final SpelledBytes spelledBytes = new SpelledBytes();
 
     public QueryResource(Supplier<QueryEngine> engine, Supplier<Storage> storage, Clock clock) {
         this(engine, storage, clock, () -> Tracer.NONE);
@@ -205,7 +207,7 @@ public final class QueryResource {
     }
 
     /** The whole response object's fields. */
-    private static ApiResponses.Body respond(QueryResult result, int limit, boolean stats) {
+    private ApiResponses.Body respond(QueryResult result, int limit, boolean stats) {
         Value value = result.value();
         List<String> warnings = new ArrayList<>(result.warnings());
         if (limit > 0) {
@@ -222,7 +224,7 @@ public final class QueryResource {
             g.writeObjectFieldStart("data");
             g.writeStringField("resultType", shown.typeName());
             g.writeFieldName("result");
-            ResultJson.write(json, g, shown);
+            ResultJson.write(json, g, shown, spelledBytes);
             if (stats) {
                 g.writeObjectFieldStart("stats");
                 g.writeObjectFieldStart("timings");

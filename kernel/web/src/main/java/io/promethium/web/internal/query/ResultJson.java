@@ -17,7 +17,8 @@ final class ResultJson {
     private ResultJson() {
     }
 
-    static void write(PromJson json, JsonGenerator g, Value shown) throws IOException {
+    /** Writes {@code shown}; a range answer's helper spells into arrays of {@code reused}, given back once written. */
+    static void write(PromJson json, JsonGenerator g, Value shown, SpelledBytes reused) throws IOException {
         switch (shown) {
             case Scalar s -> json.sample(s.t(), s.v());
             case StringValue s -> json.stringSample(s.t(), s.s());
@@ -39,9 +40,9 @@ final class ResultJson {
                 g.writeEndArray();
             }
             case RangeMatrix m -> {
-                SpellAhead helper = SpellAhead.start(m.series());
+                SpellAhead helper = SpellAhead.start(m.series(), reused);
                 try {
-                    range(json, g, m, helper);
+                    range(json, g, m, helper, reused);
                 } finally {
                     if (helper != null) {
                         helper.close();
@@ -51,7 +52,7 @@ final class ResultJson {
         }
     }
 
-    private static void range(PromJson json, JsonGenerator g, RangeMatrix m, SpellAhead helper) throws IOException {
+    private static void range(PromJson json, JsonGenerator g, RangeMatrix m, SpellAhead helper, SpelledBytes reused) throws IOException {
         g.writeStartArray();
         for (int index = 0; index < m.series().size(); index++) {
             SeriesData series = m.series().get(index);
@@ -74,6 +75,7 @@ final class ResultJson {
                 PromJson.Spelled spelled = helper == null ? null : helper.take(index);
                 if (spelled != null) {
                     json.spelled(spelled);
+                    reused.give(spelled.bytes());
                 } else {
                     json.floatSamples(ts, vs, series.length(), histograms == 0 ? null : series.histograms());
                 }

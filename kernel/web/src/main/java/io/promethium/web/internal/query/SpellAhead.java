@@ -31,20 +31,22 @@ final class SpellAhead implements Runnable {
     private static final int SPELLED = 2;
 
     private final List<SeriesData> series;
+    private final SpelledBytes reused;
     private final AtomicIntegerArray state;
     private final PromJson.Spelled[] spelled;
     private volatile boolean abandoned;
     private volatile Thread waiting;
 
-    /** A helper for {@code series}, not started (tests run it on their own thread). */
-    SpellAhead(List<SeriesData> series) {
+    /** A helper for {@code series} spelling into arrays taken from {@code reused}, not started (tests run it on their own thread). */
+    SpellAhead(List<SeriesData> series, SpelledBytes reused) {
         this.series = series;
+        this.reused = reused;
         this.state = new AtomicIntegerArray(series.size());
         this.spelled = new PromJson.Spelled[series.size()];
     }
 
     /** A helper started on {@code series}, or null when it is not worth one (or no core is spare). */
-    static SpellAhead start(List<SeriesData> series) {
+    static SpellAhead start(List<SeriesData> series, SpelledBytes reused) {
         if (series.size() < 2 || ForkJoinPool.getCommonPoolParallelism() < 1 || Runtime.getRuntime().availableProcessors() < 2) {
             return null;
         }
@@ -57,7 +59,7 @@ final class SpellAhead implements Runnable {
         if (decimals < MIN_SAMPLES || samples > MAX_SAMPLES) {
             return null;
         }
-        SpellAhead helper = new SpellAhead(series);
+        SpellAhead helper = new SpellAhead(series, reused);
         ForkJoinPool.commonPool().execute(helper);
         return helper;
     }
@@ -92,7 +94,7 @@ final class SpellAhead implements Runnable {
                 return; // the response's thread has come this far
             }
             try {
-                spelled[i] = speller.spell(s.timestamps(), s.values(), s.length());
+                spelled[i] = speller.spell(s.timestamps(), s.values(), s.length(), reused.take());
             } finally {
                 // Spelled, or null when spelling failed: the response's thread then spells it itself.
                 state.set(i, SPELLED);

@@ -46,6 +46,7 @@ public class ResultJsonBenchmark {
     public String values;
 
     private RangeMatrix matrix;
+    private final SpelledBytes reused = new SpelledBytes();
 
     /** Counts bytes, discards them. */
     static final class CountingSink extends OutputStream {
@@ -87,7 +88,7 @@ public class ResultJsonBenchmark {
     public long writeMatrix() throws IOException {
         CountingSink sink = new CountingSink();
         try (JsonGenerator g = FACTORY.createGenerator(sink, JsonEncoding.UTF8)) {
-            ResultJson.write(new PromJson(g), g, matrix);
+            ResultJson.write(new PromJson(g), g, matrix, reused);
         }
         return sink.bytes;
     }

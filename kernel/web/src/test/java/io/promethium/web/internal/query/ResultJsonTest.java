@@ -20,11 +20,13 @@ import java.util.SplittableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ResultJsonTest {
+    /** Shared by this test's answers, as by a resource's: a helper's arrays come back and are spelled into again. */
+    private final SpelledBytes reused = new SpelledBytes();
 
-    private static String json(io.promethium.promql.engine.Value v) throws Exception {
+    private String json(io.promethium.promql.engine.Value v) throws Exception {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
-            ResultJson.write(new PromJson(g), g, v);
+            ResultJson.write(new PromJson(g), g, v, reused);
         }
         return w.toString();
     }
@@ -94,22 +96,52 @@ class ResultJsonTest {
     @Test
     void theHelperSpellsOnlyTheFloatSeriesTheResponseHasNotClaimed() throws Exception {
         List<SeriesData> series = series(6, 50);
-        SpellAhead helper = new SpellAhead(series);
+        SpellAhead helper = new SpellAhead(series, reused);
         assertThat(helper.take(0)).isNull(); // the response's thread claims it: spells it itself
         assertThat(helper.take(1)).isNull();
         helper.run();
         assertThat(helper.take(4)).as("a series with histograms is the response's").isNull();
         for (int i : new int[] {2, 3, 5}) {
-            PromJson.Spelled spelled = helper.take(i);
-            assertThat(spelled).isNotNull();
-            StringWriter w = new StringWriter();
-            try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
-                g.writeStartArray();
-                new PromJson(g).floatSamples(series.get(i).timestamps(), series.get(i).values(), 50, null);
-                g.writeEndArray();
-            }
-            assertThat("[" + new String(spelled.bytes(), 0, spelled.length(), java.nio.charset.StandardCharsets.US_ASCII) + "]")
-                    .isEqualTo(w.toString());
+            assertSpelledAsTheResponseWould(helper.take(i), series.get(i));
         }
+    }
+
+    @Test
+    void theHelperSpellsIntoAnArrayAnEarlierAnswerGaveBack() throws Exception {
+        List<SeriesData> series = series(4, 50);
+        byte[] earlier = new byte[1 << 16];
+        java.util.Arrays.fill(earlier, (byte) 'x');
+        reused.give(earlier);
+        SpellAhead helper = new SpellAhead(series, reused);
+        helper.run();
+        PromJson.Spelled last = helper.take(3); // the helper starts from the end
+        assertThat(last.bytes()).isSameAs(earlier);
+        assertThat(reused.kept()).isZero();
+        for (int i = 0; i < 4; i++) {
+            assertSpelledAsTheResponseWould(i == 3 ? last : helper.take(i), series.get(i));
+        }
+    }
+
+    @Test
+    void spelledBytesKeepNoMoreThanTheirBound() {
+        SpelledBytes bytes = new SpelledBytes();
+        bytes.give(new byte[(int) SpelledBytes.MAX_BYTES - 10]);
+        bytes.give(new byte[100]);
+        assertThat(bytes.kept()).isEqualTo(SpelledBytes.MAX_BYTES - 10);
+        assertThat(bytes.take()).hasSize((int) SpelledBytes.MAX_BYTES - 10);
+        assertThat(bytes.take()).isNull();
+        assertThat(bytes.kept()).isZero();
+    }
+
+    private static void assertSpelledAsTheResponseWould(PromJson.Spelled spelled, SeriesData series) throws Exception {
+        assertThat(spelled).isNotNull();
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            g.writeStartArray();
+            new PromJson(g).floatSamples(series.timestamps(), series.values(), series.length(), null);
+            g.writeEndArray();
+        }
+        assertThat("[" + new String(spelled.bytes(), 0, spelled.length(), java.nio.charset.StandardCharsets.US_ASCII) + "]")
+                .isEqualTo(w.toString());
     }
 }

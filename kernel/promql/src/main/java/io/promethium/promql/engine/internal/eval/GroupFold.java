@@ -30,8 +30,9 @@ final class GroupFold {
     private double[][] value = new double[0][];
     // Only the accumulators the operator uses: "by (instance)" can make as many groups as series.
     private double[][] comp;
+    // avg's running mean and its flags are made for a group only once its sum overflows (rare).
     private double[][] mean;
-    private double[][] count = new double[0][];
+    private int[][] count = new int[0][];
     private boolean[][] incremental;
     private final double[] cc = new double[1];
     // Native histograms: summed (sum, avg) or counted (count, group) per group and step; the
@@ -85,15 +86,12 @@ final class GroupFold {
         }
         for (int g = groups; g < n; g++) {
             value[g] = new double[steps];
-            count[g] = new double[steps];
+            count[g] = new int[steps];
             if (comp != null) {
                 comp[g] = new double[steps];
             }
-            if (mean != null) {
+            if (mean != null && op != AggregateOp.AVG) {
                 mean[g] = new double[steps];
-            }
-            if (incremental != null) {
-                incremental[g] = new boolean[steps];
             }
         }
         groups = n;
@@ -122,7 +120,7 @@ final class GroupFold {
         double[] val = value[g];
         double[] c = needsComp ? comp[g] : null;
         double[] mn = needsMean ? mean[g] : null;
-        double[] cnt = count[g];
+        int[] cnt = count[g];
         for (int s = 0; s < steps; s++) {
             double f = values[off + s];
             if (Absent.is(f)) {
@@ -135,12 +133,7 @@ final class GroupFold {
                         val[s] = Double.isNaN(f) || Double.isInfinite(f) ? Double.NaN : 0;
                         mn[s] = f;
                     }
-                    default -> {
-                        val[s] = f;
-                        if (mn != null) {
-                            mn[s] = f;
-                        }
-                    }
+                    default -> val[s] = f;
                 }
                 if (c != null) {
                     c[s] = 0;
@@ -156,7 +149,7 @@ final class GroupFold {
                 }
                 case AVG -> {
                     cnt[s]++;
-                    if (!incremental[g][s]) {
+                    if (incremental[g] == null || !incremental[g][s]) {
                         cc[0] = c[s];
                         double newV = KahanSum.inc(f, val[s], cc);
                         if (!Double.isInfinite(newV)) {
@@ -164,11 +157,16 @@ final class GroupFold {
                             c[s] = cc[0];
                             break;
                         }
+                        if (incremental[g] == null) {
+                            incremental[g] = new boolean[steps];
+                            mean[g] = new double[steps];
+                        }
+                        mn = mean[g];
                         incremental[g][s] = true;
                         mn[s] = val[s] / (cnt[s] - 1);
                         c[s] = c[s] / (cnt[s] - 1);
                     }
-                    double q = (cnt[s] - 1) / cnt[s];
+                    double q = (cnt[s] - 1) / (double) cnt[s];
                     cc[0] = q * c[s];
                     mn[s] = KahanSum.inc(f / cnt[s], q * mn[s], cc);
                     c[s] = cc[0];
@@ -257,11 +255,15 @@ final class GroupFold {
         }
     }
 
-    /** The groups' results, group {@code g} labelled {@code groupLabels[g]}; a group with no value at any step is left out. */
+    /**
+     * The groups' results, group {@code g} labelled {@code groupLabels[g]}; a group with no value
+     * at any step is left out. Called once: each result is written over its group's accumulator
+     * (step {@code s} reads only step {@code s}), not into a row of its own.
+     */
     StepVector finish(io.promethium.api.model.Labels[] groupLabels) {
         List<StepSeries> out = new ArrayList<>(groups);
         for (int g = 0; g < groups; g++) {
-            double[] result = new double[steps];
+            double[] result = value[g];
             boolean any = false;
             StepSeries hout = null;
             for (int s = 0; s < steps; s++) {
@@ -300,7 +302,7 @@ final class GroupFold {
                 any = true;
                 result[s] = switch (op) {
                     case SUM -> Double.isInfinite(value[g][s]) ? value[g][s] : value[g][s] + comp[g][s];
-                    case AVG -> incremental[g][s] ? mean[g][s] + comp[g][s] : value[g][s] / cnt + comp[g][s] / cnt;
+                    case AVG -> incremental[g] != null && incremental[g][s] ? mean[g][s] + comp[g][s] : value[g][s] / cnt + comp[g][s] / cnt;
                     case COUNT -> cnt;
                     case GROUP -> 1;
                     case MIN, MAX -> value[g][s];

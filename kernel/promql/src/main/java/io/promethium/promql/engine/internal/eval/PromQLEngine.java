@@ -406,10 +406,24 @@ public final class PromQLEngine implements QueryEngine {
             }
         }
         List<SeriesData> out = new ArrayList<>(merged.size());
+        long[] everyStep = null;
         for (Map.Entry<Labels, StepSeries> e : merged.entrySet()) {
             StepSeries s = e.getValue();
             int n = s.presentCount();
             if (n == 0) {
+                continue;
+            }
+            if (n == steps && s.hists == null) {
+                // A float at every step (most panels' series): the row is the answer's values as it
+                // is, and such series share one array of the steps' times, so a fleet's day at
+                // Grafana's step is not copied once more (0.46 MB a request at 20 series x 1,441 steps).
+                if (everyStep == null) {
+                    everyStep = new long[steps];
+                    for (int i = 0; i < steps; i++) {
+                        everyStep[i] = grid.time(i);
+                    }
+                }
+                out.add(new SeriesData(e.getKey(), everyStep, s.values, n));
                 continue;
             }
             long[] ts = new long[n];

@@ -401,7 +401,7 @@ final class RangeFunctions {
             // by mode over a day, an aggregation folding 14 rows: 987 kB allocated a request against
             // 1,253 with a copy per row), else one copy of it instead of zeroing, filling and
             // writing a new one.
-            StepSeries ss = new StepSeries(labels, c.lendsRow() ? c.row : Arrays.copyOf(c.row, job.steps), !job.keepName);
+            StepSeries ss = new StepSeries(labels, c.rowOf(c.row, job.steps), !job.keepName);
             if (seriesHasHist) {
                 ss.hists = c.histRow.clone();
             }

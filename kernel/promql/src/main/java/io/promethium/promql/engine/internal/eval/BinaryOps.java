@@ -439,17 +439,38 @@ final class BinaryOps {
             double[] lv = ls.values;
             double[] rv = rs.values;
             StepSeries target = null;
+            // The first result of its labels goes over the left row itself, which this operation
+            // alone reads and reads step by step before writing it (no row of its own: a fleet's
+            // day of memory used, 20 rows of 1,441 steps, allocated 0.22 MB a request for them).
+            boolean inPlace = false;
             for (int step = 0; step < steps; step++) {
                 double fl = lv[step];
                 double fr = rv[step];
                 if (Absent.is(fl) || Absent.is(fr) || !compute(op, swapped ? fr : fl, null, swapped ? fl : fr, null, returnBool)) {
+                    if (inPlace) {
+                        lv[step] = Absent.VALUE;
+                    }
                     continue;
                 }
                 if (target == null) {
                     boolean dropName = returnBool || !(comparison || op.isTrim()) || ls.dropName;
-                    target = target(byLabels, resultMetric(ls.labels, rs.labels, m), steps, dropName);
+                    Labels metric = resultMetric(ls.labels, rs.labels, m);
+                    inPlace = !byLabels.containsKey(metric);
+                    if (inPlace) {
+                        ev.ctx.allocate(steps);
+                        ev.ctx.addSamples(0);
+                        Arrays.fill(lv, 0, step, Absent.VALUE);
+                        target = new StepSeries(metric, lv, dropName);
+                        byLabels.put(metric, target);
+                    } else {
+                        target = byLabels.get(metric);
+                    }
                 }
-                store(target, step, card);
+                if (inPlace) {
+                    lv[step] = computedValue;
+                } else {
+                    store(target, step, card);
+                }
             }
         }
         return results(byLabels);

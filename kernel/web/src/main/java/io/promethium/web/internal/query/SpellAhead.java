@@ -93,9 +93,13 @@ final class SpellAhead implements Runnable {
             if (!state.compareAndSet(i, FREE, CLAIMED)) {
                 return; // the response's thread has come this far
             }
+            byte[] taken = reused.take();
             try {
-                spelled[i] = speller.spell(s.timestamps(), s.values(), s.length(), reused.take());
+                spelled[i] = speller.spell(s.timestamps(), s.values(), s.length(), taken);
             } finally {
+                if (taken != null && (spelled[i] == null || spelled[i].bytes() != taken)) {
+                    reused.give(taken); // too small for this series: a later one may fit it
+                }
                 // Spelled, or null when spelling failed: the response's thread then spells it itself.
                 state.set(i, SPELLED);
                 Thread t = waiting;

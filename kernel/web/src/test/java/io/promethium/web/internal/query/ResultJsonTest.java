@@ -123,6 +123,19 @@ class ResultJsonTest {
     }
 
     @Test
+    void anArrayTooSmallForTheSeriesIsGivenBackNotDropped() throws Exception {
+        List<SeriesData> series = series(2, 50);
+        byte[] small = new byte[8];
+        reused.give(small);
+        SpellAhead helper = new SpellAhead(series, reused);
+        helper.run();
+        assertThat(reused.take()).isSameAs(small);
+        for (int i = 0; i < 2; i++) {
+            assertSpelledAsTheResponseWould(helper.take(i), series.get(i));
+        }
+    }
+
+    @Test
     void spelledBytesKeepNoMoreThanTheirBound() {
         SpelledBytes bytes = new SpelledBytes();
         bytes.give(new byte[(int) SpelledBytes.MAX_BYTES - 10]);

@@ -2,12 +2,14 @@ package io.promethium.web.internal.server;
 
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -79,6 +81,26 @@ final class LimitedServerConnector extends ServerConnector {
                 release(channel);
             }
         });
+    }
+
+    /** The listener's selectors run a request on the thread that read it, handing their selecting on only for a long one: {@link SelectorHandOff}. */
+    @Override
+    protected SelectorManager newSelectorManager(java.util.concurrent.Executor executor, org.eclipse.jetty.util.thread.Scheduler scheduler,
+            int selectors) {
+        // Called by ServerConnector's constructor: uses no field of this class.
+        SelectorHandOff handOff = new SelectorHandOff(executor, scheduler);
+        return new ServerConnectorManager(handOff, scheduler, selectors) {
+            @Override
+            protected ManagedSelector newSelector(int id) {
+                return new ManagedSelector(this, id) {
+                    @Override
+                    protected int nioSelect(Selector selector, boolean now) throws IOException {
+                        handOff.beforeSelect();
+                        return super.nioSelect(selector, now);
+                    }
+                };
+            }
+        };
     }
 
     @Override

@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
  * the step Grafana chooses, after untimed passes of every query ({@code --warmup-passes}, each
  * pass's total printed per server): warm (median of repeats) and
  * cold (median of {@code --cold-repeats} requests, each right after the page cache was dropped,
- * where the machine allows; else the first request), each answer compared with Prometheus's. The
+ * where the machine allows; else the first request), each answer compared with Prometheus's. Every
+ * timed request or run of requests waits half a second first, so that what the server queried
+ * before left running (a collector, a merge) has settled. The
  * kernel does not drop pages a process has mapped, so the blocks' pages a server has mapped and
  * touched stay in memory; cold measures the rest (files read, caches rebuilt, the jolt), and the
  * run prints what each server's cold requests read from the disk. Query times are half a second
@@ -485,12 +487,16 @@ public final class Week {
                 Map<String, String> answers = new LinkedHashMap<>();
                 // Cold: the median of a few requests, each right after the page cache was dropped
                 // (dropping it is itself a jolt: one request after it varied 2-4x in each server).
-                // Rounds take turns between the servers; the first answer is the one compared.
+                // Rounds take turns between the servers; the first answer is the one compared. Each
+                // drop waits the warm requests' pause first: what the server before left running
+                // (Prometheus's collector after a week of 200 hosts' load) made the next server's
+                // cold request 81 ms against 61-73 after the pause.
                 int coldRounds = dropCaches ? o.coldRepeats() : 1;
                 coldRequests += coldRounds;
                 Map<String, double[]> colds = new LinkedHashMap<>();
                 for (int round = 0; round < coldRounds; round++) {
                     for (SideBySide.Server s : servers.values()) {
+                        Thread.sleep(PAUSE_MILLIS);
                         if (dropCaches) {
                             Proc.dropCaches();
                         }

@@ -33,8 +33,13 @@ final class SelectorHandOff implements TryExecutor {
 
     /** How long a request holds its selector's other connections before the selecting passes on. */
     static final long HAND_OFF_NANOS = 1_000_000;
-    /** How long the ticks go on after the last kept hand-over: a burst of requests starts them once. */
-    static final long LINGER_NANOS = 100_000_000;
+    /**
+     * How long the ticks go on after the last kept hand-over: a burst of requests (a dashboard's
+     * panels) starts them once. Each tick wakes the scheduler's thread, so requests that trickle in
+     * kept them going with a linger of 100 ms: at a request every 60 ms the server took 3.1-3.6% of
+     * a core, 1.2-1.3% with this one and 0.8-0.9% with Jetty's way (the module's README).
+     */
+    static final long LINGER_NANOS = 10_000_000;
 
     private final Executor pool;
     private final TryExecutor poolTry;

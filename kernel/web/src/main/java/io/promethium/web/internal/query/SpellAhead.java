@@ -23,6 +23,12 @@ final class SpellAhead implements Runnable {
     /** More than this are too: the helper's spelled bytes (up to ~60 per sample) are held until written. */
     static final int MAX_SAMPLES = 1 << 20;
 
+    /**
+     * Whether the pool has a thread and a core to spare, fixed at start as the pool's parallelism
+     * is (asked per answer, the JVM's count of cores is a system call, {@code sched_getaffinity}).
+     */
+    private static final boolean SPARE_CORE = ForkJoinPool.getCommonPoolParallelism() >= 1 && Runtime.getRuntime().availableProcessors() >= 2;
+
     /** Values looked at per series to tell integers from fractions. */
     private static final int PROBES = 16;
 
@@ -47,7 +53,7 @@ final class SpellAhead implements Runnable {
 
     /** A helper started on {@code series}, or null when it is not worth one (or no core is spare). */
     static SpellAhead start(List<SeriesData> series, SpelledBytes reused) {
-        if (series.size() < 2 || ForkJoinPool.getCommonPoolParallelism() < 1 || Runtime.getRuntime().availableProcessors() < 2) {
+        if (series.size() < 2 || !SPARE_CORE) {
             return null;
         }
         long samples = 0;

@@ -57,7 +57,7 @@ public final class HttpServer {
         // are few: the engine runs 20 queries at once, remote read 10.
         QueuedThreadPool pool = new QueuedThreadPool(200, 4, 60_000);
         pool.setName("web");
-        server = new Server(pool);
+        server = new DateFieldServer(pool);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);

@@ -236,9 +236,17 @@ final class SeriesParallel {
         }
     }
 
+    /**
+     * How many helpers of the common pool a query may use beside its own thread: fixed at start, as
+     * the pool's parallelism is. Asked per query, the JVM's count of cores is a system call
+     * ({@code sched_getaffinity}) each time, a few µs of every small query's request.
+     */
+    private static final int HELPERS = Math.max(0, Math.min(ForkJoinPool.getCommonPoolParallelism(),
+            Runtime.getRuntime().availableProcessors() - 1));
+
     /** How many helpers of the common pool a query may use beside its own thread. */
     static int helpers() {
-        return Math.max(0, Math.min(ForkJoinPool.getCommonPoolParallelism(), Runtime.getRuntime().availableProcessors() - 1));
+        return HELPERS;
     }
 
     /**

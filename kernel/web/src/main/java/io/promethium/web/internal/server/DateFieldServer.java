@@ -3,6 +3,7 @@ package io.promethium.web.internal.server;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.ThreadPool;
 
@@ -26,8 +27,8 @@ final class DateFieldServer extends Server {
 
     private volatile DateField date;
 
-    DateFieldServer(ThreadPool pool) {
-        super(pool);
+    DateFieldServer(ThreadPool pool, ByteBufferPool buffers) {
+        super(pool, null, buffers);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.promethium.web.internal.metrics.HttpMetrics;
 import io.promethium.web.internal.metrics.ThrottledLog;
 import io.promethium.web.internal.routes.RouteTable;
 import io.promethium.web.internal.routes.RoutesHandler;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -57,7 +58,9 @@ public final class HttpServer {
         // are few: the engine runs 20 queries at once, remote read 10.
         QueuedThreadPool pool = new QueuedThreadPool(200, 4, 60_000);
         pool.setName("web");
-        server = new DateFieldServer(pool);
+        // Jetty's pool keeps buffers up to 64 KiB; a response body gathers up to LARGEST_BODY before
+        // it goes out, and a larger buffer outside the pool would be a new direct buffer each time.
+        server = new DateFieldServer(pool, new ArrayByteBufferPool(0, -1, RoutesHandler.LARGEST_BODY));
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);

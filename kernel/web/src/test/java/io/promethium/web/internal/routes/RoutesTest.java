@@ -112,6 +112,37 @@ class RoutesTest {
         }
     }
 
+    /** A route writing {@code size} bytes a kilobyte at a time, as a JSON generator flushes into the body. */
+    private record Bulk(String pathPrefix, int size) implements HttpRoutes {
+        @Override
+        public void handle(HttpExchange exchange) throws IOException {
+            java.io.OutputStream out = exchange.responseBody();
+            byte[] kilobyte = new byte[1000];
+            for (int written = 0; written < size; written += kilobyte.length) {
+                java.util.Arrays.fill(kilobyte, (byte) ('a' + written / 1000 % 26));
+                out.write(kilobyte, 0, Math.min(kilobyte.length, size - written));
+            }
+        }
+    }
+
+    @Test
+    void answersUpToTheLargestBodyCarryTheirLengthAndLongerOnesGoInChunks() throws Exception {
+        int fits = 200_000;
+        int longer = RoutesHandler.LARGEST_BODY + 50_000;
+        try (ApiServer server = new ApiServer(w -> { })) {
+            server.routes.add(new Bulk("/fits", fits));
+            server.routes.add(new Bulk("/longer", longer));
+            HttpResponse<String> whole = server.get("/fits");
+            assertEquals(String.valueOf(fits), whole.headers().firstValue("Content-Length").orElse(""));
+            assertEquals(fits, whole.body().length());
+            assertEquals('a' + 199 % 26, whole.body().charAt(fits - 1));
+            HttpResponse<String> chunked = server.get("/longer");
+            assertEquals("", chunked.headers().firstValue("Content-Length").orElse(""));
+            assertEquals(longer, chunked.body().length());
+            assertEquals('a' + (longer - 1) / 1000 % 26, chunked.body().charAt(longer - 1));
+        }
+    }
+
     @Test
     void aBundleCannotHideTheWebBundlesOwnEndpoints() {
         RouteTable table = new RouteTable();

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class DateFieldServerTest {
 
     @Test
     void keepsOneFieldPerSecond() {
-        DateFieldServer server = new DateFieldServer(new QueuedThreadPool());
+        DateFieldServer server = new DateFieldServer(new QueuedThreadPool(), new ArrayByteBufferPool());
         var first = server.getDateField();
         assertThat(first.getName()).isEqualTo("Date");
         assertThat(first.getValue()).endsWith(" GMT");

@@ -31,7 +31,6 @@ public final class RoutesHandler extends Handler.Abstract {
     /** The most bytes a response body gathers before it goes out: the server's buffer pool keeps buffers this large. */
     public static final int LARGEST_BODY = CoreExchange.LARGEST;
 
-
     private static final Logger LOG = Logger.getLogger(RoutesHandler.class.getName());
 
     /** What answers a path no route serves, as Prometheus's router does. */

@@ -126,9 +126,7 @@ final class WindowBuffer {
      * ahead, so no sample is read that would not have been.
      */
     void advance(long start, long end, long horizon) {
-        while (lo < filled && ts[lo] <= start) {
-            lo++;
-        }
+        lo = SampleTimes.after(ts, lo, filled, start);
         if (lo == filled && has && it.timestamp() <= start) {
             // Nothing buffered and the next sample is before the window (steps longer than the
             // range): let the storage skip ahead instead of reading every sample in between.
@@ -207,15 +205,8 @@ final class WindowBuffer {
             read++;
             has = it.next();
         }
-        while (lo < filled && ts[lo] <= start) {
-            lo++;
-        }
-        if (hi < lo) {
-            hi = lo;
-        }
-        while (hi < filled && ts[hi] <= end) {
-            hi++;
-        }
+        lo = SampleTimes.after(ts, lo, filled, start);
+        hi = SampleTimes.after(ts, Math.max(hi, lo), filled, end);
     }
 
     private void ensureHs() {
@@ -259,8 +250,14 @@ final class WindowBuffer {
      */
     private void keepRun(long start, int n) {
         int from = filled;
-        int w = filled;
-        for (int i = filled, to = filled + n; i < to; i++) {
+        int to = filled + n;
+        // Usually every sample is kept: nothing is moved before the first one that is not.
+        int i = from;
+        while (i < to && ts[i] > start && !StaleMarker.isStale(vs[i])) {
+            i++;
+        }
+        int w = i;
+        for (; i < to; i++) {
             long t = ts[i];
             double v = vs[i];
             if (t > start && !StaleMarker.isStale(v)) {

@@ -155,8 +155,13 @@ public abstract class ChunkedSampleIterator implements SampleIterator {
                 int from = bpos;
                 int end = Math.min(blen, from + (max - n));
                 int i = from;
-                while (i < end && bts[i] <= limit) {
-                    i++;
+                if (end > from && bts[end - 1] <= limit) {
+                    // The whole rest fits before the limit (a read ahead to the query's end): no walk.
+                    i = end;
+                } else {
+                    while (i < end && bts[i] <= limit) {
+                        i++;
+                    }
                 }
                 int k = i - from;
                 if (k > 0) {

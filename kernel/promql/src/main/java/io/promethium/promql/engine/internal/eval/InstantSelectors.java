@@ -348,6 +348,8 @@ final class InstantSelectors {
         int len = 0;
         // The spacing of the last run read, for telling how many samples lie between two windows.
         long interval = 0;
+        // The same as samples per millisecond, for placing a step's time in the run.
+        double perMilli = 0;
         for (int i = 0; i < n; i++) {
             if ((i & 63) == 63) {
                 // The cursor's own count: the context's, bumped by both cores' series, bounced one
@@ -362,17 +364,17 @@ final class InstantSelectors {
                     // would, uncounted), the newest at or before its end is the step's.
                     long[] bt = cursor.runT;
                     if (bt[pos] <= start) {
-                        pos = SampleTimes.after(bt, pos, len, start);
+                        pos = SampleTimes.after(bt, pos, len, start, perMilli);
                         haveLast = haveLast && lastT > start;
                         prevRead = null;
                     }
-                    int stop = SampleTimes.after(bt, pos, len, end);
+                    int stop = SampleTimes.after(bt, pos, len, end, perMilli);
                     if (stop > pos) {
                         lastT = bt[stop - 1];
                         lastV = cursor.runV[stop - 1];
                         lastH = null;
                         haveLast = true;
-                        read += bt[pos] > readBefore ? stop - pos : stop - SampleTimes.after(bt, pos, stop, readBefore);
+                        read += bt[pos] > readBefore ? stop - pos : stop - SampleTimes.after(bt, pos, stop, readBefore, perMilli);
                         pos = stop;
                     }
                     if (pos < len) {
@@ -398,6 +400,7 @@ final class InstantSelectors {
                         len = k;
                         if (k > 1) {
                             interval = (cursor.runT[k - 1] - cursor.runT[0]) / (k - 1);
+                            perMilli = SampleTimes.perMilli(cursor.runT, 0, k);
                         }
                         continue;
                     }

@@ -43,6 +43,8 @@ final class WindowBuffer {
     int hi;
     /** The buffered samples end here: {@code [hi, filled)} were read ahead of the window. */
     private int filled;
+    /** Samples per millisecond in the last run read, for placing a window's ends among the samples. */
+    private double perMilli;
     private SampleIterator it;
     private boolean has;
     private long read;
@@ -56,6 +58,7 @@ final class WindowBuffer {
         this.lo = 0;
         this.hi = 0;
         this.filled = 0;
+        this.perMilli = 0;
         this.has = iterator.next();
         if (anyHist) {
             java.util.Arrays.fill(hs, null);
@@ -126,7 +129,7 @@ final class WindowBuffer {
      * ahead, so no sample is read that would not have been.
      */
     void advance(long start, long end, long horizon) {
-        lo = SampleTimes.after(ts, lo, filled, start);
+        lo = SampleTimes.after(ts, lo, filled, start, perMilli);
         if (lo == filled && has && it.timestamp() <= start) {
             // Nothing buffered and the next sample is before the window (steps longer than the
             // range): let the storage skip ahead instead of reading every sample in between.
@@ -205,8 +208,8 @@ final class WindowBuffer {
             read++;
             has = it.next();
         }
-        lo = SampleTimes.after(ts, lo, filled, start);
-        hi = SampleTimes.after(ts, Math.max(hi, lo), filled, end);
+        lo = SampleTimes.after(ts, lo, filled, start, perMilli);
+        hi = SampleTimes.after(ts, Math.max(hi, lo), filled, end, perMilli);
     }
 
     private void ensureHs() {
@@ -267,6 +270,9 @@ final class WindowBuffer {
             }
         }
         filled = w;
+        if (w - from > 1) {
+            perMilli = SampleTimes.perMilli(ts, from, w);
+        }
         if (anyHist && w > from) {
             ensureHs();
             Arrays.fill(hs, from, w, null);

@@ -61,11 +61,6 @@ final class SampleTimes {
         return at >= 0 ? at + 1 : ~at;
     }
 
-    /** As {@link #after(long[], int, int, long, double)} with the interval not known. */
-    static int after(long[] times, int from, int to, long t) {
-        return after(times, from, to, t, 0);
-    }
-
     /** Samples per millisecond of the run {@code times[from .. to)}, 0 when it has fewer than two. */
     static double perMilli(long[] times, int from, int to) {
         long span = to - from > 1 ? times[to - 1] - times[from] : 0;

@@ -612,8 +612,14 @@ public final class Week {
      * 2.3 ms to 0.43 ms, and needed a few hundred runs of the query to get there). Thirty passes
      * by default, as many as a dashboard of a dozen panels left open for a quarter of an hour
      * runs; the printed totals show whether each server's had stopped falling. "Cold" below
-     * means the page cache dropped, not a fresh process. The passes use whole-second times, the
-     * timed requests half-second ones: nothing a server might keep of an answer is asked again.
+     * means the page cache dropped, not a fresh process. The passes use times a quarter-second
+     * past the second, the timed requests half-second ones: nothing a server might keep of an
+     * answer is asked again, yet the times take the same path through a server's code. With
+     * whole seconds in the passes, the first timed request was Promethium's first fractional time:
+     * the JIT had compiled the time parsing and formatting for integers only, and dropped them
+     * (PrintCompilation: four methods "made not entrant: uncommon trap" at that request, more in
+     * the next seconds), so the first hour-long panels' cold requests ran them uncompiled (one
+     * host's CPU by mode, cold: 3.4 ms; 1.7 ms with quarter-second passes).
      */
     static void warmUp(Options o, Map<String, SideBySide.Server> servers, Map<String, KeepAliveGet> clients, List<Range> ranges, long end)
             throws Exception {
@@ -622,7 +628,7 @@ public final class Week {
             for (Range range : ranges) {
                 long ri = rateInterval(o, range);
                 for (Panel panel : PANELS) {
-                    String path = rangePath(panel.expr().replace("$ri", ri + "s").replace("$host", HOST), range, end, "");
+                    String path = rangePath(panel.expr().replace("$ri", ri + "s").replace("$host", HOST), range, end, ".25");
                     for (SideBySide.Server s : servers.values()) {
                         long t0 = System.nanoTime();
                         clients.get(s.name()).get(path);

@@ -283,18 +283,18 @@ final class InstantSelectors {
 
     /**
      * Up to which time the floats read at step {@code i} go: past the step's own window, through
-     * the steps ahead, when the samples between two windows are few ({@link #READ_AHEAD_GAP} at
-     * {@code interval}, the spacing of the run read before). One run then serves several steps,
+     * the steps ahead, when the samples between two windows are few (fewer than {@link #READ_AHEAD_GAP}
+     * at {@code perMilli}, the samples per millisecond of the run read before). One run then serves several steps,
      * where a seek and a copy per step were a quarter of a week's selector (a JFR profile of the
      * fleet's swap panel over 7 days: 20 samples in each window, 20 between two).
      */
-    static long readAheadTo(long[] ends, int i, long lookback, long interval) {
+    static long readAheadTo(long[] ends, int i, long lookback, double perMilli) {
         int last = ends.length - 1;
-        if (i == last || interval <= 0) {
+        if (i == last || perMilli <= 0) {
             return ends[i];
         }
         long gap = ends[i + 1] - lookback - ends[i];
-        return gap < READ_AHEAD_GAP * interval ? ends[last] : ends[i];
+        return gap * perMilli < READ_AHEAD_GAP ? ends[last] : ends[i];
     }
 
     /** One series of an instant selector; {@code null} when it has no sample at any step. */
@@ -346,9 +346,8 @@ final class InstantSelectors {
         // Floats read and not yet reached by the steps, runT/runV[pos .. len): the iterator stands after them.
         int pos = 0;
         int len = 0;
-        // The spacing of the last run read, for telling how many samples lie between two windows.
-        long interval = 0;
-        // The same as samples per millisecond, for placing a step's time in the run.
+        // The spacing of the last run read, as samples per millisecond: how many samples lie
+        // between two windows, and where a step's time falls in the run.
         double perMilli = 0;
         for (int i = 0; i < n; i++) {
             if ((i & 63) == 63) {
@@ -392,14 +391,13 @@ final class InstantSelectors {
                 if (!starts) {
                     // A run of floats in one call (a storage copies a decoded chunk's), through
                     // the steps ahead when few samples lie between their windows.
-                    int r = it.readFloats(readAheadTo(ends, i, lookback, interval), cursor.runT, cursor.runV, 0, cursor.runT.length);
+                    int r = it.readFloats(readAheadTo(ends, i, lookback, perMilli), cursor.runT, cursor.runV, 0, cursor.runT.length);
                     int k = r < 0 ? ~r : r;
                     if (k > 0) {
                         has = r >= 0;
                         pos = 0;
                         len = k;
                         if (k > 1) {
-                            interval = (cursor.runT[k - 1] - cursor.runT[0]) / (k - 1);
                             perMilli = SampleTimes.perMilli(cursor.runT, 0, k);
                         }
                         continue;

@@ -617,9 +617,9 @@ public final class Week {
      * answer is asked again, yet the times take the same path through a server's code. With
      * whole seconds in the passes, the first timed request was Promethium's first fractional time:
      * the JIT had compiled the time parsing and formatting for integers only, and dropped them
-     * (PrintCompilation: four methods "made not entrant: uncommon trap" at that request, more in
-     * the next seconds), so the first hour-long panels' cold requests ran them uncompiled (one
-     * host's CPU by mode, cold: 3.4 ms; 1.7 ms with quarter-second passes).
+     * (PrintCompilation: four methods "made not entrant: uncommon trap" at that request, ten in
+     * the first 45 seconds; one with quarter-second passes), so the first hour-long panels' cold
+     * requests ran them uncompiled while they were compiled again.
      */
     static void warmUp(Options o, Map<String, SideBySide.Server> servers, Map<String, KeepAliveGet> clients, List<Range> ranges, long end)
             throws Exception {

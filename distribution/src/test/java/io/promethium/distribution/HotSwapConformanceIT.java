@@ -399,7 +399,8 @@ class HotSwapConformanceIT {
         assertThat(lost).as("acknowledged OTLP writes the TSDB does not have after its swaps").isEmpty();
         double gap = largestSampleGap("up{job=\"self\"}", from, to);
         System.out.printf("HotSwapConformanceIT: TSDB swaps: %d writes acknowledged, %d refused; longest gap between scrapes of the"
-                + " server's own page %.1f s%n", acknowledged.size(), refused.get(), gap);
+                + " server's own page %.1f s; scrapes without storage: %s%n", acknowledged.size(), refused.get(), gap,
+                server.output().lines().filter(l -> l.contains("storage back after")).map(l -> l.replaceAll(".*msg=", "")).toList());
         assertThat(gap).as("longest gap (s) between scrapes of the server's own page (1 s interval) over the TSDB swaps")
                 .isLessThanOrEqualTo(1.5);
         // remote_write follows the WAL of whichever TSDB runs: the one started after the swaps resumes where the old one stopped.

@@ -11,6 +11,10 @@ import org.osgi.annotation.versioning.ConsumerType;
  * A batch of appends that becomes visible, and durable, at {@link #commit()}. Not thread-safe:
  * one appender is used by one thread (one scrape, one rule group) at a time.
  *
+ * <p>Every appender ends with {@link #commit()} or {@link #rollback()}, also after one of its
+ * calls threw: a storage may hold resources for it until then (the TSDB's close waits for the
+ * appenders it gave out). A rollback after either is a no-op.
+ *
  * <p>Series references: {@link #append} returns a non-zero reference for the series, which the
  * caller may pass back on later appends (in this or later batches) to skip the label lookup. A
  * reference of {@code 0} means "unknown, look the labels up". A reference may become invalid

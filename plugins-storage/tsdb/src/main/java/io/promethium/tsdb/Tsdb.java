@@ -50,6 +50,8 @@ import java.util.logging.Logger;
  */
 public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethium.api.storage.MetadataQueryable, AutoCloseable {
     static final Logger LOG = Logger.getLogger(Tsdb.class.getName());
+    /** How long close waits for the appenders given out (a scrape takes milliseconds from its appender to its commit). */
+    private static final Duration APPENDERS_ON_CLOSE = Duration.ofSeconds(2);
     /** Without fsync per commit, how often the WAL is fsynced in the background (power-loss exposure). */
     public static final Duration WAL_SYNC_INTERVAL = Duration.ofSeconds(1);
 
@@ -563,6 +565,15 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
                 return;
             }
             closed = true;
+        }
+        try {
+            int open = head.closeAppenders(APPENDERS_ON_CLOSE);
+            if (open > 0) {
+                LOG.warning(() -> "closing TSDB " + dir + " with " + open + " appenders neither committed nor rolled back after "
+                        + APPENDERS_ON_CLOSE.toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (background != null) {
             // No interrupt: a compaction or checkpoint interrupted inside FileChannel I/O would

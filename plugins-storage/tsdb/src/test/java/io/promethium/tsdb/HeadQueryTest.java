@@ -294,8 +294,31 @@ class HeadQueryTest {
         assertThat(stats.chunkCount()).isEqualTo(4 * 3);
     }
 
+    /**
+     * A scrape in flight when the TSDB closes (a plugin update): the close refuses new appenders,
+     * waits for the commit, and the batch is in the WAL the next open replays.
+     */
     @Test
-    void commitAfterCloseFailsAsClosed() {
+    void anAppenderOpenWhenTheTsdbClosesCommitsBeforeTheWalCloses() throws Exception {
+        Appender app = db.appender();
+        app.append(0, UP_A, 15_000L * 300, 7);
+        Thread closing = Thread.ofPlatform().start(db::close);
+        closing.join(200);
+        assertThat(closing.isAlive()).as("the close waiting for the open appender").isTrue();
+        assertThatThrownBy(db::appender).isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.CLOSED));
+
+        app.commit();
+
+        closing.join();
+        db = Tsdb.open(options(dir));
+        assertThat(read(db, 15_000L * 300, Long.MAX_VALUE, Matcher.equal("instance", "a:9090")).get(UP_A))
+                .containsExactly(new Sample(15_000L * 300, 7));
+    }
+
+    /** An appender left open (a caller that neither commits nor rolls back) holds the close 2 s at most; its commit then fails as closed. */
+    @Test
+    void anAppenderLeftOpenPastTheCloseFailsAsClosed() {
         Appender app = db.appender();
         app.append(0, UP_A, 15_000L * 300, 1);
         db.close();

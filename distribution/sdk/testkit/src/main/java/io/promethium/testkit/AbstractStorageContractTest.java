@@ -342,6 +342,7 @@ public abstract class AbstractStorageContractTest {
         });
         assertThat(e).as("an out-of-order sample is refused").isNotNull();
         assertThat(e.reason()).isEqualTo(StorageException.Reason.OUT_OF_ORDER);
+        next.rollback(); // every appender ends with commit or rollback, even after one of them threw
         Appender third = storage.appender();
         third.append(0, UP_A, T0 + 20_000, 2);
         third.commit();
@@ -364,6 +365,7 @@ public abstract class AbstractStorageContractTest {
         });
         assertThat(e).as("another value at the same timestamp is refused").isNotNull();
         assertThat(e.reason()).isEqualTo(StorageException.Reason.DUPLICATE_TIMESTAMP);
+        other.rollback();
         assertThat(readAll().get(UP_A)).containsExactlyElementsOf(floats(T0, 1));
     }
 
@@ -522,6 +524,7 @@ public abstract class AbstractStorageContractTest {
         });
         assertThat(e).as("a malformed histogram is refused").isNotNull();
         assertThat(e.reason()).isEqualTo(StorageException.Reason.INVALID);
+        app.rollback();
         assertThat(readAll()).doesNotContainKey(Labels.of("__name__", "bad"));
     }
 

@@ -103,6 +103,8 @@ final class ScrapeLoop {
     private long previousStart;
     /** How long the next scrape is expected to run without waiting in its fetcher (see {@link ScrapeWorkers}). */
     private long expectedNanos;
+    /** How soon a scrape waiting for a storage plugin's replacement notices that its loop is stopped. */
+    static final Duration STOP_CHECK = Duration.ofMillis(100);
 
     ScrapeLoop(ScrapeTarget target, LoopSettings settings, PageFetcher scraper, Supplier<Storage> storage,
                ScrapeMetrics metrics, Handover handover) {
@@ -258,23 +260,54 @@ final class ScrapeLoop {
 
     /**
      * The storage; while there is none because a storage plugin is being updated, waits for its
-     * replacement up to half the interval (at most the scrape timeout), so a swap delays this
-     * scrape instead of losing it and the next one still starts at its slot.
+     * replacement until shortly before the next slot, so a swap delays this scrape instead of
+     * losing it and the next one still starts at its slot. The samples keep this slot's timestamp,
+     * as Prometheus's keep their scrape's start when its appender is slow to come. The margin left
+     * is twice the last scrape's duration, at least a tenth of the interval; a loop being stopped
+     * ends its wait within {@link #STOP_CHECK}. The waiting scrape holds its worker, as a slow
+     * target's fetch does.
      */
     private Storage awaitStorage() {
         Storage store = storage.get();
         if (store != null || !(storage instanceof StorageSlot slot)) {
             return store;
         }
-        if (stopped) {
-            return null;
-        }
-        long wait = Math.min(settings.interval().toNanos() / 2, settings.timeout().toNanos());
+        // Another worker watches the next slot meanwhile, so other targets' scrapes start on time.
+        ScrapeWorkers.handOff();
+        long interval = settings.interval().toNanos();
+        long wait = Math.max(interval / 10, interval - Math.max(2 * lastDuration.toNanos(), interval / 10));
+        long deadline = System.nanoTime() + wait;
         try {
-            return slot.await(java.time.Duration.ofNanos(wait));
+            for (long left = wait; !stopped && left > 0; left = deadline - System.nanoTime()) {
+                store = slot.await(java.time.Duration.ofNanos(Math.min(left, STOP_CHECK.toNanos())));
+                if (store != null || !slot.replacing()) {
+                    return store;
+                }
+            }
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        }
+    }
+
+    /**
+     * An appender of {@code store}; when that storage has closed since the scrape took it (a
+     * storage plugin being updated, whose old version finishes the appenders it gave out before
+     * closing its WAL), one of its replacement, once it has come.
+     */
+    private Appender appender(Storage store) {
+        try {
+            return store.appender();
+        } catch (StorageException e) {
+            if (e.reason() != StorageException.Reason.CLOSED) {
+                throw e;
+            }
+            Storage next = awaitStorage();
+            if (next == null || next == store) {
+                throw e;
+            }
+            return next.appender();
         }
     }
 
@@ -313,7 +346,7 @@ final class ScrapeLoop {
     private void scrapeOnce(long timestamp, long start, long fetched, Storage store, Tracer tracer, Span scrape) {
         Appender app;
         try (Span s = tracer.start(NEW_APPENDER)) {
-            app = store.appender();
+            app = appender(store);
         }
         staleMarkers.into(app, timestamp);
         int[] counts = this.counts;
@@ -368,7 +401,7 @@ final class ScrapeLoop {
                 bodyBytes = -1;
             }
             app.rollback();
-            app = store.appender();
+            app = appender(store);
             staleMarkers.into(app, timestamp);
             // A failed fetch appends an empty page, whose staleness markers Prometheus's scrapeAppend covers.
             try (Span s = fetchFailed ? tracer.start(APPEND) : Span.NONE) {
@@ -376,6 +409,10 @@ final class ScrapeLoop {
             }
             lastSuccess = -1;
             counts[0] = counts[1] = counts[2] = 0;
+        } catch (RuntimeException e) {
+            // A bug: the loop reports it (tick); the batch is discarded, not left open on the storage.
+            app.rollback();
+            throw e;
         } finally {
             // The page is parsed: its buffer goes back to be shared with the pool's other loops.
             scraper.release();

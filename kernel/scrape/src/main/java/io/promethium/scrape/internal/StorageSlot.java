@@ -4,6 +4,8 @@ import io.promethium.api.storage.Storage;
 import io.promethium.config.lifecycle.PluginTracker;
 import java.time.Duration;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The storage the scrapes append to, kept by the kernel's plugin lifecycle rule
@@ -13,8 +15,10 @@ import java.util.function.Supplier;
  */
 final class StorageSlot implements Supplier<Storage>, AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(StorageSlot.class.getName());
     private static final String TYPE = "storage";
 
+    private volatile boolean closed;
     private final PluginTracker<Storage> tracker = new PluginTracker<>("storage", "", storage -> TYPE, PluginTracker.DEFAULT_GRACE, null);
 
     @Override
@@ -22,12 +26,26 @@ final class StorageSlot implements Supplier<Storage>, AutoCloseable {
         return tracker.current(TYPE);
     }
 
+    /** Logs how long the scrapes were without a storage, as that is what a swap cost them. */
     void set(Storage storage) {
+        Long went = tracker.wentAt(TYPE);
         tracker.add(storage);
+        if (went != null) {
+            long ms = (System.nanoTime() - went) / 1_000_000;
+            LOG.log(Level.INFO, () -> "storage back after " + ms + " ms without one");
+        }
     }
 
     void clear(Storage old) {
         tracker.remove(old);
+    }
+
+    /**
+     * Whether the storage went less than the grace period ago and none has come since (one is
+     * being replaced), the scrapes not being stopped.
+     */
+    boolean replacing() {
+        return !closed && tracker.wentAt(TYPE) != null;
     }
 
     /**
@@ -41,6 +59,7 @@ final class StorageSlot implements Supplier<Storage>, AutoCloseable {
     /** Ends every wait: the scrapes are being stopped. */
     @Override
     public void close() {
+        closed = true;
         tracker.close();
     }
 }

@@ -119,14 +119,20 @@ class ScrapeLoopTest {
         return v;
     }
 
-    /** A storage plugin being updated: the scrape waits for the replacement instead of being lost. */
-    @Test
-    void aScrapeWithoutStorageWaitsForTheNextOneAndStoresAtItsSlot() throws Exception {
-        server.text("a_total 1\n");
+    /** The scrapes' storage slot, whose storage just went (a storage plugin being updated). */
+    private StorageSlot storageBeingReplaced() {
         StorageSlot slot = new StorageSlot();
         slot.set(storage);
         slot.clear(storage);
         storages = slot;
+        return slot;
+    }
+
+    /** A storage plugin being updated: the scrape waits for the replacement instead of being lost. */
+    @Test
+    void aScrapeWithoutStorageWaitsForTheNextOneAndStoresAtItsSlot() throws Exception {
+        server.text("a_total 1\n");
+        StorageSlot slot = storageBeingReplaced();
         ScrapeLoop loop = loop(job());
         Thread.ofPlatform().start(() -> {
             try {
@@ -144,22 +150,82 @@ class ScrapeLoopTest {
         assertThat(loop.info().lastError()).isEmpty();
     }
 
-    /** The wait is bounded by half the interval: a storage that does not come back makes the target down. */
+    /**
+     * The storage closed between the scrape's look and its appender (the old version of a storage
+     * plugin being updated): the scrape is stored in the replacement, not lost.
+     */
     @Test
-    void aScrapeWithoutStorageGivesUpAfterHalfTheInterval() throws Exception {
+    void aScrapeWhoseStorageClosesUnderItIsStoredInTheReplacement() throws Exception {
         server.text("a_total 1\n");
         StorageSlot slot = new StorageSlot();
-        slot.set(storage);
-        slot.clear(storage);
+        io.promethium.api.storage.Storage closing = new io.promethium.api.storage.Storage() {
+            @Override
+            public io.promethium.api.storage.Appender appender() {
+                slot.clear(this);
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    slot.set(storage);
+                });
+                throw new io.promethium.api.storage.StorageException(io.promethium.api.storage.StorageException.Reason.CLOSED, "closed");
+            }
+
+            @Override
+            public io.promethium.api.storage.Querier querier(long minTime, long maxTime) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public long startTime() {
+                return Long.MAX_VALUE;
+            }
+        };
+        slot.set(closing);
         storages = slot;
-        ScrapeLoop loop = loop(Configs.withTiming(Configs.job("test"), Duration.ofMillis(400), Duration.ofMillis(400)));
+        ScrapeLoop loop = loop(job());
+
+        loop.scrapeOnce(1000);
+
+        assertThat(storage.valueAt(series("a_total"), 1000)).isEqualTo(1.0);
+        assertThat(report("up", 1000)).isEqualTo(1.0);
+        assertThat(loop.info().lastError()).isEmpty();
+    }
+
+    /**
+     * The wait ends shortly before the next slot (a tenth of the interval before it, the last
+     * scrape having taken no time): a storage that does not come back makes the target down.
+     */
+    @Test
+    void aScrapeWithoutStorageGivesUpShortlyBeforeTheNextSlot() throws Exception {
+        server.text("a_total 1\n");
+        storageBeingReplaced();
+        ScrapeLoop loop = loop(Configs.withTiming(Configs.job("test"), Duration.ofMillis(400), Duration.ofMillis(200)));
 
         long start = System.nanoTime();
         loop.scrapeOnce(1000);
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(350));
         assertThat(loop.info().lastError()).isEqualTo("no storage available");
         assertThat(loop.info().health()).isEqualTo(TargetInfo.DOWN);
+    }
+
+    /** A loop stopped (a config reload replacing it) while its scrape waits for a storage ends that wait at once. */
+    @Test
+    void aScrapeWaitingForStorageEndsWhenItsLoopIsStopped() throws Exception {
+        server.text("a_total 1\n");
+        storageBeingReplaced();
+        ScrapeLoop loop = loop(Configs.withTiming(Configs.job("test"), Duration.ofSeconds(60), Duration.ofSeconds(10)));
+        Thread scrape = Thread.ofPlatform().start(() -> loop.scrapeOnce(1000));
+        Thread.sleep(200);
+
+        loop.stop(false);
+
+        scrape.join(Duration.ofSeconds(10));
+        assertThat(scrape.isAlive()).as("the scrape still waiting for a storage 10 s after its loop stopped").isFalse();
+        assertThat(loop.info().lastError()).isEqualTo("no storage available");
     }
 
     /** Without a storage that went (none ever bound), there is nothing to wait for. */

@@ -83,6 +83,7 @@ class TsdbComponentTest {
         appendOne(component, 100_000);
         Appender late = component.appender();
         assertThatThrownBy(() -> late.append(0, Labels.of("__name__", "up", "job", "x"), 50_000, 1)).isInstanceOf(StorageException.class);
+        late.rollback();
         component.modified(Map.of("path", dir.toString(), "outOfOrderTimeWindow", "5m"));
         assertThat(component.tsdb()).isSameAs(before);
         Appender app = component.appender();

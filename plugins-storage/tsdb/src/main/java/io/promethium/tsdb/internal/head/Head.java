@@ -7,12 +7,14 @@ import io.promethium.api.storage.Appender;
 import io.promethium.api.storage.StorageException;
 import io.promethium.chunks.Chunks;
 import io.promethium.tsdb.internal.metrics.TsdbMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -77,6 +79,11 @@ public final class Head implements org.apache.lucene.util.Accountable {
     /** {@link #memory()} for the self-metrics, which may be scraped more often than it should walk. */
     private final RecentReading<Memory> recentMemory = new RecentReading<>(this::memory, System::nanoTime);
     private final AppendBatchPool batchPool = new AppendBatchPool();
+    /** Guards {@link #openAppenders} and {@link #closing}. */
+    private final Object appenders = new Object();
+    /** Appenders given out and not yet committed or rolled back. */
+    private int openAppenders;
+    private boolean closing;
     private final int samplesPerChunk;
 
     /** Prometheus's default {@code storage.exemplars.max_exemplars}. */
@@ -129,7 +136,40 @@ public final class Head implements org.apache.lucene.util.Accountable {
     }
 
     public Appender appender() {
+        synchronized (appenders) {
+            if (closing) {
+                throw new StorageException(StorageException.Reason.CLOSED, "the TSDB is closing");
+            }
+            openAppenders++;
+        }
         return new HeadAppender(this);
+    }
+
+    /** An appender was committed or rolled back. */
+    void appenderDone() {
+        synchronized (appenders) {
+            if (--openAppenders == 0) {
+                appenders.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Refuses new appenders and waits up to {@code max} for those given out to be committed or
+     * rolled back: a scrape or write in flight when the TSDB closes (a plugin update) then lands
+     * in the WAL the next one replays, rather than failing on a closed WAL.
+     *
+     * @return how many appenders were still open when the wait ended
+     */
+    public int closeAppenders(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (appenders) {
+            closing = true;
+            for (long left = max.toNanos(); openAppenders > 0 && left > 0; left = deadline - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(appenders, left);
+            }
+            return openAppenders;
+        }
     }
 
     public void setOutOfOrderWindow(long millis) {

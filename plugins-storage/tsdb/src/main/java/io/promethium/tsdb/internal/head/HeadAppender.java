@@ -267,6 +267,14 @@ final class HeadAppender implements Appender {
             throw new StorageException(Reason.CLOSED, "appender already committed or rolled back");
         }
         finished = true;
+        try {
+            commitBatch();
+        } finally {
+            head.appenderDone();
+        }
+    }
+
+    private void commitBatch() {
         AppendBatch b = batch;
         if (b == null) {
             return;
@@ -539,7 +547,10 @@ final class HeadAppender implements Appender {
 
     @Override
     public void rollback() {
-        finished = true;
+        if (!finished) {
+            finished = true;
+            head.appenderDone();
+        }
         release();
     }
 

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * then starts on its data with default flags (VictoriaMetrics with its result cache off) and
  * compacts it as it would; then the dashboard's panel queries run over 1 h, 24 h and D days at
  * the step Grafana chooses, after untimed passes of every query ({@code --warmup-passes}, each
- * pass's total printed per server): warm (median of repeats) and
+ * pass's total printed per server): warm (the median of {@code --rounds} rounds' medians of
+ * {@code --repeats} requests in a row, the servers taking turns from round to round) and
  * cold (median of {@code --cold-repeats} requests, each right after the page cache was dropped,
  * where the machine allows; else the first request), each answer compared with Prometheus's. Every
  * timed request or run of requests waits half a second first, so that what the server queried
@@ -48,7 +49,7 @@ import java.util.regex.Pattern;
  */
 public final class Week {
 
-    record Options(Path home, int targets, int days, int intervalSeconds, int repeats, int coldRepeats, int warmupPasses,
+    record Options(Path home, int targets, int days, int intervalSeconds, int repeats, int rounds, int coldRepeats, int warmupPasses,
                    List<String> servers, Path work, boolean reuse, boolean cold, boolean prepareOnly) {
     }
 
@@ -516,20 +517,28 @@ public final class Week {
                 // (taking turns between the three servers added 0.1-0.3 ms to a millisecond query in
                 // each: the others' requests evict its caches), after a pause that lets what the
                 // previous server left running settle (Go's collector after Prometheus's second-long
-                // queries slowed the next server's).
-                for (SideBySide.Server s : servers.values()) {
-                    Thread.sleep(PAUSE_MILLIS);
-                    double[] ms = new double[o.repeats()];
-                    for (int i = 0; i < o.repeats(); i++) {
-                        long t1 = System.nanoTime();
-                        clients.get(s.name()).get(path);
-                        ms[i] = (System.nanoTime() - t1) / 1e6;
+                // queries slowed the next server's). Warm is the median of the rounds' medians, the
+                // servers taking turns from one round to the next: one server's medians of nine of
+                // the same small query varied twofold from one round to the next (the machine's
+                // moment), so one round measured the moment as much as the server.
+                Map<String, double[]> roundMedians = new LinkedHashMap<>();
+                for (int round = 0; round < o.rounds(); round++) {
+                    for (SideBySide.Server s : servers.values()) {
+                        Thread.sleep(PAUSE_MILLIS);
+                        double[] ms = new double[o.repeats()];
+                        for (int i = 0; i < o.repeats(); i++) {
+                            long t1 = System.nanoTime();
+                            clients.get(s.name()).get(path);
+                            ms[i] = (System.nanoTime() - t1) / 1e6;
+                        }
+                        afterPause.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(ms.clone());
+                        roundMedians.computeIfAbsent(s.name(), n -> new double[o.rounds()])[round] = median(ms);
                     }
-                    afterPause.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(ms.clone());
-                    Arrays.sort(ms);
+                }
+                for (SideBySide.Server s : servers.values()) {
                     double[] cold = colds.get(s.name());
                     Arrays.sort(cold);
-                    row.put(s.name(), new double[] {cold[cold.length / 2], ms[ms.length / 2]});
+                    row.put(s.name(), new double[] {cold[cold.length / 2], median(roundMedians.get(s.name()))});
                 }
                 figures.put(key, row);
                 if (answers.containsKey("prometheus") && answers.containsKey("promethium")) {
@@ -579,7 +588,7 @@ public final class Week {
             return;
         }
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                "after the pause, the %d queries under %.0f ms warm in every server (ms, median of each request's place: 1st / 2nd-5th / 6th on):",
+                "after the pause, the %d runs of the queries under %.0f ms warm in every server (ms, median of each request's place: 1st / 2nd-5th / 6th on):",
                 small.size(), SMALL_MILLIS));
         afterPause.forEach((name, runs) -> {
             double[] first = small.stream().mapToDouble(q -> runs.get(q)[0]).toArray();
@@ -779,6 +788,7 @@ public final class Week {
         int days = 7;
         int interval = 15;
         int repeats = 9;
+        int rounds = 3;
         int coldRepeats = 3;
         int warmupPasses = 30;
         List<String> servers = List.of("prometheus", "victoria-metrics", "promethium");
@@ -798,6 +808,8 @@ public final class Week {
                 interval = Integer.parseInt(v);
             } else if (a.startsWith("--repeats=")) {
                 repeats = Integer.parseInt(v);
+            } else if (a.startsWith("--rounds=")) {
+                rounds = Integer.parseInt(v);
             } else if (a.startsWith("--cold-repeats=")) {
                 coldRepeats = Integer.parseInt(v);
             } else if (a.startsWith("--warmup-passes=")) {
@@ -814,12 +826,12 @@ public final class Week {
                 prepareOnly = true;
             } else {
                 throw new IllegalArgumentException("unknown argument " + a
-                        + " (--targets=N --days=D --interval=S --repeats=N --cold-repeats=N --warmup-passes=N --servers=a,b --work=DIR --reuse --no-cold --prepare-only)");
+                        + " (--targets=N --days=D --interval=S --repeats=N --rounds=N --cold-repeats=N --warmup-passes=N --servers=a,b --work=DIR --reuse --no-cold --prepare-only)");
             }
         }
         if (home == null || work == null) {
             throw new IllegalArgumentException("--home and --work are required");
         }
-        return new Options(home, targets, days, interval, repeats, coldRepeats, warmupPasses, servers, work, reuse, cold, prepareOnly);
+        return new Options(home, targets, days, interval, repeats, rounds, coldRepeats, warmupPasses, servers, work, reuse, cold, prepareOnly);
     }
 }

@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * timed request or run of requests waits half a second first, so that what the server queried
  * before left running (a collector, a merge) has settled. The
  * kernel does not drop pages a process has mapped, so the blocks' pages a server has mapped and
- * touched stay in memory; cold measures the rest (files read, caches rebuilt, the jolt), and the
+ * touched stay in memory; cold measures the rest (files read, caches rebuilt), and the
  * run prints what each server's cold requests read from the disk. Query times are half a second
  * past the scrape times, and windows that reach back to the first sample are not compared:
  * Prometheus 2.42 differs from Prometheus 3 there (see {@link #run}); Promethium answers as
@@ -487,7 +487,8 @@ public final class Week {
                 Map<String, double[]> row = new LinkedHashMap<>();
                 Map<String, String> answers = new LinkedHashMap<>();
                 // Cold: the median of a few requests, each right after the page cache was dropped
-                // (dropping it is itself a jolt: one request after it varied 2-4x in each server).
+                // (one such request varied 2-4x in each server, as any first request after a pause
+                // does, drop or not).
                 // Rounds take turns between the servers; the first answer is the one compared. Each
                 // drop waits the warm requests' pause first: what the server before left running
                 // (Prometheus's collector after a week of 200 hosts' load) made the next server's
@@ -563,7 +564,7 @@ public final class Week {
     /**
      * What each server's cold requests read from the disk, all together: the kernel drops only the
      * pages no process maps, so a server that maps its blocks and has touched them in the warm-up
-     * reads little or nothing, and its cold time is mostly that of a request after the drop's jolt.
+     * reads little or nothing, and its cold time is mostly that of the first request after a pause.
      */
     static void printColdReads(Map<String, Proc.DiskReads> reads, int requests, boolean dropped) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "read from disk by each server's %d cold requests%s:", requests,

@@ -532,14 +532,12 @@ public final class Week {
                             clients.get(s.name()).get(path);
                             ms[i] = (System.nanoTime() - t1) / 1e6;
                         }
-                        afterPause.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(ms.clone());
+                        afterPause.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(ms);
                         roundMedians.computeIfAbsent(s.name(), n -> new double[o.rounds()])[round] = median(ms);
                     }
                 }
                 for (SideBySide.Server s : servers.values()) {
-                    double[] cold = colds.get(s.name());
-                    Arrays.sort(cold);
-                    row.put(s.name(), new double[] {cold[cold.length / 2], median(roundMedians.get(s.name()))});
+                    row.put(s.name(), new double[] {median(colds.get(s.name())), median(roundMedians.get(s.name()))});
                 }
                 figures.put(key, row);
                 if (answers.containsKey("prometheus") && answers.containsKey("promethium")) {

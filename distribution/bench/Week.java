@@ -630,13 +630,13 @@ public final class Week {
      * requests ran them uncompiled while they were compiled again.
      *
      * <p>Then {@code --refresh-passes} passes of the first range's panels (330 by default, bringing
-     * each server's warm-up to about 5,000 requests): the code a request runs once (HTTP, the
-     * query's parsing, the JSON) reaches the JIT's second tier only after some thousands of
-     * requests. A one-host memory panel's first request after a 0.3 s pause (40 such requests,
-     * the server warmed on that query alone) took a median 2.3 ms after 340 requests, 0.9 after
-     * 1,300 (about what thirty full passes send), 0.57 after 5,000 and 0.58 after 10,000, its
-     * evaluation 0.1 to 0.3 ms throughout; the compiler threads ran during most of the paused
-     * requests before 1,300, few after.
+     * each server's warm-up to about 5,000 requests): Promethium's first request after a pause
+     * kept getting faster for some thousands of requests, the compile thresholds of its request
+     * path scaled down as they are ({@code bin/promethium}). A one-host memory panel's first
+     * request after a 0.3 s pause (40 such requests, the server warmed on that query alone) took a
+     * median 2.3 ms after 340 requests, 0.9 after 1,300 (about what thirty full passes send), 0.57
+     * after 5,000 and 0.58 after 10,000, its evaluation 0.1 to 0.3 ms throughout; the compiler
+     * threads ran during most of the paused requests before 1,300, few after.
      */
     static void warmUp(Options o, Map<String, SideBySide.Server> servers, Map<String, KeepAliveGet> clients, List<Range> ranges, long end)
             throws Exception {

@@ -640,28 +640,29 @@ public final class Week {
      */
     static void warmUp(Options o, Map<String, SideBySide.Server> servers, Map<String, KeepAliveGet> clients, List<Range> ranges, long end)
             throws Exception {
-        Map<String, Integer> requests = new LinkedHashMap<>();
         for (int pass = 1; pass <= o.warmupPasses(); pass++) {
-            Map<String, Double> totals = warmUpPass(servers, clients, ranges, o, end, requests);
+            Map<String, Double> totals = warmUpPass(servers, clients, ranges, o, end);
             System.out.println(passLine("warm-up pass " + pass + ", all queries:", totals));
         }
         // The refresh passes: the first range's panels alone, as a dashboard left open on the last
         // hour sends them (the passes above take most of their time in the long ranges).
         List<Range> refreshed = ranges.subList(0, 1);
         for (int pass = 1; pass <= o.refreshPasses(); pass++) {
-            Map<String, Double> totals = warmUpPass(servers, clients, refreshed, o, end, requests);
+            Map<String, Double> totals = warmUpPass(servers, clients, refreshed, o, end);
             if (pass == 1 || pass % 50 == 0 || pass == o.refreshPasses()) {
                 System.out.println(passLine("refresh pass " + pass + ", " + refreshed.get(0).name() + " queries:", totals));
             }
         }
+        // Every server gets every pass's requests.
+        int requests = (o.warmupPasses() * ranges.size() + o.refreshPasses() * refreshed.size()) * PANELS.size();
         StringBuilder line = new StringBuilder("warm-up requests:");
-        requests.forEach((name, n) -> line.append(String.format(Locale.ROOT, " %s %,d", name, n)));
+        servers.values().forEach(s -> line.append(String.format(Locale.ROOT, " %s %,d", s.name(), requests)));
         System.out.println(line);
     }
 
     /** Every panel over each range, once on each server, untimed but for the printed totals. */
     static Map<String, Double> warmUpPass(Map<String, SideBySide.Server> servers, Map<String, KeepAliveGet> clients, List<Range> ranges,
-            Options o, long end, Map<String, Integer> requests) throws Exception {
+            Options o, long end) throws Exception {
         Map<String, Double> totals = new LinkedHashMap<>();
         for (Range range : ranges) {
             long ri = rateInterval(o, range);
@@ -671,7 +672,6 @@ public final class Week {
                     long t0 = System.nanoTime();
                     clients.get(s.name()).get(path);
                     totals.merge(s.name(), (System.nanoTime() - t0) / 1e6, Double::sum);
-                    requests.merge(s.name(), 1, Integer::sum);
                 }
             }
         }

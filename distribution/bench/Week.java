@@ -31,10 +31,11 @@ import java.util.regex.Pattern;
  * the step Grafana chooses, after untimed passes of every query ({@code --warmup-passes}, each
  * pass's total printed per server) and of the 1 h panels ({@code --refresh-passes}): warm (the
  * median of {@code --rounds} rounds' medians of {@code --repeats} requests in a row, the servers
- * taking turns from round to round) and cold (median of {@code --cold-repeats} requests, each
- * right after the page cache was dropped, where the machine allows; else the first request), each
- * answer compared with Prometheus's. Every timed request or run of requests waits half a second
- * first, so that what the server queried before left running (a collector, a merge) has settled.
+ * taking turns) and cold (median of {@code --cold-repeats} requests, each right after the page
+ * cache was dropped, where the machine allows; else the first request), each round going through
+ * every query before the next begins; each answer is compared with Prometheus's. Every timed
+ * request or run of requests waits half a second first, so that what the server queried before
+ * left running (a collector, a merge) has settled.
  * The kernel does not drop pages a process has mapped, so the blocks' pages a server has mapped and
  * touched stay in memory; cold measures the rest (files read, caches rebuilt), and the
  * run prints what each server's cold requests read from the disk. Query times are half a second
@@ -471,85 +472,96 @@ public final class Week {
         System.out.printf(Locale.ROOT, "load average: %s; cold = %s%n", Proc.loadAverage(),
                 dropCaches ? "median of " + o.coldRepeats() + " requests, each after the page cache was dropped"
                         : "first request (page cache not dropped)");
-        Map<String, Map<String, double[]>> figures = new LinkedHashMap<>(); // query -> server -> {cold, warm}
-        Map<String, List<double[]>> afterPause = new LinkedHashMap<>(); // server -> each query's warm requests, in order
-        Map<String, Proc.DiskReads> coldReads = new LinkedHashMap<>(); // server -> what its cold requests read from disk
-        int coldRequests = 0;
-        int disagreements = 0;
+        // Each query's timed requests are spread over the whole run: every cold round and every warm
+        // round goes through all the queries before the next begins. The machine drifts by the
+        // minute (one server's same request took 0.29-0.46 ms at the median in one stretch, 0.11-0.16
+        // a few minutes later), so a query's rounds taken one after another measured one stretch.
+        List<Timed> timed = new ArrayList<>();
         for (Range range : ranges) {
             long ri = rateInterval(o, range);
             for (Panel panel : PANELS) {
                 String expr = panel.expr().replace("$ri", ri + "s").replace("$host", HOST);
                 // Half a second past the scrape times: Prometheus 2.42 closes a window at its start,
                 // Prometheus 3 (and Promethium) leave it open, so a sample exactly there would differ.
-                String path = rangePath(expr, range, end, ".5");
-                String key = range.name() + " · " + panel.name();
-                Map<String, double[]> row = new LinkedHashMap<>();
-                Map<String, String> answers = new LinkedHashMap<>();
-                // Cold: the median of a few requests, each right after the page cache was dropped
-                // (one such request varied 2-4x in each server, as any first request after a pause
-                // does, drop or not).
-                // Rounds take turns between the servers; the first answer is the one compared. Each
-                // drop waits the warm requests' pause first: what the server before left running
-                // (Prometheus's collector after a week of 200 hosts' load) made the next server's
-                // cold request 81 ms against 61-73 after the pause.
-                int coldRounds = dropCaches ? o.coldRepeats() : 1;
-                coldRequests += coldRounds;
-                Map<String, double[]> colds = new LinkedHashMap<>();
-                for (int round = 0; round < coldRounds; round++) {
-                    for (SideBySide.Server s : servers.values()) {
-                        Thread.sleep(PAUSE_MILLIS);
-                        if (dropCaches) {
-                            Proc.dropCaches();
-                        }
-                        Proc.DiskReads before = Proc.diskReads(s.process().pid());
-                        long t0 = System.nanoTime();
-                        KeepAliveGet.Response r = clients.get(s.name()).get(path);
-                        colds.computeIfAbsent(s.name(), n -> new double[coldRounds])[round] = (System.nanoTime() - t0) / 1e6;
-                        Proc.DiskReads read = Proc.diskReads(s.process().pid()).minus(before);
-                        coldReads.merge(s.name(), read, Proc.DiskReads::plus);
-                        if (r.status() != 200) {
-                            throw new IllegalStateException(s.name() + " answered " + r.status() + " to " + expr + ": " + r.body());
-                        }
-                        answers.putIfAbsent(s.name(), r.body());
-                    }
-                }
-                // Each server's warm requests in a row, as a dashboard sends one server its panels
-                // (taking turns between the three servers added 0.1-0.3 ms to a millisecond query in
-                // each: the others' requests evict its caches), after a pause that lets what the
-                // previous server left running settle (Go's collector after Prometheus's second-long
-                // queries slowed the next server's). Warm is the median of the rounds' medians, the
-                // servers taking turns from one round to the next: one server's medians of nine of
-                // the same small query varied twofold from one round to the next (the machine's
-                // moment), so one round measured the moment as much as the server.
-                Map<String, double[]> roundMedians = new LinkedHashMap<>();
-                for (int round = 0; round < o.rounds(); round++) {
-                    for (SideBySide.Server s : servers.values()) {
-                        Thread.sleep(PAUSE_MILLIS);
-                        double[] ms = new double[o.repeats()];
-                        for (int i = 0; i < o.repeats(); i++) {
-                            long t1 = System.nanoTime();
-                            clients.get(s.name()).get(path);
-                            ms[i] = (System.nanoTime() - t1) / 1e6;
-                        }
-                        afterPause.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(ms);
-                        roundMedians.computeIfAbsent(s.name(), n -> new double[o.rounds()])[round] = median(ms);
-                    }
-                }
+                timed.add(new Timed(range.name() + " · " + panel.name(), expr, rangePath(expr, range, end, ".5"), ri));
+            }
+        }
+        Map<String, List<double[]>> afterPause = new LinkedHashMap<>(); // server -> each query's warm requests, in order
+        Map<String, Proc.DiskReads> coldReads = new LinkedHashMap<>(); // server -> what its cold requests read from disk
+        Map<String, Map<String, double[]>> colds = new LinkedHashMap<>(); // query -> server -> each cold round's time
+        Map<String, Map<String, String>> answers = new LinkedHashMap<>(); // query -> server -> its first answer
+        Map<String, Map<String, double[]>> roundMedians = new LinkedHashMap<>(); // query -> server -> each warm round's median
+        // Cold: the median of nine requests, each right after the page cache was dropped (one such
+        // request varied 2-4x in each server, as any first request after a pause does, drop or
+        // not): on one server, two runs of the 36 queries moved a query's median of three by up to
+        // 2.2x, its median of nine by up to 1.6x. The servers take turns; the first answer is the
+        // one compared. Each drop waits the warm requests' pause first: what the server before
+        // left running (Prometheus's collector after a week of 200 hosts' load) made the next
+        // server's cold request 81 ms against 61-73 after the pause.
+        int coldRounds = dropCaches ? o.coldRepeats() : 1;
+        int coldRequests = coldRounds * timed.size();
+        for (int round = 0; round < coldRounds; round++) {
+            for (Timed t : timed) {
                 for (SideBySide.Server s : servers.values()) {
-                    row.put(s.name(), new double[] {median(colds.get(s.name())), median(roundMedians.get(s.name()))});
-                }
-                figures.put(key, row);
-                if (answers.containsKey("prometheus") && answers.containsKey("promethium")) {
-                    // Windows reaching back to the data's first sample are left out: there Prometheus 2.42
-                    // limits a counter's extrapolation to zero before its "series starts here" check,
-                    // Prometheus 3 after it (prometheus/prometheus#13725, 2.51), and Promethium is 3.
-                    long firstSample = end / 1000 - (o.days() * 86400L / o.intervalSeconds() - 1) * o.intervalSeconds();
-                    String diff = compare(answers.get("prometheus"), answers.get("promethium"), firstSample + ri);
-                    if (diff != null) {
-                        disagreements++;
-                        System.out.printf(Locale.ROOT, "DIFFERENT ANSWER %s: %s%n", key, diff);
+                    Thread.sleep(PAUSE_MILLIS);
+                    if (dropCaches) {
+                        Proc.dropCaches();
                     }
+                    Proc.DiskReads before = Proc.diskReads(s.process().pid());
+                    long t0 = System.nanoTime();
+                    KeepAliveGet.Response r = clients.get(s.name()).get(t.path());
+                    colds.computeIfAbsent(t.key(), k -> new LinkedHashMap<>()).computeIfAbsent(s.name(), n -> new double[coldRounds])[round] =
+                            (System.nanoTime() - t0) / 1e6;
+                    Proc.DiskReads read = Proc.diskReads(s.process().pid()).minus(before);
+                    coldReads.merge(s.name(), read, Proc.DiskReads::plus);
+                    if (r.status() != 200) {
+                        throw new IllegalStateException(s.name() + " answered " + r.status() + " to " + t.expr() + ": " + r.body());
+                    }
+                    answers.computeIfAbsent(t.key(), k -> new LinkedHashMap<>()).putIfAbsent(s.name(), r.body());
+                }
+            }
+        }
+        // Each server's warm requests in a row, as a dashboard sends one server its panels
+        // (taking turns between the three servers added 0.1-0.3 ms to a millisecond query in
+        // each: the others' requests evict its caches), after a pause that lets what the
+        // previous server left running settle (Go's collector after Prometheus's second-long
+        // queries slowed the next server's). Warm is the median of the rounds' medians, the
+        // servers taking turns: one server's medians of nine of the same small query varied
+        // twofold from one round to the next (the machine's moment), so one round measured the
+        // moment as much as the server.
+        for (int round = 0; round < o.rounds(); round++) {
+            for (Timed t : timed) {
+                for (SideBySide.Server s : servers.values()) {
+                    Thread.sleep(PAUSE_MILLIS);
+                    double[] ms = new double[o.repeats()];
+                    for (int i = 0; i < o.repeats(); i++) {
+                        long t1 = System.nanoTime();
+                        clients.get(s.name()).get(t.path());
+                        ms[i] = (System.nanoTime() - t1) / 1e6;
+                    }
+                    afterPause.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(ms);
+                    roundMedians.computeIfAbsent(t.key(), k -> new LinkedHashMap<>()).computeIfAbsent(s.name(), n -> new double[o.rounds()])[round] = median(ms);
+                }
+            }
+        }
+        Map<String, Map<String, double[]>> figures = new LinkedHashMap<>(); // query -> server -> {cold, warm}
+        int disagreements = 0;
+        for (Timed t : timed) {
+            Map<String, double[]> row = new LinkedHashMap<>();
+            for (SideBySide.Server s : servers.values()) {
+                row.put(s.name(), new double[] {median(colds.get(t.key()).get(s.name())), median(roundMedians.get(t.key()).get(s.name()))});
+            }
+            figures.put(t.key(), row);
+            Map<String, String> answer = answers.get(t.key());
+            if (answer.containsKey("prometheus") && answer.containsKey("promethium")) {
+                // Windows reaching back to the data's first sample are left out: there Prometheus 2.42
+                // limits a counter's extrapolation to zero before its "series starts here" check,
+                // Prometheus 3 after it (prometheus/prometheus#13725, 2.51), and Promethium is 3.
+                long firstSample = end / 1000 - (o.days() * 86400L / o.intervalSeconds() - 1) * o.intervalSeconds();
+                String diff = compare(answer.get("prometheus"), answer.get("promethium"), firstSample + t.rateInterval());
+                if (diff != null) {
+                    disagreements++;
+                    System.out.printf(Locale.ROOT, "DIFFERENT ANSWER %s: %s%n", t.key(), diff);
                 }
             }
         }
@@ -676,6 +688,10 @@ public final class Week {
             }
         }
         return totals;
+    }
+
+    /** One timed query: its table key, expression, request path and rate interval (s). */
+    record Timed(String key, String expr, String path, long rateInterval) {
     }
 
     static String passLine(String head, Map<String, Double> totals) {
@@ -821,8 +837,8 @@ public final class Week {
         int days = 7;
         int interval = 15;
         int repeats = 9;
-        int rounds = 3;
-        int coldRepeats = 3;
+        int rounds = 5;
+        int coldRepeats = 9;
         int warmupPasses = 30;
         int refreshPasses = 330;
         List<String> servers = List.of("prometheus", "victoria-metrics", "promethium");

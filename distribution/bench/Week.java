@@ -476,22 +476,15 @@ public final class Week {
         // round goes through all the queries before the next begins. The machine drifts by the
         // minute (one server's same request took 0.29-0.46 ms at the median in one stretch, 0.11-0.16
         // a few minutes later), so a query's rounds taken one after another measured one stretch.
-        List<Timed> timed = new ArrayList<>();
-        for (Range range : ranges) {
-            long ri = rateInterval(o, range);
-            for (Panel panel : PANELS) {
-                String expr = panel.expr().replace("$ri", ri + "s").replace("$host", HOST);
-                // Half a second past the scrape times: Prometheus 2.42 closes a window at its start,
-                // Prometheus 3 (and Promethium) leave it open, so a sample exactly there would differ.
-                timed.add(new Timed(range.name() + " · " + panel.name(), expr, rangePath(expr, range, end, ".5"), ri));
-            }
-        }
+        // Half a second past the scrape times: Prometheus 2.42 closes a window at its start,
+        // Prometheus 3 (and Promethium) leave it open, so a sample exactly there would differ.
+        List<Timed> timed = queries(o, ranges, end, ".5");
         Map<String, List<double[]>> afterPause = new LinkedHashMap<>(); // server -> each query's warm requests, in order
         Map<String, Proc.DiskReads> coldReads = new LinkedHashMap<>(); // server -> what its cold requests read from disk
         Map<String, Map<String, double[]>> colds = new LinkedHashMap<>(); // query -> server -> each cold round's time
         Map<String, Map<String, String>> answers = new LinkedHashMap<>(); // query -> server -> its first answer
         Map<String, Map<String, double[]>> roundMedians = new LinkedHashMap<>(); // query -> server -> each warm round's median
-        // Cold: the median of nine requests, each right after the page cache was dropped (one such
+        // Cold: the median of --cold-repeats requests (nine), each right after the page cache was dropped (one such
         // request varied 2-4x in each server, as any first request after a pause does, drop or
         // not): on one server, two runs of the 36 queries moved a query's median of three by up to
         // 2.2x, its median of nine by up to 1.6x. The servers take turns; the first answer is the
@@ -652,46 +645,56 @@ public final class Week {
      */
     static void warmUp(Options o, Map<String, SideBySide.Server> servers, Map<String, KeepAliveGet> clients, List<Range> ranges, long end)
             throws Exception {
+        List<Timed> all = queries(o, ranges, end, ".25");
         for (int pass = 1; pass <= o.warmupPasses(); pass++) {
-            Map<String, Double> totals = warmUpPass(servers, clients, ranges, o, end);
+            Map<String, Double> totals = warmUpPass(servers, clients, all);
             System.out.println(passLine("warm-up pass " + pass + ", all queries:", totals));
         }
         // The refresh passes: the first range's panels alone, as a dashboard left open on the last
         // hour sends them (the passes above take most of their time in the long ranges).
-        List<Range> refreshed = ranges.subList(0, 1);
+        List<Timed> refreshed = queries(o, ranges.subList(0, 1), end, ".25");
         for (int pass = 1; pass <= o.refreshPasses(); pass++) {
-            Map<String, Double> totals = warmUpPass(servers, clients, refreshed, o, end);
+            Map<String, Double> totals = warmUpPass(servers, clients, refreshed);
             if (pass == 1 || pass % 50 == 0 || pass == o.refreshPasses()) {
-                System.out.println(passLine("refresh pass " + pass + ", " + refreshed.get(0).name() + " queries:", totals));
+                System.out.println(passLine("refresh pass " + pass + ", " + ranges.get(0).name() + " queries:", totals));
             }
         }
         // Every server gets every pass's requests.
-        int requests = (o.warmupPasses() * ranges.size() + o.refreshPasses() * refreshed.size()) * PANELS.size();
+        int requests = o.warmupPasses() * all.size() + o.refreshPasses() * refreshed.size();
         StringBuilder line = new StringBuilder("warm-up requests:");
         servers.values().forEach(s -> line.append(String.format(Locale.ROOT, " %s %,d", s.name(), requests)));
         System.out.println(line);
     }
 
-    /** Every panel over each range, once on each server, untimed but for the printed totals. */
-    static Map<String, Double> warmUpPass(Map<String, SideBySide.Server> servers, Map<String, KeepAliveGet> clients, List<Range> ranges,
-            Options o, long end) throws Exception {
+    /** Every query once on each server, untimed but for the printed totals. */
+    static Map<String, Double> warmUpPass(Map<String, SideBySide.Server> servers, Map<String, KeepAliveGet> clients, List<Timed> queries)
+            throws Exception {
         Map<String, Double> totals = new LinkedHashMap<>();
-        for (Range range : ranges) {
-            long ri = rateInterval(o, range);
-            for (Panel panel : PANELS) {
-                String path = rangePath(panel.expr().replace("$ri", ri + "s").replace("$host", HOST), range, end, ".25");
-                for (SideBySide.Server s : servers.values()) {
-                    long t0 = System.nanoTime();
-                    clients.get(s.name()).get(path);
-                    totals.merge(s.name(), (System.nanoTime() - t0) / 1e6, Double::sum);
-                }
+        for (Timed q : queries) {
+            for (SideBySide.Server s : servers.values()) {
+                long t0 = System.nanoTime();
+                clients.get(s.name()).get(q.path());
+                totals.merge(s.name(), (System.nanoTime() - t0) / 1e6, Double::sum);
             }
         }
         return totals;
     }
 
-    /** One timed query: its table key, expression, request path and rate interval (s). */
+    /** One query of the dashboard: its table key, expression, request path and rate interval (s). */
     record Timed(String key, String expr, String path, long rateInterval) {
+    }
+
+    /** Every panel over each of {@code ranges}, its times {@code fraction} of a second past the range's ends. */
+    static List<Timed> queries(Options o, List<Range> ranges, long end, String fraction) {
+        List<Timed> queries = new ArrayList<>();
+        for (Range range : ranges) {
+            long ri = rateInterval(o, range);
+            for (Panel panel : PANELS) {
+                String expr = panel.expr().replace("$ri", ri + "s").replace("$host", HOST);
+                queries.add(new Timed(range.name() + " · " + panel.name(), expr, rangePath(expr, range, end, fraction), ri));
+            }
+        }
+        return queries;
     }
 
     static String passLine(String head, Map<String, Double> totals) {

@@ -1,7 +1,7 @@
 package io.promethium.promql.engine.internal.eval;
 
 import io.promethium.promql.ast.Expr;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -9,31 +9,37 @@ import java.util.Map;
  * dropped first. Texts longer than {@value #MAX_LENGTH} characters are not kept, which bounds
  * the memory to a few megabytes; {@link #ramBytesUsed} estimates it, each entry's bytes computed
  * once when it is put.
+ *
+ * <p>Recency is a stamp per entry rather than an access-ordered {@code LinkedHashMap}, whose hit
+ * takes branches that depend on where the entry sat: a dashboard refreshing one range always hit
+ * the eldest, C2 compiled only that branch, and the first query of another range took an uncommon
+ * trap that discarded the compiled request path it was inlined into. Eviction, on a put over the
+ * bound only, looks for the oldest stamp.
  */
 final class ParsedQueries {
 
     static final int ENTRIES = 1_024;
     static final int MAX_LENGTH = 4_096;
 
-    /** A tree and the heap its entry holds (key, tree, map entry). */
-    private record Cached(Expr tree, long bytes) {
+    /** A tree, the heap its entry holds (key, tree, map entry) and when it was last used. */
+    private static final class Cached {
+        final Expr tree;
+        final long bytes;
+        long used;
+
+        Cached(Expr tree, long bytes) {
+            this.tree = tree;
+            this.bytes = bytes;
+        }
     }
 
     private final TreeBytes sizes;
     /** The map's node and the {@link Cached} per entry, and its share of the table (at most 0.75 full, so at least 1.33 slots). */
     private final long entryOverhead;
     private long bytes;
+    private long clock;
 
-    private final Map<String, Cached> trees = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
-            if (size() > ENTRIES) {
-                bytes -= eldest.getValue().bytes();
-                return true;
-            }
-            return false;
-        }
-    };
+    private final Map<String, Cached> trees = new HashMap<>(64);
 
     ParsedQueries() {
         this(ObjectLayout.ofThisJvm());
@@ -43,10 +49,10 @@ final class ParsedQueries {
         this.sizes = new TreeBytes(layout);
         long node;
         try {
-            node = layout.shallow(Class.forName("java.util.LinkedHashMap$Entry"));
+            node = layout.shallow(Class.forName("java.util.HashMap$Node"));
         } catch (ClassNotFoundException e) {
-            // Another class library: a hash node with two more links, as in OpenJDK.
-            node = ObjectLayout.align(layout.header + 4 + 5L * layout.ref);
+            // Another class library: a hash node as in OpenJDK (hash, key, value, next).
+            node = ObjectLayout.align(layout.header + 4 + 3L * layout.ref);
         }
         this.entryOverhead = node + layout.shallow(Cached.class) + 2L * layout.ref;
     }
@@ -58,7 +64,11 @@ final class ParsedQueries {
         }
         synchronized (trees) {
             Cached c = trees.get(text);
-            return c == null ? null : c.tree();
+            if (c == null) {
+                return null;
+            }
+            c.used = ++clock;
+            return c.tree;
         }
     }
 
@@ -69,9 +79,24 @@ final class ParsedQueries {
         // Walked outside the lock: concurrent queries only wait for the map.
         Cached entry = new Cached(tree, entryBytes(text, tree));
         synchronized (trees) {
+            entry.used = ++clock;
             Cached old = trees.put(text, entry);
-            bytes += entry.bytes() - (old == null ? 0 : old.bytes());
+            bytes += entry.bytes - (old == null ? 0 : old.bytes);
+            if (trees.size() > ENTRIES) {
+                evictLeastRecentlyUsed();
+            }
         }
+    }
+
+    private void evictLeastRecentlyUsed() {
+        Map.Entry<String, Cached> eldest = null;
+        for (Map.Entry<String, Cached> e : trees.entrySet()) {
+            if (eldest == null || e.getValue().used < eldest.getValue().used) {
+                eldest = e;
+            }
+        }
+        bytes -= eldest.getValue().bytes;
+        trees.remove(eldest.getKey());
     }
 
     /** The estimate {@link #put} adds for one entry. */

@@ -18,7 +18,7 @@ import java.util.function.ToIntFunction;
  * moves the entry to the end through branches that depend on where it was, and C2 compiles only
  * the branches seen. Dashboards refreshing one range always hit the eldest entry; the first
  * request of another range then hit an untaken branch and threw away the compiled request path
- * it was inlined into (an uncommon trap, five compiled methods, one per request), so that range's
+ * it was inlined into (an uncommon trap: three to five compiled methods, one per request), so that range's
  * first requests ran in the interpreter and the profiling tier. A hit here is the same code
  * wherever the entry is; eviction, only on a put over the bound, looks for the oldest stamp.
  *

@@ -31,7 +31,8 @@ import javax.management.openmbean.CompositeData;
  * merge) or by pauses stretched on a busy machine therefore stayed committed for good.
  *
  * <p>After each young collection this compares the committed heap with the heap used after it:
- * when more than half is free (and more than {@code slackBytes}) for {@code intervalMillis}
+ * when more than half is free, and more than {@code slackBytes} of it lies above the heap's floor
+ * ({@code MinHeapSize}, which no cycle goes below), for {@code intervalMillis}
  * without a concurrent cycle or a full collection, it asks for a concurrent cycle through
  * {@code System.gc()}, which {@code -XX:+ExplicitGCInvokesConcurrent} (set by bin/promethium
  * with G1) turns into one; G1 then sizes the heap by {@code MaxHeapFreeRatio} at its remark
@@ -45,6 +46,7 @@ final class G1HeapGiveBack {
 
     private final long intervalNanos;
     private final long slackBytes;
+    private final long floorBytes;
     private final Set<String> heapPools;
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::collected;
@@ -59,9 +61,10 @@ final class G1HeapGiveBack {
     private volatile long bloatedSince = -1;
     private volatile long lastRequest;
 
-    private G1HeapGiveBack(long intervalMillis, long slackBytes, Set<String> heapPools) {
+    private G1HeapGiveBack(long intervalMillis, long slackBytes, long floorBytes, Set<String> heapPools) {
         this.intervalNanos = intervalMillis * 1_000_000;
         this.slackBytes = slackBytes;
+        this.floorBytes = floorBytes;
         this.heapPools = heapPools;
         this.lastRequest = System.nanoTime() - intervalNanos;
     }
@@ -79,7 +82,8 @@ final class G1HeapGiveBack {
         if (g1.isEmpty()) {
             return Optional.empty();
         }
-        if (!explicitGcIsConcurrent()) {
+        var diagnostic = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        if (!explicitGcIsConcurrent(diagnostic)) {
             LOG.fine("G1 heap give-back off: System.gc() would be a full collection (-XX:+ExplicitGCInvokesConcurrent is not set)");
             return Optional.empty();
         }
@@ -89,7 +93,7 @@ final class G1HeapGiveBack {
                 pools.add(pool.getName());
             }
         }
-        G1HeapGiveBack giveBack = new G1HeapGiveBack(intervalMillis, slackBytes, Set.copyOf(pools));
+        G1HeapGiveBack giveBack = new G1HeapGiveBack(intervalMillis, slackBytes, minHeapBytes(diagnostic), Set.copyOf(pools));
         for (GarbageCollectorMXBean gc : g1) {
             if (gc instanceof NotificationEmitter emitter) {
                 emitter.addNotificationListener(giveBack.listener,
@@ -101,19 +105,30 @@ final class G1HeapGiveBack {
         return Optional.of(giveBack);
     }
 
-    private static boolean explicitGcIsConcurrent() {
+    private static boolean explicitGcIsConcurrent(com.sun.management.HotSpotDiagnosticMXBean diagnostic) {
         try {
-            var diagnostic = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
             return diagnostic != null && Boolean.parseBoolean(diagnostic.getVMOption("ExplicitGCInvokesConcurrent").getValue());
         } catch (IllegalArgumentException e) {
             return false; // not a HotSpot VM
         }
     }
 
-    /** Whether a heap of {@code committed} bytes with {@code used} in use after a young collection is mostly free. */
-    static boolean bloated(long committed, long used, long slackBytes) {
+    /** The heap's floor ({@code MinHeapSize}, -Xms here): no remark shrinks the heap below it, so what lies under it is not asked for. */
+    private static long minHeapBytes(com.sun.management.HotSpotDiagnosticMXBean diagnostic) {
+        try {
+            return Long.parseLong(diagnostic.getVMOption("MinHeapSize").getValue());
+        } catch (IllegalArgumentException e) {
+            return 0; // no such option: count every committed byte as one a cycle could give back
+        }
+    }
+
+    /**
+     * Whether a heap of {@code committed} bytes with {@code used} in use after a young collection
+     * is mostly free, with more than {@code slackBytes} above both what it holds and its floor.
+     */
+    static boolean bloated(long committed, long used, long floorBytes, long slackBytes) {
         long free = committed - used;
-        return free > used && free > slackBytes;
+        return free > used && committed - Math.max(used, floorBytes) > slackBytes;
     }
 
     /** Concurrent cycles asked for so far. */
@@ -150,7 +165,7 @@ final class G1HeapGiveBack {
                 committed += e.getValue().getCommitted();
             }
         }
-        if (!bloated(committed, used, slackBytes)) {
+        if (!bloated(committed, used, floorBytes, slackBytes)) {
             bloatedSince = -1;
             return;
         }

@@ -16,10 +16,18 @@ class G1HeapGiveBackTest {
     @Test
     void aHeapIsBloatedWhenMoreThanHalfOfItAndMoreThanTheSlackIsFree() {
         long mb = 1L << 20;
-        assertThat(G1HeapGiveBack.bloated(1290 * mb, 40 * mb, 64 * mb)).isTrue();
-        assertThat(G1HeapGiveBack.bloated(120 * mb, 81 * mb, 64 * mb)).as("less than half free").isFalse();
-        assertThat(G1HeapGiveBack.bloated(80 * mb, 20 * mb, 64 * mb)).as("free below the slack").isFalse();
-        assertThat(G1HeapGiveBack.bloated(500 * mb, 250 * mb, 64 * mb)).as("exactly half free").isFalse();
+        assertThat(G1HeapGiveBack.bloated(1290 * mb, 40 * mb, 16 * mb, 64 * mb)).isTrue();
+        assertThat(G1HeapGiveBack.bloated(120 * mb, 81 * mb, 16 * mb, 64 * mb)).as("less than half free").isFalse();
+        assertThat(G1HeapGiveBack.bloated(80 * mb, 20 * mb, 16 * mb, 64 * mb)).as("free below the slack").isFalse();
+        assertThat(G1HeapGiveBack.bloated(500 * mb, 250 * mb, 16 * mb, 64 * mb)).as("exactly half free").isFalse();
+    }
+
+    /** A heap at its -Xms floor cannot shrink: a cycle asked for there only costs (each arms every compiled method's entry barrier). */
+    @Test
+    void aHeapMostlyFreeButNearItsFloorIsNotBloated() {
+        long mb = 1L << 20;
+        assertThat(G1HeapGiveBack.bloated(118 * mb, 25 * mb, 96 * mb, 64 * mb)).as("22 MB above the floor").isFalse();
+        assertThat(G1HeapGiveBack.bloated(200 * mb, 25 * mb, 96 * mb, 64 * mb)).as("104 MB above the floor").isTrue();
     }
 
     @Test

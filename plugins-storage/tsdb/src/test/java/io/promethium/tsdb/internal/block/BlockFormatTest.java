@@ -52,6 +52,38 @@ class BlockFormatTest {
     }
 
     @Test
+    void indexFlushedInManySegmentsKeepsItsDocumentsInLabelOrder() throws IOException {
+        // Segments of 7 documents: Lucene merges them while the series are added and once more at the end.
+        int series = 1_000;
+        Path written;
+        try (BlockWriter writer = new BlockWriter(dir, MINT, MINT + 60_000, FileOpener.DEFAULT, 120, 1L << 29,
+                java.nio.ByteBuffer.allocate(BlockWriter.PENDING_BYTES), 7)) {
+            for (int s = 0; s < series; s++) {
+                // Label sets of different sizes, so segment sizes do not follow the order.
+                Labels labels = s % 3 == 0 ? Labels.of("__name__", "m", "i", String.format("%05d", s), "padding", "x".repeat(s % 50))
+                        : Labels.of("__name__", "m", "i", String.format("%05d", s));
+                writer.addSeries(labels, new long[] {MINT + s}, new double[] {s}, 1);
+            }
+            written = dir.resolve(writer.finish(1, List.of()).ulid());
+        }
+        Block block = Block.open(written);
+        try {
+            assertThat(block.index().maxDoc()).isEqualTo(series);
+            List<String> dump = RandomBlocks.dump(block);
+            assertThat(dump).hasSize(series);
+            for (int s = 0; s < series; s++) {
+                assertThat(dump.get(s)).contains("i=\"" + String.format("%05d", s) + "\"").endsWith(" 1 " + (MINT + s) + "=" + (double) s + " ");
+            }
+            long[] refs = RandomBlocks.refs(block);
+            for (int i = 1; i < refs.length; i++) {
+                assertThat(refs[i]).as("chunk reference of document %d", i).isGreaterThan(refs[i - 1]);
+            }
+        } finally {
+            block.close();
+        }
+    }
+
+    @Test
     void symbolTableRoundTripsAnyTextAndRefusesDamage() throws IOException {
         List<String> symbols = List.of("", "a", "12:34", "ü\u0000:x", "__name__", "9".repeat(300));
         Path file = dir.resolve("symbols");

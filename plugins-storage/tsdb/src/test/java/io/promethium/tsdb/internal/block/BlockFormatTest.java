@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promethium.api.model.Labels;
+import io.promethium.chunks.Chunks;
 import io.promethium.tsdb.internal.fs.FileOpener;
 import io.promethium.tsdb.internal.util.FormatException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,8 +58,8 @@ class BlockFormatTest {
         // Segments of 7 documents: Lucene merges them while the series are added and once more at the end.
         int series = 1_000;
         Path written;
-        try (BlockWriter writer = new BlockWriter(dir, MINT, MINT + 60_000, FileOpener.DEFAULT, 120, 1L << 29,
-                java.nio.ByteBuffer.allocate(BlockWriter.PENDING_BYTES), 7)) {
+        try (BlockWriter writer = new BlockWriter(dir, MINT, MINT + 60_000, FileOpener.DEFAULT, Chunks.SAMPLES_PER_CHUNK,
+                ChunkFileFormat.MAX_FILE_BYTES, ByteBuffer.allocate(BlockWriter.PENDING_BYTES), 7)) {
             for (int s = 0; s < series; s++) {
                 // Label sets of different sizes, so segment sizes do not follow the order.
                 Labels labels = s % 3 == 0 ? Labels.of("__name__", "m", "i", String.format("%05d", s), "padding", "x".repeat(s % 50))

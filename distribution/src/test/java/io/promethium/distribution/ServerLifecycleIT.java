@@ -159,6 +159,46 @@ class ServerLifecycleIT {
     }
 
     @Test
+    void theCompilationMemoryCapsOfTheLauncherNameClassesTheTarballShips() throws Exception {
+        // bin/promethium caps the memory of the compaction's compilations by class name: a class
+        // renamed or a library moved would leave the cap matching nothing, silently.
+        java.nio.file.Path dist = java.nio.file.Path.of(System.getProperty("promethium.dist", "target/promethium"));
+        java.util.regex.Matcher cap = java.util.regex.Pattern.compile("MemLimit,([\\w.*]+)::")
+                .matcher(Files.readString(dist.resolve("bin/promethium")));
+        java.util.Set<String> entries = new java.util.HashSet<>();
+        for (String folder : List.of("lib", "bundles")) {
+            try (var jars = Files.walk(dist.resolve(folder))) {
+                for (java.nio.file.Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                    try (var in = Files.newInputStream(jar)) {
+                        collectClassEntries(in, entries);
+                    }
+                }
+            }
+        }
+        int caps = 0;
+        for (; cap.find(); caps++) {
+            String pattern = cap.group(1);
+            String path = pattern.endsWith(".*") ? pattern.substring(0, pattern.length() - 1).replace('.', '/')
+                    : pattern.replace('.', '/') + ".class";
+            assertThat(entries).as("a class the launcher's cap %s matches", pattern)
+                    .anyMatch(entry -> pattern.endsWith(".*") ? entry.startsWith(path) : entry.equals(path));
+        }
+        assertThat(caps).as("compilation memory caps in bin/promethium").isPositive();
+    }
+
+    /** The class entries of a jar and of the jars it embeds. */
+    private static void collectClassEntries(java.io.InputStream jar, java.util.Set<String> entries) throws IOException {
+        java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(jar);
+        for (java.util.zip.ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+            if (entry.getName().endsWith(".class")) {
+                entries.add(entry.getName());
+            } else if (entry.getName().endsWith(".jar")) {
+                collectClassEntries(zip, entries);
+            }
+        }
+    }
+
+    @Test
     void tsdbToolsReadTheWalTheServerWroteWithTheStoragesEmbeddedLibraries() throws Exception {
         // wal-stats needs the tsdb bundle's embedded snappy: a bundle that embeds jars must not be
         // on the tools' class path, where the JVM cannot see inside it (it failed with a bare

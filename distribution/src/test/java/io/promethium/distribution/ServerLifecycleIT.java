@@ -3,12 +3,19 @@ package io.promethium.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -162,14 +169,13 @@ class ServerLifecycleIT {
     void theCompilationMemoryCapsOfTheLauncherNameClassesTheTarballShips() throws Exception {
         // bin/promethium caps the memory of the compaction's compilations by class name: a class
         // renamed or a library moved would leave the cap matching nothing, silently.
-        java.nio.file.Path dist = java.nio.file.Path.of(System.getProperty("promethium.dist", "target/promethium"));
-        java.util.regex.Matcher cap = java.util.regex.Pattern.compile("MemLimit,([\\w.*]+)::")
-                .matcher(Files.readString(dist.resolve("bin/promethium")));
-        java.util.Set<String> entries = new java.util.HashSet<>();
+        Path dist = Path.of(System.getProperty("promethium.dist", "target/promethium"));
+        Matcher cap = Pattern.compile("MemLimit,([\\w.*]+)::").matcher(Files.readString(dist.resolve("bin/promethium")));
+        Set<String> entries = new HashSet<>();
         for (String folder : List.of("lib", "bundles")) {
             try (var jars = Files.walk(dist.resolve(folder))) {
-                for (java.nio.file.Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
-                    try (var in = Files.newInputStream(jar)) {
+                for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                    try (InputStream in = Files.newInputStream(jar)) {
                         collectClassEntries(in, entries);
                     }
                 }
@@ -178,18 +184,19 @@ class ServerLifecycleIT {
         int caps = 0;
         for (; cap.find(); caps++) {
             String pattern = cap.group(1);
-            String path = pattern.endsWith(".*") ? pattern.substring(0, pattern.length() - 1).replace('.', '/')
+            boolean wholePackage = pattern.endsWith(".*");
+            String path = wholePackage ? pattern.substring(0, pattern.length() - 1).replace('.', '/')
                     : pattern.replace('.', '/') + ".class";
             assertThat(entries).as("a class the launcher's cap %s matches", pattern)
-                    .anyMatch(entry -> pattern.endsWith(".*") ? entry.startsWith(path) : entry.equals(path));
+                    .anyMatch(entry -> wholePackage ? entry.startsWith(path) : entry.equals(path));
         }
         assertThat(caps).as("compilation memory caps in bin/promethium").isPositive();
     }
 
     /** The class entries of a jar and of the jars it embeds. */
-    private static void collectClassEntries(java.io.InputStream jar, java.util.Set<String> entries) throws IOException {
-        java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(jar);
-        for (java.util.zip.ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+    private static void collectClassEntries(InputStream jar, Set<String> entries) throws IOException {
+        ZipInputStream zip = new ZipInputStream(jar);
+        for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
             if (entry.getName().endsWith(".class")) {
                 entries.add(entry.getName());
             } else if (entry.getName().endsWith(".jar")) {

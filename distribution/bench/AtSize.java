@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What a server does at a size, not only whether it holds it ({@code side-by-side --capacity=STEP
@@ -53,6 +54,13 @@ final class AtSize {
                    long replayPeakRss) {
     }
 
+    /**
+     * The query set with the query over every series last: at 4M series it took Prometheus past the
+     * machine's memory and the kernel's OOM killer ended it, leaving the queries after it unmeasured.
+     */
+    private static final List<String> QUERIES = Stream.concat(
+            SideBySide.QUERIES.stream().filter(q -> !q.equals(SideBySide.EVERY_SERIES)), Stream.of(SideBySide.EVERY_SERIES)).toList();
+
     /** The figures and the server left running (the restarted process when it was restarted). */
     record Measured(Figures figures, SideBySide.Server server) {
     }
@@ -86,6 +94,9 @@ final class AtSize {
         if (!hasHead) {
             return new Measured(new Figures(series, rssBefore, cold, warm, cpu, rssAfterQueries, -1, Double.NaN, -1), s);
         }
+        if (!s.process().isAlive()) {
+            System.out.println("  the server had exited: the restart below replays the WAL it left, not one cut by kill -9");
+        }
         s.process().destroyForcibly().waitFor();
         long t0 = System.nanoTime();
         SideBySide.Server again = SideBySide.start(s.name(), o, config, s.data());
@@ -106,7 +117,11 @@ final class AtSize {
     /** The query set: first requests, then warm, into the three maps; a query that fails is left out of them. */
     private static void queries(SideBySide.Options o, SideBySide.Server s, Map<String, Double> cold, Map<String, Double> warm,
                                 Map<String, Double> cpu) throws Exception {
-        for (String q : SideBySide.QUERIES) {
+        for (String q : QUERIES) {
+            if (!s.process().isAlive()) {
+                System.out.printf(Locale.ROOT, "    the server exited (see its log): %s and the queries after it not measured%n", q);
+                break;
+            }
             try {
                 double first = timedMillis(s, q);
                 if (first > HEAVY_MILLIS) {
@@ -179,11 +194,11 @@ final class AtSize {
         sb.append(ratio ? " promethium / prometheus |" : "").append("\n|---|").append("---|".repeat(names.size() + (ratio ? 1 : 0))).append('\n');
         StringBuilder verdicts = new StringBuilder("targets at that size (promethium / prometheus ≤ limit):\n");
         row(sb, verdicts, all, names, "RSS before (MB)", f -> mb(f.rssBefore()), "%,.0f", Double.NaN);
-        for (String q : SideBySide.QUERIES) {
+        for (String q : QUERIES) {
             row(sb, verdicts, all, names, "`" + q + "` (ms, warm median)", f -> f.warmMillis().getOrDefault(q, Double.NaN), "%.2f",
                     readsMany(q) ? 0.5 : 1);
         }
-        for (String q : SideBySide.QUERIES) {
+        for (String q : QUERIES) {
             row(sb, verdicts, all, names, "`" + q + "` (ms, first requests)", f -> f.coldMillis().getOrDefault(q, Double.NaN), "%.2f", Double.NaN);
         }
         row(sb, verdicts, all, names, "RSS after the queries (MB)", f -> mb(f.rssAfterQueries()), "%,.0f", Double.NaN);

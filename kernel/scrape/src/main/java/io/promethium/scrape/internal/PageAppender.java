@@ -70,6 +70,7 @@ final class PageAppender {
         long sampleLimit = settings.limits().sampleLimit();
         boolean honorTimestamps = settings.honorTimestamps();
         SeriesCache.Entry[] fresh = newEntries;
+        byte[] pageBytes = page.buffer();
         int scraped = 0;
         int post = 0;
         int added = 0;
@@ -84,7 +85,7 @@ final class PageAppender {
                 byte[] buf = parser.buffer();
                 int off = parser.seriesOffset();
                 int len = parser.seriesLength();
-                SeriesCache.Entry e = cache.predicted(scraped - 1, buf, off, len);
+                SeriesCache.Entry e = cache.predicted(scraped - 1, buf, off, len, buf == pageBytes);
                 if (e == null) {
                     int hash = SeriesCache.hash(buf, off, len);
                     e = cache.get(buf, off, len, hash);
@@ -107,7 +108,7 @@ final class PageAppender {
                             "sample limit exceeded (limit: " + sampleLimit + ")");
                 }
                 boolean explicit = honorTimestamps && parser.hasTimestamp();
-                e.explicitTimestamp = explicit;
+                e.explicitTimestamp(explicit);
                 long t = explicit ? parser.timestamp() : timestamp;
                 try {
                     long created = ingestCreated ? parser.createdTimestamp() : 0;

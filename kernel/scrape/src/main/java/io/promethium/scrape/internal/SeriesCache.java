@@ -9,9 +9,9 @@ import java.util.Arrays;
  * the final labels (after target labels and {@code metric_relabel_configs}) and the storage
  * reference. It also tracks which series the last successful scrape saw, for staleness.
  *
- * <p>The series bytes are kept once: back to back in page order ({@link #orderKeys}), each entry
- * pointing at its own. A scrape whose page has the previous page's series in the same order (the
- * steady state) copies and allocates nothing; one that differs builds the next order beside it,
+ * <p>The series bytes are kept once, front-coded in page order ({@link FrontCodedKeys}), each
+ * entry knowing its position. A scrape whose page has the previous page's series in the same
+ * order (the steady state) allocates nothing; one that differs builds the next order beside it,
  * which replaces the old at commit.
  *
  * <p>Chained hash table. Not thread-safe: owned by one scrape loop, except {@link #ramBytesUsed},
@@ -23,9 +23,10 @@ final class SeriesCache {
     static final long ENTRY_BYTES = HeapLayout.shallow(Entry.class);
 
     /**
-     * One series of the page: 48 bytes with compact object headers (it was 64 with its hash and
-     * two long iterations). Iterations are kept as ints and only compared for equality, so they
-     * wrap harmlessly; the hash is computed again from the key bytes when the table grows.
+     * One series of the page: 40 bytes with compact object headers (it was 64 with its hash and
+     * two long iterations, 48 with the offsets of its bytes in both orders). Iterations are kept as
+     * ints and only compared for equality, so they wrap harmlessly; the hash is computed again from
+     * the key bytes when the table grows.
      */
     static final class Entry {
         /** Final labels, or null when metric relabeling drops the series. */
@@ -35,18 +36,31 @@ final class SeriesCache {
         int lastSeen = -1;
         /** Iteration (low 32 bits) of the scrape that last touched it, to count repeats within a page. */
         int touched = -1;
-        /** Where its bytes are in {@link #orderKeys}; -1 until the scrape that added it commits. */
-        int keyOffset = -1;
-        final int keyLength;
-        /** Where its bytes are in {@link #nextKeys} while a scrape builds a new order. */
-        int nextOffset;
-        /** Whether the series came with its own timestamp (no staleness then, as in Prometheus). */
-        boolean explicitTimestamp;
+        /**
+         * Its place in {@link #order} and {@link #keys} once a scrape that had it commits; before
+         * that -1, or {@code -2 - p} while the scrape that added it has it at {@code p} of the next order.
+         */
+        int position = -1;
+        /** The key's length, and in the sign bit whether the series came with its own timestamp. */
+        private int lengthAndTimestamp;
         Entry next;
 
         Entry(int keyLength, Labels labels) {
-            this.keyLength = keyLength;
+            this.lengthAndTimestamp = keyLength;
             this.labels = labels;
+        }
+
+        int keyLength() {
+            return lengthAndTimestamp & Integer.MAX_VALUE;
+        }
+
+        /** Whether the series came with its own timestamp (no staleness then, as in Prometheus). */
+        boolean explicitTimestamp() {
+            return lengthAndTimestamp < 0;
+        }
+
+        void explicitTimestamp(boolean explicit) {
+            lengthAndTimestamp = explicit ? lengthAndTimestamp | Integer.MIN_VALUE : lengthAndTimestamp & Integer.MAX_VALUE;
         }
     }
 
@@ -71,12 +85,10 @@ final class SeriesCache {
     private Entry[] order = new Entry[0];
     private int orderCount;
     /**
-     * The series bytes of {@link #order}, back to back, with their start offsets: comparing
-     * against one contiguous array streams through memory instead of chasing one key array per
-     * series. The only copy of each series' bytes the cache keeps.
+     * The series bytes of {@link #order}: the only copy of each series' bytes the cache keeps, read
+     * in page order from one array instead of chasing one key array per series.
      */
-    private byte[] orderKeys = new byte[0];
-    private int[] orderOffsets = new int[1];
+    private FrontCodedKeys keys = new FrontCodedKeys(0, 0);
 
     // The scrape in progress (low 32 bits of its iteration).
     private int scrapeIteration = -1;
@@ -85,8 +97,7 @@ final class SeriesCache {
     /** Whether this page left the previous order; the next order is then built in the arrays below. */
     private boolean diverged;
     private Entry[] nextOrder;
-    private byte[] nextKeys;
-    private int[] nextOffsets;
+    private FrontCodedKeys nextKeys;
     /** {@link #ramBytesUsed}, set at each commit and failure (a few multiplications, no walk). */
     private volatile long ramBytes = estimate();
 
@@ -121,38 +132,54 @@ final class SeriesCache {
 
     private long estimate() {
         long bytes = SHALLOW_BYTES + size * ENTRY_BYTES + HeapLayout.refs(table.length) + HeapLayout.refs(order.length)
-                + HeapLayout.bytes(orderKeys.length) + HeapLayout.ints(orderOffsets.length);
+                + keys.ramBytesUsed();
         if (nextOrder != null) {
-            bytes += HeapLayout.refs(nextOrder.length) + HeapLayout.bytes(nextKeys.length) + HeapLayout.ints(nextOffsets.length);
+            bytes += HeapLayout.refs(nextOrder.length) + nextKeys.ramBytesUsed();
         }
         return bytes;
     }
 
-    /** The entry at {@code position} of the previous page if it has these bytes, else null. */
-    Entry predicted(int position, byte[] buf, int off, int len) {
-        if (position >= orderCount) {
-            return null;
-        }
-        int start = orderOffsets[position];
-        if (orderOffsets[position + 1] - start == len && Arrays.equals(orderKeys, start, start + len, buf, off, off + len)) {
-            // The entry's own record of its bytes must be this slot: lookups by hash compare
-            // against it, and a stale one would hand a series another's storage ref.
-            assert order[position].keyOffset == start && order[position].keyLength == len
-                    : "entry at " + position + " points at " + order[position].keyOffset + " not " + start;
-            int ahead = position + PREFETCH_DISTANCE;
-            if (ahead < orderCount) {
-                // Entries lie scattered in the heap: reading one a few series ahead lets its cache
-                // miss overlap the parsing in between instead of stalling when its turn comes.
-                prefetchSink += order[ahead].touched;
-            }
+    /**
+     * The entry at {@code position} of the previous page if it has these bytes, else null.
+     * {@code inPage}: the bytes lie in the page itself, unchanged until the scrape ends.
+     */
+    Entry predicted(int position, byte[] buf, int off, int len, boolean inPage) {
+        // Kept small (the checks and the look-ahead in methods of their own) so that the JIT
+        // inlines it into the page's loop.
+        if (position < orderCount && keys.walkMatches(position, buf, off, len, inPage)) {
+            assert placed(position, len);
+            prefetch(position + PREFETCH_DISTANCE);
             return order[position];
         }
         return null;
     }
 
+    /**
+     * Whether the entry at {@code position} records that place: lookups by hash compare against
+     * it, and a stale one would hand a series another's storage ref.
+     */
+    private boolean placed(int position, int len) {
+        Entry e = order[position];
+        if (e.position != position || e.keyLength() != len) {
+            throw new AssertionError("entry at " + position + " points at " + e.position);
+        }
+        return true;
+    }
+
+    /**
+     * Reads the entry at {@code ahead}: entries lie scattered in the heap, and reading one a few
+     * series ahead lets its cache miss overlap the parsing in between instead of stalling when its
+     * turn comes.
+     */
+    private void prefetch(int ahead) {
+        if (ahead < orderCount) {
+            prefetchSink += order[ahead].touched;
+        }
+    }
+
     Entry get(byte[] buf, int off, int len, int hash) {
         for (Entry e = table[hash & (table.length - 1)]; e != null; e = e.next) {
-            if (e.keyLength == len && keyEquals(e, buf, off, len)) {
+            if (e.keyLength() == len && keyEquals(e, buf, off, len)) {
                 return e;
             }
         }
@@ -160,11 +187,12 @@ final class SeriesCache {
     }
 
     private boolean keyEquals(Entry e, byte[] buf, int off, int len) {
-        if (e.keyOffset >= 0) {
-            return Arrays.equals(orderKeys, e.keyOffset, e.keyOffset + len, buf, off, off + len);
+        if (e.position >= 0) {
+            return keys.probeMatches(e.position, buf, off, len);
         }
         // Added by this scrape (touched right after it was made): its bytes are in the next order.
-        return e.touched == scrapeIteration && Arrays.equals(nextKeys, e.nextOffset, e.nextOffset + len, buf, off, off + len);
+        return e.touched == scrapeIteration && e.position <= -2 && nextKeys != null
+                && nextKeys.probeMatches(-2 - e.position, buf, off, len);
     }
 
     /** Adds a series; the caller touches it next, which records its bytes. */
@@ -192,6 +220,8 @@ final class SeriesCache {
             scrapeIteration = iteration;
             seen = 0;
             diverged = false;
+            nextOrder = null;
+            nextKeys = null;
         }
         if (e.touched == iteration) {
             return true;
@@ -207,33 +237,22 @@ final class SeriesCache {
         if (seen == nextOrder.length) {
             nextOrder = Arrays.copyOf(nextOrder, seen * 2);
         }
-        if (seen + 1 >= nextOffsets.length) {
-            nextOffsets = Arrays.copyOf(nextOffsets, nextOffsets.length * 2);
+        nextKeys.append(buf, off, len);
+        if (e.position < 0) {
+            // New (or left by a scrape that ended by an exception): its bytes are only in the next order.
+            e.position = -2 - seen;
         }
-        int start = nextOffsets[seen];
-        if (start + len > nextKeys.length) {
-            nextKeys = Arrays.copyOf(nextKeys, Math.max(nextKeys.length * 2, start + len));
-        }
-        System.arraycopy(buf, off, nextKeys, start, len);
-        e.nextOffset = start;
         nextOrder[seen++] = e;
-        nextOffsets[seen] = start + len;
         return false;
     }
 
     /** The page left the previous order: the next order starts as the prefix that matched. */
     private void diverge() {
         diverged = true;
-        int keys = orderOffsets[seen];
         nextOrder = new Entry[Math.max(64, orderCount + orderCount / 8)];
-        nextKeys = new byte[Math.max(1024, orderOffsets[orderCount] + orderOffsets[orderCount] / 8)];
-        nextOffsets = new int[nextOrder.length + 1];
+        // The prefix keeps its positions: its entries need no change.
+        nextKeys = keys.prefix(seen, Math.max(1024, keys.byteLength() + keys.byteLength() / 8), nextOrder.length);
         System.arraycopy(order, 0, nextOrder, 0, seen);
-        System.arraycopy(orderKeys, 0, nextKeys, 0, keys);
-        System.arraycopy(orderOffsets, 0, nextOffsets, 0, seen + 1);
-        for (int i = 0; i < seen; i++) {
-            order[i].nextOffset = order[i].keyOffset;
-        }
     }
 
     /**
@@ -241,34 +260,35 @@ final class SeriesCache {
      * saw but this one did not are passed to {@code vanished}, and untouched entries are evicted.
      */
     void commit(long scrape, long previousSuccess, Vanished vanished) {
+        keys.endWalk();
         int iteration = (int) scrape;
         if (iteration != scrapeIteration) {
             // Nothing was touched: an empty page.
             scrapeIteration = iteration;
             seen = 0;
             diverged = false;
+            nextOrder = null;
+            nextKeys = null;
         }
         if (diverged) {
             Entry[] entries = nextOrder;
             for (int i = 0; i < seen; i++) {
                 Entry e = entries[i];
                 e.lastSeen = iteration;
-                e.keyOffset = e.nextOffset;
+                e.position = i;
             }
             // The new order replaces the old, trimmed to fit: it is kept until the page changes again.
-            int keys = nextOffsets[seen];
             order = entries.length > seen + seen / 4 + 16 ? Arrays.copyOf(entries, seen) : entries;
-            orderKeys = nextKeys.length > keys + keys / 4 + 256 ? Arrays.copyOf(nextKeys, keys) : nextKeys;
-            orderOffsets = nextOffsets.length > seen + seen / 4 + 17 ? Arrays.copyOf(nextOffsets, seen + 1) : nextOffsets;
+            keys = nextKeys.trimmed();
             nextOrder = null;
             nextKeys = null;
-            nextOffsets = null;
         } else {
             for (int i = 0; i < seen; i++) {
                 order[i].lastSeen = iteration;
             }
             // The page was the previous one's first series (all of them, in the steady state).
             Arrays.fill(order, seen, orderCount, null);
+            keys.truncate(seen);
         }
         orderCount = seen;
         seen = 0;
@@ -287,13 +307,11 @@ final class SeriesCache {
     void fail(long previousSuccess, Vanished vanished) {
         nextOrder = null;
         nextKeys = null;
-        nextOffsets = null;
         seen = 0;
         diverged = false;
         order = new Entry[0];
         orderCount = 0;
-        orderKeys = new byte[0];
-        orderOffsets = new int[1];
+        keys = new FrontCodedKeys(0, 0);
         evict(e -> true, previousSuccess, vanished);
         assert size == 0 : size + " series left after a failed scrape";
         ramBytes = estimate();
@@ -338,31 +356,34 @@ final class SeriesCache {
         }
     }
 
+    /**
+     * Doubles the table, rehashing from the keys in page order (a walk, not a rebuild of each key
+     * from its restart point): the previous page's series, then those the scrape in progress added.
+     * An entry made by a scrape that ended by an exception before its commit is in neither: its
+     * bytes are nowhere, no lookup can find it and it was never seen; it goes.
+     */
     private void grow() {
-        Entry[] old = table;
-        table = new Entry[old.length * 2];
-        for (Entry head : old) {
-            Entry e = head;
-            while (e != null) {
-                Entry next = e.next;
-                int hash;
-                if (e.keyOffset >= 0) {
-                    hash = hash(orderKeys, e.keyOffset, e.keyLength);
-                } else if (e.touched == scrapeIteration && nextKeys != null) {
-                    // Added by the scrape in progress: its bytes are in the next order.
-                    hash = hash(nextKeys, e.nextOffset, e.keyLength);
-                } else {
-                    // Made by a scrape that ended by an exception before its commit: its bytes are
-                    // nowhere, no lookup can find it and it was never seen; it goes.
-                    size--;
-                    e = next;
-                    continue;
+        table = new Entry[table.length * 2];
+        int kept = 0;
+        for (int i = 0; i < orderCount; i++) {
+            link(order[i], keys.hash(i));
+            kept++;
+        }
+        if (diverged) {
+            for (int i = 0; i < seen; i++) {
+                Entry e = nextOrder[i];
+                if (e.position == -2 - i) {
+                    link(e, nextKeys.hash(i));
+                    kept++;
                 }
-                int index = hash & (table.length - 1);
-                e.next = table[index];
-                table[index] = e;
-                e = next;
             }
         }
+        size = kept;
+    }
+
+    private void link(Entry e, int hash) {
+        int index = hash & (table.length - 1);
+        e.next = table[index];
+        table[index] = e;
     }
 }

@@ -38,7 +38,7 @@ final class StaleMarkers implements SeriesCache.Vanished {
      */
     @Override
     public void vanished(SeriesCache.Entry e) {
-        if (e.labels == null || (e.explicitTimestamp && !trackTimestampsStaleness)) {
+        if (e.labels == null || (e.explicitTimestamp() && !trackTimestampsStaleness)) {
             return;
         }
         try {

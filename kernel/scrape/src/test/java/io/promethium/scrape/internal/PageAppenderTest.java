@@ -70,7 +70,7 @@ class PageAppenderTest {
         assertThat(storage.valueAt(series("c"), 5_000)).isEqualTo(3.0);
         SeriesCache.Entry[] fresh = pages.newEntries();
         assertThat(fresh[0].labels).isEqualTo(series("a"));
-        assertThat(fresh[2].explicitTimestamp).isTrue();
+        assertThat(fresh[2].explicitTimestamp()).isTrue();
     }
 
     @Test

@@ -13,7 +13,7 @@ class StaleMarkersTest {
     private static SeriesCache.Entry entry(SeriesCache cache, String name, boolean explicitTimestamp, boolean dropped) {
         byte[] key = name.getBytes();
         SeriesCache.Entry e = cache.put(key.length, SeriesCache.hash(key, 0, key.length), dropped ? null : Labels.of("__name__", name));
-        e.explicitTimestamp = explicitTimestamp;
+        e.explicitTimestamp(explicitTimestamp);
         return e;
     }
 

@@ -267,22 +267,11 @@ final class FrontCodedKeys {
         byte[] key = c.key;
         int length = c.length;
         for (int i = from; i <= position; i++) {
-            int shared = b[at];
-            if (shared < 0) {
-                long v = readVarint(b, at);
-                shared = (int) v;
-                at = (int) (v >>> 32);
-            } else {
-                at++;
-            }
-            int rest = b[at];
-            if (rest < 0) {
-                long v = readVarint(b, at);
-                rest = (int) v;
-                at = (int) (v >>> 32);
-            } else {
-                at++;
-            }
+            long v = readVarint(b, at);
+            int shared = (int) v;
+            v = readVarint(b, (int) (v >>> 32));
+            int rest = (int) v;
+            at = (int) (v >>> 32);
             System.arraycopy(b, at, key, shared, rest);
             at += rest;
             length = shared + rest;

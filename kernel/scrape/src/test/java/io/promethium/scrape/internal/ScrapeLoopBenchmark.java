@@ -41,7 +41,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * mvn -B -q -o -pl kernel/scrape -am test-compile
  * mvn -B -q -o -pl kernel/scrape dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
  * cd kernel/scrape
- * $JAVA_HOME/bin/java -cp target/test-classes:target/classes:$(cat target/bench.cp) io.promethium.scrape.internal.ScrapeLoopBenchmark
+ * $JAVA_HOME/bin/java -XX:+UseCompactObjectHeaders -cp target/test-classes:target/classes:$(cat target/bench.cp) io.promethium.scrape.internal.ScrapeLoopBenchmark
  * </pre>
  */
 @State(Scope.Benchmark)

@@ -34,7 +34,8 @@ final class PageAppender {
     /** The classic-to-native-histogram converter, made on the first page that needs it and reused. */
     private NhcbParser nhcb;
     /** The series a page added, for their metadata once the page's metadata is read. */
-    private SeriesCache.Entry[] newEntries = new SeriesCache.Entry[16];
+    private static final int NEW_ENTRIES_KEPT = 16;
+    private SeriesCache.Entry[] newEntries = new SeriesCache.Entry[NEW_ENTRIES_KEPT];
 
     PageAppender(ScrapeTarget target, LoopSettings settings, SeriesCache cache, ScrapeMetrics metrics) {
         this.target = target;
@@ -69,6 +70,11 @@ final class PageAppender {
         }
         long sampleLimit = settings.limits().sampleLimit();
         boolean honorTimestamps = settings.honorTimestamps();
+        if (newEntries.length > NEW_ENTRIES_KEPT) {
+            // A page that added many series grew it (the first page: one slot per series); a steady
+            // page adds none, so it goes rather than keep up to two 4-byte slots per series.
+            newEntries = new SeriesCache.Entry[NEW_ENTRIES_KEPT];
+        }
         SeriesCache.Entry[] fresh = newEntries;
         byte[] pageBytes = page.buffer();
         int scraped = 0;

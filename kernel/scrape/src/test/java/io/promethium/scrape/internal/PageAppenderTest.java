@@ -85,6 +85,24 @@ class PageAppenderTest {
     }
 
     @Test
+    void theNewSeriesListOfABigFirstPageIsNotKeptThroughSteadyPages() throws Exception {
+        PageAppender pages = appender(ScrapeLimits.NONE);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 1_000; i++) {
+            text.append("m{i=\"").append(i).append("\"} 1\n");
+        }
+        append(pages, text.toString(), 10_000, 1);
+        assertThat(counts[2]).isEqualTo(1_000);
+        assertThat(pages.newEntries().length).isGreaterThanOrEqualTo(1_000);
+        java.util.Arrays.fill(pages.newEntries(), null);
+        cache.commit(1, -1, e -> { });
+        append(pages, text.toString(), 20_000, 2);
+
+        assertThat(counts[2]).isZero();
+        assertThat(pages.newEntries().length).as("slots kept for a page that adds none").isLessThan(100);
+    }
+
+    @Test
     void theSampleLimitFailsThePage() {
         PageAppender pages = appender(new ScrapeLimits(0, 2, 0, 0, 0, 0, 0));
         assertThatThrownBy(() -> append(pages, "a 1\nb 2\nc 3\n", 10_000, 1))

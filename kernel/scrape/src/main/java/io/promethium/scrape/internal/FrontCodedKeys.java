@@ -5,14 +5,15 @@ import java.util.Arrays;
 /**
  * A target's series keys in page order, front-coded as Lucene's terms dictionary and LevelDB's
  * blocks store sorted keys: each key is the length it shares with the one before it, then the
- * rest. A page lists a family's series together, so neighbours share their name and most labels;
- * on node_exporter's page a key's 41 bytes take 18 here, on the harness's pages (ten copies of
- * each series) 50 take 10. Every {@value #RESTART}th key is whole, so any one is rebuilt from at
- * most {@value #RESTART} - 1 before it.
+ * rest. A page lists a family's series together, so neighbours share their name and most labels:
+ * on node_exporter's page a key's 41 bytes take 15 here, restart points included. Every
+ * {@value #RESTART}th key is whole, so any one is rebuilt from at most {@value #RESTART} - 1
+ * before it.
  *
- * <p>Read in page order, as each scrape reads it, a key costs one copy of its rest into a cursor
- * and one comparison. Two cursors: the scrape's walk down the page, and lookups elsewhere (a
- * hash probe), so a probe does not send the walk back to its restart point.
+ * <p>Read in page order, as each scrape reads it ({@link #walkMatches}), a key whose bytes lie in
+ * the page costs two comparisons and no copy; otherwise a cursor decodes it. Two cursors: the
+ * scrape's walk down the page, and lookups elsewhere (a hash probe), so a probe does not send the
+ * walk back to its restart point.
  *
  * <p>Written once, in order ({@link #append}); then only read, or cut to a prefix. Not
  * thread-safe: one scrape loop owns it.

@@ -33,8 +33,8 @@ final class PageAppender {
     private final ScrapeMetrics metrics;
     /** The classic-to-native-histogram converter, made on the first page that needs it and reused. */
     private NhcbParser nhcb;
-    /** The series a page added, for their metadata once the page's metadata is read. */
     private static final int NEW_ENTRIES_KEPT = 16;
+    /** The series a page added, for their metadata once the page's metadata is read. */
     private SeriesCache.Entry[] newEntries = new SeriesCache.Entry[NEW_ENTRIES_KEPT];
 
     PageAppender(ScrapeTarget target, LoopSettings settings, SeriesCache cache, ScrapeMetrics metrics) {

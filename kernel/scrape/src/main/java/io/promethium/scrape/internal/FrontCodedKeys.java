@@ -170,12 +170,6 @@ final class FrontCodedKeys {
         return SeriesCache.hash(probe.key, 0, probe.length);
     }
 
-    /** Appends key {@code position} of {@code from}, as {@link #append} would its bytes. */
-    void appendFrom(FrontCodedKeys from, int position) {
-        from.seek(from.probe, position);
-        append(from.probe.key, 0, from.probe.length);
-    }
-
     /** Keeps the first {@code keep} keys. */
     void truncate(int keep) {
         if (keep >= count) {
@@ -253,13 +247,11 @@ final class FrontCodedKeys {
         }
         int at;
         int from;
-        if (c.position >= 0 && position > c.position && (position >> RESTART_SHIFT) == (c.position >> RESTART_SHIFT)) {
+        if (c.position >= 0 && position > c.position
+                && ((position >> RESTART_SHIFT) == (c.position >> RESTART_SHIFT) || position == c.position + 1)) {
+            // On from the cursor: within its run, or into the next run's first record (a whole key).
             at = c.next;
             from = c.position + 1;
-        } else if (c.position >= 0 && position == c.position + 1) {
-            // Crossing into the next restart's run: its first record is whole.
-            at = c.next;
-            from = position;
         } else {
             at = restarts[position >> RESTART_SHIFT];
             from = position & -RESTART;

@@ -84,7 +84,8 @@ public final class Head implements org.apache.lucene.util.Accountable {
     /** Appenders given out and not yet committed or rolled back. */
     private int openAppenders;
     private boolean closing;
-    private final int samplesPerChunk;
+    /** The head's samples per chunk, chunk count and ref table, as its series' appends update them. */
+    private final SeriesWrites writes;
 
     /** Prometheus's default {@code storage.exemplars.max_exemplars}. */
     public static final int DEFAULT_MAX_EXEMPLARS = 100_000;
@@ -97,7 +98,7 @@ public final class Head implements org.apache.lucene.util.Accountable {
     public Head(TsdbMetrics metrics, long outOfOrderWindow, int samplesPerChunk) {
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.outOfOrderWindow = outOfOrderWindow;
-        this.samplesPerChunk = samplesPerChunk;
+        this.writes = new SeriesWrites(samplesPerChunk, chunks, refs);
     }
 
     public void setWal(WalLog wal) {
@@ -259,11 +260,6 @@ public final class Head implements org.apache.lucene.util.Accountable {
             Thread.sleep(5);
         }
         return true;
-    }
-
-    /** Float samples per head chunk, passed to each append (a series does not keep it). */
-    int samplesPerChunk() {
-        return samplesPerChunk;
     }
 
     public MemSeries series(long ref) {
@@ -574,7 +570,7 @@ public final class Head implements org.apache.lucene.util.Accountable {
     public void truncateBefore(long mint) {
         List<MemSeries> emptied = new ArrayList<>();
         byLabels.forEach(s -> {
-            if (s.truncateBefore(mint, chunks)) {
+            if (s.truncateBefore(mint, writes)) {
                 emptied.add(s);
             }
         });
@@ -582,7 +578,7 @@ public final class Head implements org.apache.lucene.util.Accountable {
         try {
             List<MemSeries> dead = new ArrayList<>(emptied.size());
             for (MemSeries s : emptied) {
-                if (!s.removed() && s.truncateBefore(mint, chunks)) {
+                if (!s.removed() && s.truncateBefore(mint, writes)) {
                     dead.add(s);
                 }
             }
@@ -648,7 +644,7 @@ public final class Head implements org.apache.lucene.util.Accountable {
         try {
             List<MemSeries> dead = new ArrayList<>();
             byLabels.forEach(s -> {
-                if (s.truncateBefore(Long.MIN_VALUE, chunks)) {
+                if (s.truncateBefore(Long.MIN_VALUE, writes)) {
                     dead.add(s);
                 }
             });
@@ -735,8 +731,8 @@ public final class Head implements org.apache.lucene.util.Accountable {
         return chunks.sum();
     }
 
-    /** Where appends count the chunks they open ({@link MemSeries#append}). */
-    LongAdder chunks() {
-        return chunks;
+    /** What the head's series update as they append ({@link MemSeries#append}). */
+    SeriesWrites writes() {
+        return writes;
     }
 }

@@ -476,8 +476,7 @@ final class HeadAppender implements Appender {
         int n = b.n;
         long oooMin = head.outOfOrderMin();
         long minValid = head.minValidTime();
-        int spc = head.samplesPerChunk();
-        java.util.concurrent.atomic.LongAdder chunks = head.chunks();
+        SeriesWrites writes = head.writes();
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         int appended = 0;
@@ -492,7 +491,7 @@ final class HeadAppender implements Appender {
                     hi = Math.max(hi, b.hTs[h - 1]);
                 }
             }
-            int code = series[i].append(ts[i], vs[i], oooMin, minValid, spc, chunks);
+            int code = series[i].append(ts[i], vs[i], oooMin, minValid, writes);
             if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
                 appended++;
                 // The series was just locked and written: its flag is in cache, so series without starts pay nothing.
@@ -530,7 +529,7 @@ final class HeadAppender implements Appender {
 
     private boolean applyHistogram(AppendBatch b, int i, long oooMin, long minValid) {
         MemSeries s = b.hSeries.get(i);
-        int code = s.appendHistogram(b.hTs[i], b.hValues.get(i), oooMin, minValid, head.samplesPerChunk(), head.chunks());
+        int code = s.appendHistogram(b.hTs[i], b.hValues.get(i), oooMin, minValid, head.writes());
         if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
             head.recordStart(s, b.hTs[i], b.histogramStart(i));
             metrics.histogramSamplesAppended.increment();

@@ -34,7 +34,6 @@ public final class HeadReplay implements WalReplay.Consumer {
     private final Head head;
     private final TsdbMetrics metrics;
     private final long minValid;
-    private final int samplesPerChunk;
     private final Shard[] shards;
     private final Batch[] open;
     private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(1024);
@@ -84,7 +83,6 @@ public final class HeadReplay implements WalReplay.Consumer {
         this.head = head;
         this.metrics = head.metrics();
         this.minValid = head.minValidTime();
-        this.samplesPerChunk = head.samplesPerChunk();
         int n = Math.max(1, workers);
         shards = new Shard[n];
         open = new Batch[n];
@@ -383,8 +381,7 @@ public final class HeadReplay implements WalReplay.Consumer {
 
         private void apply(Batch b, int from, int to) {
             long mv = minValid;
-            int spc = samplesPerChunk;
-            java.util.concurrent.atomic.LongAdder chunks = head.chunks();
+            SeriesWrites writes = head.writes();
             long lo = this.lo;
             long hi = this.hi;
             for (int i = from; i < to; i++) {
@@ -399,7 +396,7 @@ public final class HeadReplay implements WalReplay.Consumer {
                 if (t < mv) {
                     continue;
                 }
-                int code = kind == FLOAT ? s.append(t, b.vs[i], t, mv, spc, chunks) : s.appendHistogram(t, b.objects[i], t, mv, spc, chunks);
+                int code = kind == FLOAT ? s.append(t, b.vs[i], t, mv, writes) : s.appendHistogram(t, b.objects[i], t, mv, writes);
                 if (code == MemSeries.OK || code == MemSeries.OOO_OK) {
                     lo = Math.min(lo, t);
                     hi = Math.max(hi, t);

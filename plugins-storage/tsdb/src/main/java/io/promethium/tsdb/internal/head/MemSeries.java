@@ -13,7 +13,6 @@ import io.promethium.chunks.XorEncoder;
 import io.promethium.tsdb.internal.query.ArraySampleIterator;
 import io.promethium.tsdb.internal.query.MergeSampleIterator;
 import java.util.Arrays;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One series in the head: its closed chunks (immutable byte arrays), the open chunk being
@@ -27,10 +26,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>The series is its own open float chunk ({@link XorEncoder}): an append reads and writes one
  * object and the chunk's bytes, and the newest time and value bits are the encoder's, kept once.
- * That took a series with its open chunk from 136 bytes in two objects to 96 in one (88, and
- * 8 for the bit writer's word being filled, which spares most appends a write to the chunk's bytes);
- * then to 88 with the three flags in one byte and the samples per chunk passed by the head
- * instead of kept by each series.
+ * That took a series with its open chunk from 136 bytes in two objects to one of 88 (with
+ * compact headers): the flags share one byte, and what is the same for every series of a head
+ * (samples per chunk, the chunk count, the ref table where appends publish times) is passed to
+ * each write ({@link SeriesWrites}) instead of referenced from each series.
  */
 public final class MemSeries extends XorEncoder {
     /** Result codes of {@link #appendable} and {@link #append}. */
@@ -85,13 +84,10 @@ public final class MemSeries extends XorEncoder {
     /** Null while the series has none of it. */
     private Rare rare;
 
-    /** Its slot's page in the head's ref table, where appends publish {@code maxT}; null outside a head. */
-    private long[] maxTimePage;
-
     /**
      * {@link #LOGGED}, {@link #REMOVED}, {@link #HAS_STARTS} and {@link #IN_LABEL_ORDER}, each set once and never cleared;
-     * read without the lock. One byte rather than three booleans: with the encoder's bytes it
-     * fills the gap before {@code openMint} (the object is 96 bytes with {@link #labelRank}, 88 without).
+     * read without the lock. One byte rather than four booleans: with the encoder's bytes it
+     * fills the gap before {@code openMint}.
      */
     private volatile byte flags;
     /**
@@ -185,14 +181,13 @@ public final class MemSeries extends XorEncoder {
         return c == null ? 0 : c.lastBytes;
     }
 
-    /** Called once by the head when it files the series under its ref. */
-    synchronized void bindMaxTimeSlot(long[] page) {
-        maxTimePage = page;
+    /** Publishes the series' times in the ref table; called once by the head when it files the series there. */
+    synchronized void publishTimes(SeriesRefs refs) {
         long maxT = lastTimestamp();
         if (maxT != Long.MIN_VALUE) {
-            SeriesRefs.setMaxTime(page, ref, maxT);
+            refs.setMaxTime(ref, maxT);
         }
-        SeriesRefs.setMinTime(page, ref, oldest());
+        refs.setMinTime(ref, oldest());
     }
 
     public long ref() {
@@ -257,9 +252,9 @@ public final class MemSeries extends XorEncoder {
      * Appends a histogram sample (a {@link Histogram} or {@link FloatHistogram} the caller will not
      * change again) if allowed, returning the codes of {@link #appendable}. A histogram staleness
      * marker goes into the open histogram chunk, or as a float marker when there is none
-     * ({@code samplesPerChunk} and {@code chunks}: as {@link #append}).
+     * ({@code writes}: as {@link #append}).
      */
-    public synchronized int appendHistogram(long t, Object histogram, long oooMin, long minValid, int samplesPerChunk, LongAdder chunks) {
+    public synchronized int appendHistogram(long t, Object histogram, long oooMin, long minValid, SeriesWrites writes) {
         int code = checkHistogram(t, histogram, oooMin, minValid);
         if (code == OOO_OK) {
             insertOutOfOrder(t, Double.NaN, histogram);
@@ -271,7 +266,7 @@ public final class MemSeries extends XorEncoder {
         boolean stale = histogram instanceof Histogram h ? h.isStale() : ((FloatHistogram) histogram).isStale();
         HistogramChunkAppender openH = openH();
         if (stale && openH == null) {
-            appendFloat(t, StaleMarker.STALE_NAN, StaleMarker.STALE_NAN_BITS, samplesPerChunk, chunks);
+            appendFloat(t, StaleMarker.STALE_NAN, StaleMarker.STALE_NAN_BITS, writes);
             return code;
         }
         int cut = openH == null ? HistogramChunkAppender.NEW_CHUNK
@@ -293,8 +288,8 @@ public final class MemSeries extends XorEncoder {
                     : HistogramChunkAppender.forFloatHistogram((FloatHistogram) histogram, header, size, 0);
             rare().openH = openH;
             openMint = t;
-            publishMinTime(t);
-            chunks.increment();
+            publishMinTime(writes.refs(), t);
+            writes.chunks().increment();
         }
         if (histogram instanceof Histogram h) {
             openH.append(t, h);
@@ -303,7 +298,7 @@ public final class MemSeries extends XorEncoder {
         }
         rare().lastHistogram = histogram;
         // No float chunk is open beside a histogram chunk, so the value bits are free to overwrite.
-        publishMaxTime(t, 0);
+        publishMaxTime(writes.refs(), t, 0);
         if (openH.count() >= Chunks.SAMPLES_PER_CHUNK) {
             closeOpen();
         }
@@ -311,15 +306,14 @@ public final class MemSeries extends XorEncoder {
     }
 
     /** Records the newest sample when it was not encoded into the float chunk, and publishes its time. */
-    private void publishMaxTime(long t, long bits) {
+    private void publishMaxTime(SeriesRefs refs, long t, long bits) {
         setNewest(t, bits);
-        publishPageTime(t);
+        publishPageTime(refs, t);
     }
 
-    private void publishPageTime(long t) {
-        long[] page = maxTimePage;
-        if (page != null) {
-            SeriesRefs.setMaxTime(page, ref, t);
+    private void publishPageTime(SeriesRefs refs, long t) {
+        if (refs != null) {
+            refs.setMaxTime(ref, t);
         }
     }
 
@@ -327,36 +321,36 @@ public final class MemSeries extends XorEncoder {
      * Lowers the page's oldest-time bound to {@code t}, the start of a chunk just opened: any time
      * the series holds is no earlier than its oldest, so the bound stays sound. Once per chunk.
      */
-    private void publishMinTime(long t) {
-        long[] page = maxTimePage;
-        if (page != null && SeriesRefs.minTime(page, ref) > t) {
-            SeriesRefs.setMinTime(page, ref, t);
+    private void publishMinTime(SeriesRefs refs, long t) {
+        if (refs != null) {
+            refs.lowerMinTime(ref, t);
         }
     }
 
     /**
      * Appends if allowed, returning the same codes as {@link #appendable}; a float chunk closes at
-     * {@code samplesPerChunk} samples (the head's setting, passed in rather than kept per series). A
-     * chunk opened adds one to {@code chunks}, the head's count of its chunks, kept as chunks open
-     * and are dropped so that its gauge need not walk every series.
+     * the head's samples per chunk. A chunk opened adds one to the head's count of its chunks, kept
+     * as chunks open and are dropped so that its gauge need not walk every series; the newest time
+     * goes to the head's ref table ({@link SeriesWrites}).
      */
-    public synchronized int append(long t, double v, long oooMin, long minValid, int samplesPerChunk, LongAdder chunks) {
+    public synchronized int append(long t, double v, long oooMin, long minValid, SeriesWrites writes) {
         long bits = Double.doubleToRawLongBits(v);
         int code = check(t, bits, oooMin, minValid);
         Rare r = rare;
         if (code == OK && r != null && (r.openH != null || r.lastHistogram != null)) {
-            appendFloat(t, v, bits, samplesPerChunk, chunks);
+            appendFloat(t, v, bits, writes);
         } else if (code == OK) {
             if (!chunkOpen()) {
                 // A series' chunks are alike: sized like the last one, a chunk is allocated once
                 // rather than regrown (and copied) four or five times on its way to 120 samples.
                 startChunk(Math.max(48, lastChunkBytes() + 16));
                 openMint = t;
-                publishMinTime(t);
-                chunks.increment();
+                publishMinTime(writes.refs(), t);
+                writes.chunks().increment();
             }
             appendBits(t, bits, 0);
-            publishPageTime(t);
+            publishPageTime(writes.refs(), t);
+            int samplesPerChunk = writes.samplesPerChunk();
             assert lastTimestamp() == t : "the open chunk ends at " + lastTimestamp() + " after appending at " + t;
             assert count() <= samplesPerChunk : "open chunk holds " + count() + " samples, more than " + samplesPerChunk;
             if (count() >= samplesPerChunk) {
@@ -369,11 +363,11 @@ public final class MemSeries extends XorEncoder {
     }
 
     /** A float after histograms: a marker stays in the histogram chunk, a value starts a float chunk. */
-    private void appendFloat(long t, double v, long bits, int samplesPerChunk, LongAdder chunks) {
+    private void appendFloat(long t, double v, long bits, SeriesWrites writes) {
         HistogramChunkAppender openH = openH();
         if (openH != null && bits == StaleMarker.STALE_NAN_BITS) {
             openH.appendStale(t);
-            publishMaxTime(t, bits);
+            publishMaxTime(writes.refs(), t, bits);
         } else {
             if (openH != null) {
                 closeOpen();
@@ -382,16 +376,16 @@ public final class MemSeries extends XorEncoder {
             if (!chunkOpen()) {
                 startChunk(Math.max(48, lastChunkBytes() + 16));
                 openMint = t;
-                publishMinTime(t);
-                chunks.increment();
+                publishMinTime(writes.refs(), t);
+                writes.chunks().increment();
             }
             appendBits(t, bits, 0);
-            publishPageTime(t);
+            publishPageTime(writes.refs(), t);
         }
         if (rare != null) {
             rare.lastHistogram = null;
         }
-        if (chunkOpen() && count() >= samplesPerChunk || openH != null && openH.count() >= Chunks.SAMPLES_PER_CHUNK) {
+        if (chunkOpen() && count() >= writes.samplesPerChunk() || openH != null && openH.count() >= Chunks.SAMPLES_PER_CHUNK) {
             closeOpen();
         }
     }
@@ -408,7 +402,7 @@ public final class MemSeries extends XorEncoder {
      * the float chunk's bytes only when the next appends will likely store a word there.
      */
     int touchOpenChunk() {
-        int last = maxTimePage == null ? 1 : 0;
+        int last = rare == null ? 1 : 0;
         if (!chunkOpen()) {
             HistogramChunkAppender h = openH();
             return h == null ? last : h.touchTail() + last;
@@ -571,9 +565,10 @@ public final class MemSeries extends XorEncoder {
 
     /**
      * Drops data entirely before {@code mint} (persisted to a block); returns whether the series
-     * is now empty and can be garbage-collected. The chunks dropped are taken off {@code chunks}.
+     * is now empty and can be garbage-collected. The chunks dropped are taken off the head's count
+     * and the oldest-time bound in its ref table rises with what remains.
      */
-    public synchronized boolean truncateBefore(long mint, LongAdder chunks) {
+    public synchronized boolean truncateBefore(long mint, SeriesWrites writes) {
         Closed c = closed;
         int numChunks = 0;
         if (c != null) {
@@ -590,7 +585,7 @@ public final class MemSeries extends XorEncoder {
                 c.mint = Arrays.copyOfRange(c.mint, drop, drop + Math.max(keep, 4));
                 c.maxt = Arrays.copyOfRange(c.maxt, drop, drop + Math.max(keep, 4));
                 c.n = keep;
-                chunks.add(-drop);
+                writes.chunks().add(-drop);
             }
             numChunks = c.n;
         }
@@ -599,7 +594,7 @@ public final class MemSeries extends XorEncoder {
             if (rare != null) {
                 rare.openH = null;
             }
-            chunks.decrement();
+            writes.chunks().decrement();
         }
         Rare r = rare;
         if (r != null && r.oooN > 0) {
@@ -621,10 +616,9 @@ public final class MemSeries extends XorEncoder {
         if (r != null && r.deleted != null) {
             r.deleted = pruneDeleted(r.deleted, mint);
         }
-        long[] page = maxTimePage;
-        if (page != null) {
+        if (writes.refs() != null) {
             // What remains starts later: the bound rises with it (UNKNOWN_MIN when nothing remains).
-            SeriesRefs.setMinTime(page, ref, oldest());
+            writes.refs().setMinTime(ref, oldest());
         }
         return numChunks == 0 && !chunkOpen() && openH() == null && (r == null || r.oooN == 0);
     }

@@ -80,7 +80,8 @@ final class SeriesByLabels {
         if (prior != null) {
             return prior;
         }
-        fresh.bindMaxTimeSlot(refs.set(fresh.ref(), fresh, Long.MIN_VALUE));
+        refs.set(fresh.ref(), fresh, Long.MIN_VALUE);
+        fresh.publishTimes(refs);
         if ((used + 1) * 4L > slots.length * 3L) {
             rehash();
         }

@@ -19,8 +19,8 @@ import java.util.Arrays;
  * without locking the series: under ingestion, with the range's end fixed while scrapes go on,
  * every live series takes that path, and fetching and locking each series object (while the
  * appender on the other core writes it) was the largest share of a series request's CPU. The
- * page is one array: newest times first, oldest-time bounds in its second half, so a series
- * object needs no second page reference.
+ * page is one array: newest times first, oldest-time bounds in its second half. A series keeps no
+ * reference to its page: its writes find it by ref ({@link SeriesWrites}).
  */
 final class SeriesRefs {
     private static final int PAGE_BITS = 12;
@@ -87,10 +87,10 @@ final class SeriesRefs {
     }
 
     /**
-     * Puts {@code series} under {@code ref} with newest time {@code maxTime}; returns the page's
-     * time array, which the series updates on append ({@link #slot}).
+     * Puts {@code series} under {@code ref} with newest time {@code maxTime}; the series then
+     * publishes its times here ({@link #setMaxTime}) as it appends.
      */
-    synchronized long[] set(long ref, MemSeries series, long maxTime) {
+    synchronized void set(long ref, MemSeries series, long maxTime) {
         int index = (int) (ref >>> PAGE_BITS);
         Page[] p = pages;
         if (index >= p.length) {
@@ -108,25 +108,36 @@ final class SeriesRefs {
         TIMES.setOpaque(page.times, PAGE_SIZE + slot, UNKNOWN_MIN);
         page.series[slot] = series;
         pages = p;
-        return page.times;
     }
 
-    static int slot(long ref) {
+    private static int slot(long ref) {
         return (int) (ref & (PAGE_SIZE - 1));
     }
 
-    /** Records a series' newest sample time in its page (called under the series' lock). */
-    static void setMaxTime(long[] times, long ref, long t) {
-        TIMES.setOpaque(times, slot(ref), t);
+    /**
+     * Records a series' newest sample time (called under the series' lock, once the series was
+     * {@link #set}; a ref without a page is not filed and records nothing).
+     */
+    void setMaxTime(long ref, long t) {
+        Page page = page(ref);
+        if (page != null) {
+            TIMES.setOpaque(page.times, slot(ref), t);
+        }
     }
 
-    /** Records a series' oldest-time bound in its page (called under the series' lock). */
-    static void setMinTime(long[] times, long ref, long t) {
-        TIMES.setOpaque(times, PAGE_SIZE + slot(ref), t);
+    /** Records a series' oldest-time bound (called under the series' lock, as {@link #setMaxTime}). */
+    void setMinTime(long ref, long t) {
+        Page page = page(ref);
+        if (page != null) {
+            TIMES.setOpaque(page.times, PAGE_SIZE + slot(ref), t);
+        }
     }
 
-    /** The oldest-time bound recorded in a series' page (read under the series' lock). */
-    static long minTime(long[] times, long ref) {
-        return (long) TIMES.getOpaque(times, PAGE_SIZE + slot(ref));
+    /** Lowers a series' oldest-time bound to {@code t} if it is above (under the series' lock). */
+    void lowerMinTime(long ref, long t) {
+        Page page = page(ref);
+        if (page != null && (long) TIMES.getOpaque(page.times, PAGE_SIZE + slot(ref)) > t) {
+            TIMES.setOpaque(page.times, PAGE_SIZE + slot(ref), t);
+        }
     }
 }

@@ -144,7 +144,7 @@ class HeadAppenderTest {
     @Test
     void samplesRestoredByReplayAreKnownToTheRefTable() {
         MemSeries s = head.createWithRef(7, Labels.of("__name__", "a"));
-        s.append(5000, 1, Long.MAX_VALUE, Long.MIN_VALUE, SPC, head.chunks());
+        s.append(5000, 1, Long.MAX_VALUE, Long.MIN_VALUE, head.writes());
         assertThat(head.seriesMaxTime(7)).isEqualTo(5000);
         assertRejected(head.appender(), 7, 4000, 1, StorageException.Reason.OUT_OF_ORDER);
     }
@@ -152,7 +152,7 @@ class HeadAppenderTest {
     @Test
     void anAliasRefIsAlwaysCheckedAgainstItsSeries() {
         MemSeries s = head.createWithRef(3, Labels.of("__name__", "a"));
-        s.append(5000, 1, Long.MAX_VALUE, Long.MIN_VALUE, SPC, head.chunks());
+        s.append(5000, 1, Long.MAX_VALUE, Long.MIN_VALUE, head.writes());
         // The same labels logged again under another ref (a crash between logging and GC).
         assertThat(head.createWithRef(9, Labels.of("__name__", "a"))).isSameAs(s);
         Appender app = head.appender();

@@ -367,7 +367,7 @@ class HeadReplayTest {
         public void sample(long ref, long t, double v) {
             MemSeries s = inWindow(ref, t);
             if (s != null) {
-                appended(s, ref, t, s.append(t, v, t, head.minValidTime(), head.samplesPerChunk(), head.chunks()));
+                appended(s, ref, t, s.append(t, v, t, head.minValidTime(), head.writes()));
             }
         }
 
@@ -392,7 +392,7 @@ class HeadReplayTest {
         private void replayHistogram(long ref, long t, Object h) {
             MemSeries s = inWindow(ref, t);
             if (s != null) {
-                appended(s, ref, t, s.appendHistogram(t, h, t, head.minValidTime(), head.samplesPerChunk(), head.chunks()));
+                appended(s, ref, t, s.appendHistogram(t, h, t, head.minValidTime(), head.writes()));
             }
         }
 

@@ -18,11 +18,13 @@ class MemSeriesTest {
     private static final int SPC = Chunks.SAMPLES_PER_CHUNK;
     /** The head's chunk count, which must follow every series' own. */
     private final LongAdder chunks = new LongAdder();
+    private final SeriesWrites writes = new SeriesWrites(SPC, chunks, null);
+    private final SeriesWrites twoPerChunk = new SeriesWrites(2, chunks, null);
 
     private void fillChunk(MemSeries s, int chunk) {
         for (int i = 0; i < Chunks.SAMPLES_PER_CHUNK; i++) {
             long t = (long) (chunk * Chunks.SAMPLES_PER_CHUNK + i) * 15_000 + (i % 3);
-            assertThat(s.append(t, i * 1.25 + (i % 7) * 0.01, Long.MAX_VALUE, Long.MIN_VALUE, SPC, chunks)).isEqualTo(MemSeries.OK);
+            assertThat(s.append(t, i * 1.25 + (i % 7) * 0.01, Long.MAX_VALUE, Long.MIN_VALUE, writes)).isEqualTo(MemSeries.OK);
         }
     }
 
@@ -31,12 +33,12 @@ class MemSeriesTest {
         MemSeries s = new MemSeries(1, Labels.of("__name__", "x"));
         fillChunk(s, 0);
         long closed = s.chunkBytes();
-        s.append(Chunks.SAMPLES_PER_CHUNK * 15_000L, 0, Long.MAX_VALUE, Long.MIN_VALUE, SPC, chunks);
+        s.append(Chunks.SAMPLES_PER_CHUNK * 15_000L, 0, Long.MAX_VALUE, Long.MIN_VALUE, writes);
         long afterFirstSample = s.chunkBytes();
         assertThat(afterFirstSample - closed).as("open chunk buffer").isGreaterThan(closed);
         for (int i = 1; i < Chunks.SAMPLES_PER_CHUNK - 1; i++) {
             long t = (long) (Chunks.SAMPLES_PER_CHUNK + i) * 15_000 + (i % 3);
-            s.append(t, i * 1.25 + (i % 7) * 0.01, Long.MAX_VALUE, Long.MIN_VALUE, SPC, chunks);
+            s.append(t, i * 1.25 + (i % 7) * 0.01, Long.MAX_VALUE, Long.MIN_VALUE, writes);
         }
         assertThat(s.chunkBytes()).as("never regrown").isEqualTo(afterFirstSample);
         assertThat(s.chunkCount()).isEqualTo(2);
@@ -62,14 +64,14 @@ class MemSeriesTest {
     void outOfOrderSamplesAndDeletionsAreReadWithTheChunksAndGoWithTruncation() {
         MemSeries s = new MemSeries(1, Labels.of("__name__", "x"));
         for (long t = 10; t <= 50; t += 10) {
-            assertThat(s.append(t, t / 10.0, 0, Long.MIN_VALUE, 2, chunks)).isEqualTo(MemSeries.OK);
+            assertThat(s.append(t, t / 10.0, 0, Long.MIN_VALUE, twoPerChunk)).isEqualTo(MemSeries.OK);
         }
         assertThat(s.chunkCount()).isEqualTo(3);
         assertThat(chunks.sum()).as("head count").isEqualTo(s.chunkCount());
-        assertThat(s.append(25, 2.5, 0, Long.MIN_VALUE, 2, chunks)).isEqualTo(MemSeries.OOO_OK);
-        assertThat(s.append(50, 5.0, 0, Long.MIN_VALUE, 2, chunks)).isEqualTo(MemSeries.DUPLICATE_SAME);
-        assertThat(s.append(50, 6.0, 0, Long.MIN_VALUE, 2, chunks)).isEqualTo(MemSeries.DUPLICATE_DIFFERENT);
-        assertThat(s.append(5, 0.5, Long.MAX_VALUE, Long.MIN_VALUE, 2, chunks)).isEqualTo(MemSeries.OUT_OF_ORDER);
+        assertThat(s.append(25, 2.5, 0, Long.MIN_VALUE, twoPerChunk)).isEqualTo(MemSeries.OOO_OK);
+        assertThat(s.append(50, 5.0, 0, Long.MIN_VALUE, twoPerChunk)).isEqualTo(MemSeries.DUPLICATE_SAME);
+        assertThat(s.append(50, 6.0, 0, Long.MIN_VALUE, twoPerChunk)).isEqualTo(MemSeries.DUPLICATE_DIFFERENT);
+        assertThat(s.append(5, 0.5, Long.MAX_VALUE, Long.MIN_VALUE, twoPerChunk)).isEqualTo(MemSeries.OUT_OF_ORDER);
         assertThat(read(s, 0, 100)).containsExactly("10=1.0", "20=2.0", "25=2.5", "30=3.0", "40=4.0", "50=5.0");
 
         s.addDeleted(20, 30);
@@ -79,12 +81,12 @@ class MemSeriesTest {
         assertThat(s.overlaps(51, 60)).isFalse();
 
         // Whole chunks before the point go (the first one), with the deletions and out-of-order samples there.
-        assertThat(s.truncateBefore(31, chunks)).isFalse();
+        assertThat(s.truncateBefore(31, twoPerChunk)).isFalse();
         assertThat(s.deletedIntervals()).isNull();
         assertThat(s.chunkCount()).isEqualTo(2);
         assertThat(chunks.sum()).as("head count").isEqualTo(s.chunkCount());
         assertThat(read(s, 31, 100)).containsExactly("40=4.0", "50=5.0");
-        assertThat(s.truncateBefore(51, chunks)).isTrue();
+        assertThat(s.truncateBefore(51, twoPerChunk)).isTrue();
         assertThat(s.chunkCount()).isZero();
         assertThat(chunks.sum()).as("head count").isEqualTo(s.chunkCount());
     }
@@ -92,18 +94,18 @@ class MemSeriesTest {
     @Test
     void histogramsAndFloatsTakeTurnsInChunksOfTheirOwnWithDuplicatesRecognised() {
         MemSeries s = new MemSeries(1, Labels.of("__name__", "x"));
-        assertThat(s.append(10, 1, Long.MAX_VALUE, Long.MIN_VALUE, SPC, chunks)).isEqualTo(MemSeries.OK);
-        assertThat(s.appendHistogram(20, histogram(2), Long.MAX_VALUE, Long.MIN_VALUE, SPC, chunks)).isEqualTo(MemSeries.OK);
-        assertThat(s.appendHistogram(20, histogram(2), Long.MAX_VALUE, Long.MIN_VALUE, SPC, chunks)).isEqualTo(MemSeries.DUPLICATE_SAME);
-        assertThat(s.appendHistogram(20, histogram(3), Long.MAX_VALUE, Long.MIN_VALUE, SPC, chunks)).isEqualTo(MemSeries.DUPLICATE_DIFFERENT);
+        assertThat(s.append(10, 1, Long.MAX_VALUE, Long.MIN_VALUE, writes)).isEqualTo(MemSeries.OK);
+        assertThat(s.appendHistogram(20, histogram(2), Long.MAX_VALUE, Long.MIN_VALUE, writes)).isEqualTo(MemSeries.OK);
+        assertThat(s.appendHistogram(20, histogram(2), Long.MAX_VALUE, Long.MIN_VALUE, writes)).isEqualTo(MemSeries.DUPLICATE_SAME);
+        assertThat(s.appendHistogram(20, histogram(3), Long.MAX_VALUE, Long.MIN_VALUE, writes)).isEqualTo(MemSeries.DUPLICATE_DIFFERENT);
         // A float at the histogram's time is a different value, even with the same bits as the last float.
-        assertThat(s.append(20, 1, Long.MAX_VALUE, Long.MIN_VALUE, SPC, chunks)).isEqualTo(MemSeries.DUPLICATE_DIFFERENT);
+        assertThat(s.append(20, 1, Long.MAX_VALUE, Long.MIN_VALUE, writes)).isEqualTo(MemSeries.DUPLICATE_DIFFERENT);
         // A staleness marker stays in the histogram chunk.
-        assertThat(s.append(30, StaleMarker.STALE_NAN, Long.MAX_VALUE, Long.MIN_VALUE, SPC, chunks)).isEqualTo(MemSeries.OK);
+        assertThat(s.append(30, StaleMarker.STALE_NAN, Long.MAX_VALUE, Long.MIN_VALUE, writes)).isEqualTo(MemSeries.OK);
         assertThat(s.chunkCount()).isEqualTo(2);
         assertThat(chunks.sum()).as("head count").isEqualTo(s.chunkCount());
-        assertThat(s.append(40, 4, Long.MAX_VALUE, Long.MIN_VALUE, SPC, chunks)).isEqualTo(MemSeries.OK);
-        assertThat(s.append(40, 4, Long.MAX_VALUE, Long.MIN_VALUE, SPC, chunks)).isEqualTo(MemSeries.DUPLICATE_SAME);
+        assertThat(s.append(40, 4, Long.MAX_VALUE, Long.MIN_VALUE, writes)).isEqualTo(MemSeries.OK);
+        assertThat(s.append(40, 4, Long.MAX_VALUE, Long.MIN_VALUE, writes)).isEqualTo(MemSeries.DUPLICATE_SAME);
         assertThat(s.chunkCount()).isEqualTo(3);
         assertThat(chunks.sum()).as("head count").isEqualTo(s.chunkCount());
         List<String> samples = read(s, 0, 100);

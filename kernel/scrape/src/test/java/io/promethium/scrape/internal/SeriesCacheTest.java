@@ -23,7 +23,7 @@ class SeriesCacheTest {
     /** Scrapes a page of series keys as the scrape loop does; returns the entries in page order. */
     private List<SeriesCache.Entry> scrape(List<String> keys, Set<String> vanished) {
         List<SeriesCache.Entry> entries = read(keys);
-        cache.commit(iteration, lastSuccess, e -> vanished.add(e.labels.metricName()));
+        cache.commit(e -> vanished.add(e.labels.metricName()));
         lastSuccess = iteration;
         return entries;
     }
@@ -32,7 +32,7 @@ class SeriesCacheTest {
     private Set<String> failedScrape(List<String> keys) {
         read(keys);
         Set<String> vanished = new HashSet<>();
-        cache.fail(lastSuccess, e -> vanished.add(e.labels.metricName()));
+        cache.fail(e -> vanished.add(e.labels.metricName()));
         lastSuccess = -1;
         return vanished;
     }
@@ -41,7 +41,7 @@ class SeriesCacheTest {
     private Set<String> live() {
         Set<String> live = new HashSet<>();
         if (lastSuccess >= 0) {
-            cache.forEachLive(lastSuccess, e -> live.add(e.labels.metricName()));
+            cache.forEachLive(e -> live.add(e.labels.metricName()));
         }
         return live;
     }
@@ -49,6 +49,7 @@ class SeriesCacheTest {
     /** Reads a page's series into the cache without ending the scrape (an exception ends it so). */
     private List<SeriesCache.Entry> read(List<String> keys) {
         iteration++;
+        cache.begin();
         byte[] page = String.join("\n", keys).getBytes(StandardCharsets.UTF_8);
         List<SeriesCache.Entry> entries = new ArrayList<>();
         int off = 0;
@@ -63,7 +64,7 @@ class SeriesCacheTest {
                     e = cache.put(len, hash, Labels.of("__name__", keys.get(i)));
                 }
             }
-            cache.touch(e, iteration, page, off, len);
+            cache.touch(e, page, off, len);
             entries.add(e);
             off += len + 1;
         }
@@ -92,7 +93,7 @@ class SeriesCacheTest {
                         // A failed scrape: everything seen last time vanishes and the cache empties.
                         Set<String> vanished = new HashSet<>();
                         iteration++;
-                        cache.fail(lastSuccess, e -> vanished.add(e.labels.metricName()));
+                        cache.fail(e -> vanished.add(e.labels.metricName()));
                         assertThat(vanished).isEqualTo(previous.keySet());
                         assertThat(cache.size()).isZero();
                         lastSuccess = -1;
@@ -159,6 +160,7 @@ class SeriesCacheTest {
         List<SeriesCache.Entry> first = scrape(before, new HashSet<>());
         // A scrape that touches old and new series, then ends without commit or fail.
         iteration++;
+        cache.begin();
         byte[] page = "kept_0\nnew_a\nnew_b".getBytes(StandardCharsets.UTF_8);
         int off = 0;
         for (String key : List.of("kept_0", "new_a", "new_b")) {
@@ -171,7 +173,7 @@ class SeriesCacheTest {
                     e = cache.put(len, hash, Labels.of("__name__", key));
                 }
             }
-            cache.touch(e, iteration, page, off, len);
+            cache.touch(e, page, off, len);
             off += len + 1;
         }
         // The next page has 200 new series: the table grows several times while it is read.

@@ -51,12 +51,13 @@ final class PageAppender {
 
     /**
      * Parses and appends the page's samples at {@code timestamp} (ms; unless a sample has its own
-     * and timestamps are honoured) for scrape number {@code iteration}; counts[0] scraped, [1]
+     * and timestamps are honoured), the cache's scrape in progress; counts[0] scraped, [1]
      * post relabeling, [2] series added (kept in {@link #newEntries()}). {@code meta}: the page's
      * families, for type-and-unit labels.
      */
-    void append(Appender app, ExpositionFormat format, PageFetcher.Page page, long timestamp, long iteration,
+    void append(Appender app, ExpositionFormat format, PageFetcher.Page page, long timestamp,
             Map<String, Metadata> meta, int[] counts) throws ScrapeException {
+        cache.begin();
         ExpositionParser parser = format.newParser(page.buffer(), page.offset(), page.length(), ParseMode.LENIENT, settings.histograms());
         if (settings.convertClassicToNhcb()) {
             if (nhcb == null) {
@@ -105,7 +106,7 @@ final class PageAppender {
                         }
                     }
                 }
-                cache.touch(e, iteration, buf, off, len);
+                cache.touch(e, buf, off, len);
                 if (e.labels == null) {
                     continue;
                 }

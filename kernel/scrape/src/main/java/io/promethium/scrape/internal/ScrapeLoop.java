@@ -383,9 +383,9 @@ final class ScrapeLoop {
                 if (metadataFirst) {
                     metadataPass.refresh(format, page);
                 }
-                pageAppender.append(app, format, page, timestamp, iteration, metadataPass.current(), counts);
+                pageAppender.append(app, format, page, timestamp, metadataPass.current(), counts);
                 metadataPass.afterPage(app, format, page, metadataFirst, iteration % 8 == 0, pageAppender.newEntries(), counts[2]);
-                cache.commit(iteration, lastSuccess, staleMarkers);
+                cache.commit(staleMarkers);
                 lastSuccess = iteration;
             } catch (ScrapeException e) {
                 append.error(e);
@@ -405,7 +405,7 @@ final class ScrapeLoop {
             staleMarkers.into(app, timestamp);
             // A failed fetch appends an empty page, whose staleness markers Prometheus's scrapeAppend covers.
             try (Span s = fetchFailed ? tracer.start(APPEND) : Span.NONE) {
-                cache.fail(lastSuccess, staleMarkers);
+                cache.fail(staleMarkers);
             }
             lastSuccess = -1;
             counts[0] = counts[1] = counts[2] = 0;
@@ -465,7 +465,7 @@ final class ScrapeLoop {
         Appender app = store.appender();
         staleMarkers.into(app, timestamp);
         if (lastSuccess >= 0) {
-            cache.forEachLive(lastSuccess, staleMarkers);
+            cache.forEachLive(staleMarkers);
         }
         report.appendStale(app, timestamp);
         try {

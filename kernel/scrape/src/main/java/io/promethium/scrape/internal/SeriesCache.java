@@ -7,7 +7,7 @@ import java.util.Arrays;
  * A target's series, keyed by the raw series bytes of its page (name and label block as
  * written). A steady-state scrape finds every series here and builds no labels: the entry holds
  * the final labels (after target labels and {@code metric_relabel_configs}) and the storage
- * reference. It also tracks which series the last successful scrape saw, for staleness.
+ * reference. Its page order is the series the last successful scrape saw, for staleness.
  *
  * <p>The series bytes are kept once, front-coded in page order ({@link FrontCodedKeys}), each
  * entry knowing its position. A scrape whose page has the previous page's series in the same
@@ -23,22 +23,21 @@ final class SeriesCache {
     static final long ENTRY_BYTES = HeapLayout.shallow(Entry.class);
 
     /**
-     * One series of the page: 40 bytes with compact object headers (it was 64 with its hash and
-     * two long iterations, 48 with the offsets of its bytes in both orders). Iterations are kept as
-     * ints and only compared for equality, so they wrap harmlessly; the hash is computed again from
-     * the key bytes when the table grows.
+     * One series of the page: 32 bytes with compact object headers (40 with classic ones), one
+     * kept per scraped series. It keeps no scrape iteration: whether the last successful scrape
+     * saw it (it is in {@link #order}) and whether the scrape in progress has read it follow from
+     * {@link #position}, so a steady scrape writes nothing here but the ref and the timestamp
+     * bit. The hash is computed again from the key bytes when the table grows.
      */
     static final class Entry {
         /** Final labels, or null when metric relabeling drops the series. */
         final Labels labels;
         long ref;
-        /** Iteration (low 32 bits) of the last successful scrape that had this series. */
-        int lastSeen = -1;
-        /** Iteration (low 32 bits) of the scrape that last touched it, to count repeats within a page. */
-        int touched = -1;
         /**
-         * Its place in {@link #order} and {@link #keys} once a scrape that had it commits; before
-         * that -1, or {@code -2 - p} while the scrape that added it has it at {@code p} of the next order.
+         * Its place in {@link #order} and {@link #keys}: set by the commit of a scrape that had it.
+         * While a scrape that left the previous order is read, an entry it reads past the prefix
+         * the two orders share is at {@code -2 - p}: its place {@code p} in the next order and
+         * {@link #nextKeys}. -1: just made, not yet read.
          */
         int position = -1;
         /** The key's length, and in the sign bit whether the series came with its own timestamp. */
@@ -90,12 +89,14 @@ final class SeriesCache {
      */
     private FrontCodedKeys keys = new FrontCodedKeys(0, 0);
 
-    // The scrape in progress (low 32 bits of its iteration).
-    private int scrapeIteration = -1;
+    /** Whether a scrape began and has neither committed nor failed (an exception ended it, if another begins). */
+    private boolean open;
     /** Series touched so far; while {@link #diverged} is false they are exactly {@code order[0, seen)}. */
     private int seen;
     /** Whether this page left the previous order; the next order is then built in the arrays below. */
     private boolean diverged;
+    /** Once {@link #diverged}: the length of the prefix the two orders share, touched in place. */
+    private int prefix;
     private Entry[] nextOrder;
     private FrontCodedKeys nextKeys;
     /** {@link #ramBytesUsed}, set at each commit and failure (a few multiplications, no walk). */
@@ -155,12 +156,14 @@ final class SeriesCache {
     }
 
     /**
-     * Whether the entry at {@code position} records that place: lookups by hash compare against
-     * it, and a stale one would hand a series another's storage ref.
+     * Whether the entry at {@code position} records that place (or, read already by this scrape
+     * past the shared prefix, its place in the next order): lookups by hash compare against it,
+     * and a stale one would hand a series another's storage ref.
      */
     private boolean placed(int position, int len) {
         Entry e = order[position];
-        if (e.position != position || e.keyLength() != len) {
+        boolean moved = diverged && e.position <= -2 && nextOrder[-2 - e.position] == e;
+        if (!(e.position == position || moved) || e.keyLength() != len) {
             throw new AssertionError("entry at " + position + " points at " + e.position);
         }
         return true;
@@ -173,7 +176,7 @@ final class SeriesCache {
      */
     private void prefetch(int ahead) {
         if (ahead < orderCount) {
-            prefetchSink += order[ahead].touched;
+            prefetchSink += order[ahead].ref;
         }
     }
 
@@ -187,12 +190,12 @@ final class SeriesCache {
     }
 
     private boolean keyEquals(Entry e, byte[] buf, int off, int len) {
-        if (e.position >= 0) {
-            return keys.probeMatches(e.position, buf, off, len);
+        int p = e.position;
+        if (p >= 0) {
+            return keys.probeMatches(p, buf, off, len);
         }
-        // Added by this scrape (touched right after it was made): its bytes are in the next order.
-        return e.touched == scrapeIteration && e.position <= -2 && nextKeys != null
-                && nextKeys.probeMatches(-2 - e.position, buf, off, len);
+        // Read by this scrape past the shared prefix: its bytes are in the next order.
+        return p <= -2 && nextKeys != null && nextKeys.probeMatches(-2 - p, buf, off, len);
     }
 
     /** Adds a series; the caller touches it next, which records its bytes. */
@@ -210,45 +213,74 @@ final class SeriesCache {
     }
 
     /**
+     * Starts a scrape, before its page's first lookup. One that an exception ended without
+     * commit or fail is undone first: its touches and new entries would pass for this one's.
+     */
+    void begin() {
+        if (open) {
+            abandon();
+        }
+        open = true;
+    }
+
+    /** Back to the last commit or failure: the order's entries at their places, the scrape's new ones gone. */
+    private void abandon() {
+        keys.endWalk();
+        for (int i = 0; i < orderCount; i++) {
+            order[i].position = i;
+        }
+        if (size != orderCount) {
+            evict(e -> e.position < 0, null);
+        }
+        reset();
+    }
+
+    private void reset() {
+        seen = 0;
+        diverged = false;
+        nextOrder = null;
+        nextKeys = null;
+    }
+
+    /**
      * Marks an entry as seen by the scrape in progress, whose page has its bytes at
      * {@code buf[off, off+len)}; true when the page already had it.
      */
-    boolean touch(Entry e, long scrape, byte[] buf, int off, int len) {
-        int iteration = (int) scrape;
-        if (iteration != scrapeIteration) {
-            // A new scrape (an earlier one may have ended by an exception, without commit or fail).
-            scrapeIteration = iteration;
-            seen = 0;
-            diverged = false;
-            nextOrder = null;
-            nextKeys = null;
+    boolean touch(Entry e, byte[] buf, int off, int len) {
+        if (!diverged && seen < orderCount && order[seen] == e) {
+            // The steady state: the previous page's next series. Nothing is written to the entry.
+            seen++;
+            return false;
         }
-        if (e.touched == iteration) {
+        if (touched(e)) {
             return true;
         }
-        e.touched = iteration;
         if (!diverged) {
-            if (seen < orderCount && order[seen] == e) {
-                seen++;
-                return false;
-            }
             diverge();
         }
         if (seen == nextOrder.length) {
             nextOrder = Arrays.copyOf(nextOrder, seen * 2);
         }
         nextKeys.append(buf, off, len);
-        if (e.position < 0) {
-            // New (or left by a scrape that ended by an exception): its bytes are only in the next order.
-            e.position = -2 - seen;
-        }
+        // New or not, its bytes are now found in the next order: its old place would not tell it read.
+        e.position = -2 - seen;
         nextOrder[seen++] = e;
         return false;
+    }
+
+    /**
+     * Whether the scrape in progress has read the entry: it is in the prefix of the previous order
+     * read so far, or the page left that order and placed it in the next one.
+     */
+    private boolean touched(Entry e) {
+        int p = e.position;
+        return p <= -2 || p >= 0 && p < (diverged ? prefix : seen);
     }
 
     /** The page left the previous order: the next order starts as the prefix that matched. */
     private void diverge() {
         diverged = true;
+        prefix = seen;
         nextOrder = new Entry[Math.max(64, orderCount + orderCount / 8)];
         // The prefix keeps its positions: its entries need no change.
         nextKeys = keys.prefix(seen, Math.max(1024, keys.byteLength() + keys.byteLength() / 8), nextOrder.length);
@@ -256,75 +288,59 @@ final class SeriesCache {
     }
 
     /**
-     * Ends a successful scrape: the touched series become "seen", the ones the previous success
-     * saw but this one did not are passed to {@code vanished}, and untouched entries are evicted.
+     * Ends a successful scrape: its series become the order, the ones the previous success saw
+     * (the previous order) but this one did not are passed to {@code vanished}, and untouched
+     * entries are evicted.
      */
-    void commit(long scrape, long previousSuccess, Vanished vanished) {
+    void commit(Vanished vanished) {
         keys.endWalk();
-        int iteration = (int) scrape;
-        if (iteration != scrapeIteration) {
-            // Nothing was touched: an empty page.
-            scrapeIteration = iteration;
-            seen = 0;
-            diverged = false;
-            nextOrder = null;
-            nextKeys = null;
+        open = false;
+        if (seen != size) {
+            // Some cached series were not on this page: they go, marked stale if the previous order had them.
+            evict(e -> !touched(e), vanished);
         }
         if (diverged) {
             Entry[] entries = nextOrder;
-            for (int i = 0; i < seen; i++) {
-                Entry e = entries[i];
-                e.lastSeen = iteration;
-                e.position = i;
+            for (int i = prefix; i < seen; i++) {
+                entries[i].position = i;
             }
             // The new order replaces the old, trimmed to fit: it is kept until the page changes again.
             order = entries.length > seen + seen / 4 + 16 ? Arrays.copyOf(entries, seen) : entries;
             keys = nextKeys.trimmed();
-            nextOrder = null;
-            nextKeys = null;
         } else {
-            for (int i = 0; i < seen; i++) {
-                order[i].lastSeen = iteration;
-            }
             // The page was the previous one's first series (all of them, in the steady state).
             Arrays.fill(order, seen, orderCount, null);
             keys.truncate(seen);
         }
         orderCount = seen;
-        seen = 0;
-        diverged = false;
-        if (orderCount != size) {
-            // Some cached series were not on this page: they go (marked stale if last seen just before).
-            evict(e -> e.lastSeen != iteration, previousSuccess, vanished);
-        }
+        reset();
         // The table holds exactly the page's series: more means an entry no scrape can reach
         // (its staleness marker would never be written), fewer means the order names evicted entries.
         assert size == orderCount : size + " cached series, " + orderCount + " on the page";
         ramBytes = estimate();
     }
 
-    /** Ends a failed scrape: everything the previous success saw has vanished; the cache empties. */
-    void fail(long previousSuccess, Vanished vanished) {
-        nextOrder = null;
-        nextKeys = null;
-        seen = 0;
-        diverged = false;
+    /** Ends a failed scrape, its page read or not: everything the previous success saw has vanished; the cache empties. */
+    void fail(Vanished vanished) {
+        forEachLive(vanished);
+        open = false;
+        reset();
         order = new Entry[0];
         orderCount = 0;
         keys = new FrontCodedKeys(0, 0);
-        evict(e -> true, previousSuccess, vanished);
-        assert size == 0 : size + " series left after a failed scrape";
+        // The table keeps its length: the next page is likely the same size.
+        Arrays.fill(table, null);
+        size = 0;
         ramBytes = estimate();
     }
 
-    /** Every series the last successful scrape saw, for the end-of-run staleness markers. */
-    void forEachLive(long lastSuccess, Vanished action) {
-        for (Entry head : table) {
-            for (Entry e = head; e != null; e = e.next) {
-                if (lastSuccess >= 0 && e.lastSeen == (int) lastSuccess) {
-                    action.vanished(e);
-                }
-            }
+    /**
+     * Every series the last successful scrape saw (its order: a scrape since, failed or not, does
+     * not change it before its commit), for the end-of-run staleness markers.
+     */
+    void forEachLive(Vanished action) {
+        for (int i = 0; i < orderCount; i++) {
+            action.vanished(order[i]);
         }
     }
 
@@ -332,14 +348,18 @@ final class SeriesCache {
         boolean test(Entry e);
     }
 
-    private void evict(Condition remove, long previousSuccess, Vanished vanished) {
+    /**
+     * Unlinks the entries {@code remove} picks; those the previous order had (at a place of their
+     * own: read by no scrape since) go to {@code vanished}, when there is one.
+     */
+    private void evict(Condition remove, Vanished vanished) {
         for (int b = 0; b < table.length; b++) {
             Entry prev = null;
             Entry e = table[b];
             while (e != null) {
                 Entry next = e.next;
                 if (remove.test(e)) {
-                    if (previousSuccess >= 0 && e.lastSeen == (int) previousSuccess) {
+                    if (vanished != null && e.position >= 0) {
                         vanished.vanished(e);
                     }
                     if (prev == null) {
@@ -358,27 +378,26 @@ final class SeriesCache {
 
     /**
      * Doubles the table, rehashing from the keys in page order (a walk, not a rebuild of each key
-     * from its restart point): the previous page's series, then those the scrape in progress added.
-     * An entry made by a scrape that ended by an exception before its commit is in neither: its
-     * bytes are nowhere, no lookup can find it and it was never seen; it goes.
+     * from its restart point): the previous page's series still at their places, then those the
+     * scrape in progress placed in the next order.
      */
     private void grow() {
         table = new Entry[table.length * 2];
         int kept = 0;
         for (int i = 0; i < orderCount; i++) {
-            link(order[i], keys.hash(i));
-            kept++;
-        }
-        if (diverged) {
-            for (int i = 0; i < seen; i++) {
-                Entry e = nextOrder[i];
-                if (e.position == -2 - i) {
-                    link(e, nextKeys.hash(i));
-                    kept++;
-                }
+            if (order[i].position == i) {
+                link(order[i], keys.hash(i));
+                kept++;
             }
         }
-        size = kept;
+        if (diverged) {
+            for (int i = prefix; i < seen; i++) {
+                link(nextOrder[i], nextKeys.hash(i));
+                kept++;
+            }
+        }
+        // begin() left no entry of an earlier scrape outside the two orders.
+        assert kept == size : kept + " entries relinked of " + size;
     }
 
     private void link(Entry e, int hash) {

@@ -44,9 +44,9 @@ class PageAppenderTest {
         return new PageAppender(target(config), settings(config), cache, new ScrapeMetrics());
     }
 
-    private void append(PageAppender pages, String text, long timestamp, long iteration) throws ScrapeException {
+    private void append(PageAppender pages, String text, long timestamp) throws ScrapeException {
         Appender app = storage.appender();
-        pages.append(app, ExpositionFormat.PROMETHEUS_TEXT_0_0_4, page(text), timestamp, iteration, Map.of(), counts);
+        pages.append(app, ExpositionFormat.PROMETHEUS_TEXT_0_0_4, page(text), timestamp, Map.of(), counts);
         app.commit();
     }
 
@@ -61,7 +61,7 @@ class PageAppenderTest {
     @Test
     void samplesAreAppendedWithTheTargetsLabelsAndNewSeriesAreCounted() throws Exception {
         PageAppender pages = appender(ScrapeLimits.NONE);
-        append(pages, "a 1\nb{x=\"y\"} 2\nc 3 5000\n", 10_000, 1);
+        append(pages, "a 1\nb{x=\"y\"} 2\nc 3 5000\n", 10_000);
 
         assertThat(counts).containsExactly(3, 3, 3);
         assertThat(storage.valueAt(series("a"), 10_000)).isEqualTo(1.0);
@@ -76,9 +76,9 @@ class PageAppenderTest {
     @Test
     void aSteadyPageAddsNoSeries() throws Exception {
         PageAppender pages = appender(ScrapeLimits.NONE);
-        append(pages, "a 1\nb 2\n", 10_000, 1);
-        cache.commit(1, -1, e -> { });
-        append(pages, "a 3\nb 4\n", 20_000, 2);
+        append(pages, "a 1\nb 2\n", 10_000);
+        cache.commit(e -> { });
+        append(pages, "a 3\nb 4\n", 20_000);
 
         assertThat(counts).containsExactly(2, 2, 0);
         assertThat(storage.valueAt(series("b"), 20_000)).isEqualTo(4.0);
@@ -91,12 +91,12 @@ class PageAppenderTest {
         for (int i = 0; i < 1_000; i++) {
             text.append("m{i=\"").append(i).append("\"} 1\n");
         }
-        append(pages, text.toString(), 10_000, 1);
+        append(pages, text.toString(), 10_000);
         assertThat(counts[2]).isEqualTo(1_000);
         assertThat(pages.newEntries().length).isGreaterThanOrEqualTo(1_000);
         java.util.Arrays.fill(pages.newEntries(), null);
-        cache.commit(1, -1, e -> { });
-        append(pages, text.toString(), 20_000, 2);
+        cache.commit(e -> { });
+        append(pages, text.toString(), 20_000);
 
         assertThat(counts[2]).isZero();
         assertThat(pages.newEntries().length).as("slots kept for a page that adds none").isLessThan(100);
@@ -105,7 +105,7 @@ class PageAppenderTest {
     @Test
     void theSampleLimitFailsThePage() {
         PageAppender pages = appender(new ScrapeLimits(0, 2, 0, 0, 0, 0, 0));
-        assertThatThrownBy(() -> append(pages, "a 1\nb 2\nc 3\n", 10_000, 1))
+        assertThatThrownBy(() -> append(pages, "a 1\nb 2\nc 3\n", 10_000))
                 .isInstanceOfSatisfying(ScrapeException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ScrapeException.Kind.SAMPLE_LIMIT);
                     assertThat(e.getMessage()).isEqualTo("sample limit exceeded (limit: 2)");
@@ -117,14 +117,14 @@ class PageAppenderTest {
     @Test
     void theLabelLimitFailsANewSeries() {
         PageAppender pages = appender(new ScrapeLimits(0, 0, 3, 0, 0, 0, 0));
-        assertThatThrownBy(() -> append(pages, "a{x=\"1\",y=\"2\"} 1\n", 10_000, 1))
+        assertThatThrownBy(() -> append(pages, "a{x=\"1\",y=\"2\"} 1\n", 10_000))
                 .isInstanceOfSatisfying(ScrapeException.class, e -> assertThat(e.kind()).isEqualTo(ScrapeException.Kind.LABEL_LIMIT));
     }
 
     @Test
     void aSyntaxErrorIsAParseFailure() {
         PageAppender pages = appender(ScrapeLimits.NONE);
-        assertThatThrownBy(() -> append(pages, "a 1\nb{ 2\n", 10_000, 1))
+        assertThatThrownBy(() -> append(pages, "a 1\nb{ 2\n", 10_000))
                 .isInstanceOfSatisfying(ScrapeException.class, e -> assertThat(e.kind()).isEqualTo(ScrapeException.Kind.PARSE));
     }
 }

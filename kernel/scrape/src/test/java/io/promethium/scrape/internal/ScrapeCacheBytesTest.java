@@ -20,17 +20,15 @@ class ScrapeCacheBytesTest {
     private static final Labels SHARED = Labels.of("__name__", "m");
 
     private final SeriesCache cache = new SeriesCache();
-    private long iteration;
-    private long lastSuccess = -1;
 
     /** A page of {@code count} series starting at {@code first}, scraped and committed as the loop does. */
     private void scrape(int first, int count) {
-        iteration++;
         StringBuilder text = new StringBuilder();
         for (int i = first; i < first + count; i++) {
             text.append("node_cpu_seconds_total{cpu=\"").append(i).append("\",mode=\"idle\"}\n");
         }
         byte[] page = text.toString().getBytes(StandardCharsets.UTF_8);
+        cache.begin();
         int position = 0;
         for (int off = 0; off < page.length; position++) {
             int len = 0;
@@ -45,11 +43,10 @@ class ScrapeCacheBytesTest {
                     e = cache.put(len, hash, SHARED);
                 }
             }
-            cache.touch(e, iteration, page, off, len);
+            cache.touch(e, page, off, len);
             off += len + 1;
         }
-        cache.commit(iteration, lastSuccess, e -> { });
-        lastSuccess = iteration;
+        cache.commit(e -> { });
     }
 
     @Test
@@ -70,7 +67,7 @@ class ScrapeCacheBytesTest {
         scrape(5_000, 100);
         assertThat(cache.ramBytesUsed()).as("a page of other series: the order is rebuilt to fit")
                 .isLessThan(thousand / 4);
-        cache.fail(lastSuccess, e -> { });
+        cache.fail(e -> { });
         assertThat(cache.ramBytesUsed()).as("a failed scrape empties the cache; the table stays")
                 .isLessThan(thousand / 4);
     }

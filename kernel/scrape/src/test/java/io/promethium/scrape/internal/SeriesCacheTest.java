@@ -22,7 +22,34 @@ class SeriesCacheTest {
 
     /** Scrapes a page of series keys as the scrape loop does; returns the entries in page order. */
     private List<SeriesCache.Entry> scrape(List<String> keys, Set<String> vanished) {
+        List<SeriesCache.Entry> entries = read(keys);
+        cache.commit(e -> vanished.add(e.labels.metricName()));
+        lastSuccess = iteration;
+        return entries;
+    }
+
+    /** A scrape that reads the page, then fails (as by sample_limit after its last series); returns what it reported vanished. */
+    private Set<String> failedScrape(List<String> keys) {
+        read(keys);
+        Set<String> vanished = new HashSet<>();
+        cache.fail(e -> vanished.add(e.labels.metricName()));
+        lastSuccess = -1;
+        return vanished;
+    }
+
+    /** The series the cache would mark stale at the end of the run. */
+    private Set<String> live() {
+        Set<String> live = new HashSet<>();
+        if (lastSuccess >= 0) {
+            cache.forEachLive(e -> live.add(e.labels.metricName()));
+        }
+        return live;
+    }
+
+    /** Reads a page's series into the cache without ending the scrape (an exception ends it so). */
+    private List<SeriesCache.Entry> read(List<String> keys) {
         iteration++;
+        cache.begin();
         byte[] page = String.join("\n", keys).getBytes(StandardCharsets.UTF_8);
         List<SeriesCache.Entry> entries = new ArrayList<>();
         int off = 0;
@@ -37,12 +64,10 @@ class SeriesCacheTest {
                     e = cache.put(len, hash, Labels.of("__name__", keys.get(i)));
                 }
             }
-            cache.touch(e, iteration, page, off, len);
+            cache.touch(e, page, off, len);
             entries.add(e);
             off += len + 1;
         }
-        cache.commit(iteration, lastSuccess, e -> vanished.add(e.labels.metricName()));
-        lastSuccess = iteration;
         return entries;
     }
 
@@ -68,7 +93,7 @@ class SeriesCacheTest {
                         // A failed scrape: everything seen last time vanishes and the cache empties.
                         Set<String> vanished = new HashSet<>();
                         iteration++;
-                        cache.fail(lastSuccess, e -> vanished.add(e.labels.metricName()));
+                        cache.fail(e -> vanished.add(e.labels.metricName()));
                         assertThat(vanished).isEqualTo(previous.keySet());
                         assertThat(cache.size()).isZero();
                         lastSuccess = -1;
@@ -135,6 +160,7 @@ class SeriesCacheTest {
         List<SeriesCache.Entry> first = scrape(before, new HashSet<>());
         // A scrape that touches old and new series, then ends without commit or fail.
         iteration++;
+        cache.begin();
         byte[] page = "kept_0\nnew_a\nnew_b".getBytes(StandardCharsets.UTF_8);
         int off = 0;
         for (String key : List.of("kept_0", "new_a", "new_b")) {
@@ -147,7 +173,7 @@ class SeriesCacheTest {
                     e = cache.put(len, hash, Labels.of("__name__", key));
                 }
             }
-            cache.touch(e, iteration, page, off, len);
+            cache.touch(e, page, off, len);
             off += len + 1;
         }
         // The next page has 200 new series: the table grows several times while it is read.
@@ -166,5 +192,65 @@ class SeriesCacheTest {
         assertThat(entries.get(next.indexOf("kept_3"))).isSameAs(first.get(3));
         List<SeriesCache.Entry> again = scrape(next, vanished);
         assertThat(again).isEqualTo(entries);
+    }
+
+    @Test
+    void aFailedScrapeBetweenTwoSuccessfulOnesMarksTheFirstOnesSeriesStaleOnce() {
+        List<SeriesCache.Entry> first = scrape(List.of("a", "b", "c"), new HashSet<>());
+        // The failed page read some series again and a new one before failing.
+        assertThat(failedScrape(List.of("b", "x", "a"))).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(cache.size()).isZero();
+        assertThat(live()).isEmpty();
+        Set<String> vanished = new HashSet<>();
+        List<SeriesCache.Entry> second = scrape(List.of("a", "b"), vanished);
+        assertThat(vanished).as("marked stale by the failed scrape already").isEmpty();
+        assertThat(second.get(0)).as("the cache emptied: a new entry").isNotSameAs(first.get(0));
+        scrape(List.of("a"), vanished);
+        assertThat(vanished).containsExactly("b");
+        assertThat(live()).containsExactly("a");
+    }
+
+    @Test
+    void twoFailedScrapesInARowMarkNothingTheSecondTime() {
+        scrape(List.of("a", "b"), new HashSet<>());
+        assertThat(failedScrape(List.of("a"))).containsExactlyInAnyOrder("a", "b");
+        assertThat(failedScrape(List.of("a", "c"))).isEmpty();
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void aScrapeEndedByAnExceptionLeavesTheLastSuccessfulScrapesSeriesToBeMarkedStale() {
+        List<SeriesCache.Entry> first = scrape(List.of("a", "b", "c", "d"), new HashSet<>());
+        // Touches old series out of order and a new one, then ends without commit or fail.
+        read(List.of("c", "x", "a", "a"));
+        assertThat(live()).as("the end of the run marks the last success's series").containsExactlyInAnyOrder("a", "b", "c", "d");
+        Set<String> vanished = new HashSet<>();
+        List<SeriesCache.Entry> next = scrape(List.of("a", "c", "y"), vanished);
+        assertThat(vanished).containsExactlyInAnyOrder("b", "d");
+        assertThat(next.get(0)).isSameAs(first.get(0));
+        assertThat(next.get(1)).isSameAs(first.get(2));
+        assertThat(cache.size()).isEqualTo(3);
+        assertThat(live()).containsExactlyInAnyOrder("a", "c", "y");
+    }
+
+    @Test
+    void aFailedScrapeAfterOneEndedByAnExceptionMarksTheLastSuccessfulScrapesSeries() {
+        scrape(List.of("a", "b", "c"), new HashSet<>());
+        read(List.of("b", "x"));
+        assertThat(failedScrape(List.of("c", "y"))).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void aSeriesRepeatedAtItsOldPlaceAfterThePageLeftTheOrderKeepsOneEntry() {
+        List<SeriesCache.Entry> first = scrape(List.of("a", "b"), new HashSet<>());
+        Set<String> vanished = new HashSet<>();
+        // The second b is where the previous page had it: found by the page order, already read.
+        List<SeriesCache.Entry> second = scrape(List.of("b", "b"), vanished);
+        assertThat(second).containsExactly(first.get(1), first.get(1));
+        assertThat(vanished).containsExactly("a");
+        assertThat(cache.size()).isOne();
+        assertThat(scrape(List.of("b", "a"), vanished)).startsWith(first.get(1));
+        assertThat(cache.size()).isEqualTo(2);
     }
 }

@@ -108,8 +108,13 @@ public sealed class BitWriter permits XorEncoder {
 
     private void ensureBytes(int needed) {
         if (needed > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(needed, bytes.length + (bytes.length >> 1)));
+            bytes = Arrays.copyOf(bytes, Math.max(needed, grownLength(bytes.length)));
         }
+    }
+
+    /** The buffer's next length when it is full: half as long again, as a reused writer's buffer soon stops growing. */
+    int grownLength(int length) {
+        return length + (length >> 1);
     }
 
     /**

@@ -280,8 +280,12 @@ final class ScrapeLoop {
         try {
             for (long left = wait; !stopped && left > 0; left = deadline - System.nanoTime()) {
                 store = slot.await(java.time.Duration.ofNanos(Math.min(left, STOP_CHECK.toNanos())));
-                if (store != null || !slot.replacing()) {
+                if (store != null) {
                     return store;
+                }
+                if (!slot.replacing()) {
+                    // None is coming, or the replacement came between the wait's end and this look.
+                    return slot.get();
                 }
             }
             return null;

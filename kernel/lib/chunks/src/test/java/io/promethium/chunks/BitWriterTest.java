@@ -12,6 +12,38 @@ class BitWriterTest {
     private record Write(long value, int count) {
     }
 
+    /**
+     * An open chunk (a head series) grows by an eighth, at least two words, so a full-grown
+     * buffer has few unused bytes; a plain writer grows by half, its buffer being reused.
+     */
+    @Test
+    void anOpenChunkGrowsByAnEighthAtLeastTwoWordsWhereAPlainWriterGrowsByHalf() {
+        Random random = new Random(11);
+        XorAppender chunk = new XorAppender(48);
+        double value = 0;
+        int grown = 0;
+        int length = chunk.buffer().length;
+        for (int i = 0; i < 120; i++) {
+            value += random.nextInt(100);
+            chunk.append(1_700_000_000_000L + i * 30_000L + random.nextInt(4), value);
+            int now = chunk.buffer().length;
+            if (now != length) {
+                assertThat(now).as("after " + length + " B").isEqualTo(length + Math.max(16, length / 8));
+                length = now;
+                grown++;
+            }
+        }
+        assertThat(grown).as("growths of a 120-sample chunk").isGreaterThan(3);
+        assertThat(length - chunk.byteLength()).as("unused bytes at 120 samples").isLessThanOrEqualTo(Math.max(16, length / 8) + 8);
+
+        BitWriter plain = new BitWriter(48);
+        plain.writeBits(random.nextLong(), 64);
+        for (int i = 0; i < 6; i++) {
+            plain.writeBits(random.nextLong(), 64);
+        }
+        assertThat(plain.buffer().length).isEqualTo(72);
+    }
+
     @Test
     void randomWritesReadBackWithSnapshotsTakenMidWordStayingValid() {
         Random random = new Random(7);

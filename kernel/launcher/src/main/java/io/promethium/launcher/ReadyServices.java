@@ -25,11 +25,16 @@ import org.osgi.util.tracker.ServiceTracker;
  * deactivated, and the storage would close and open again. A registration that does not come
  * within the wait is logged and the server becomes ready without it; the get itself is not timed
  * (a replay takes as long as the WAL is long), and a get that fails (the component's activation
- * threw) is logged with the bundle's name.
+ * threw) is logged with the bundle's name. When another thread activates the component first,
+ * SCR answers this get null once its lock timeout passes; such a get is asked again (without
+ * this, a restart whose replay took over 5 s answered ready while the storage was still
+ * replaying).
  */
 final class ReadyServices implements AutoCloseable {
 
     static final String HEADER = "Promethium-Ready-When";
+    static final String SCR_LOCK_TIMEOUT = "ds.lock.timeout.milliseconds";
+    private static final long SCR_DEFAULT_LOCK_TIMEOUT_MS = 5_000;
 
     private static final Logger LOG = Logger.getLogger(ReadyServices.class.getName());
 
@@ -65,15 +70,30 @@ final class ReadyServices implements AutoCloseable {
         CountDownLatch registered = new CountDownLatch(1);
         // The service got, or null when the get failed; the tracker counts it only after addingService returns.
         CompletableFuture<Object> got = new CompletableFuture<>();
+        long lockWaitNanos = lockTimeoutMillis(context) * 800_000L;
         ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, context.createFilter(filter), null) {
+            private boolean toldWaiting;
+
             @Override
             public Object addingService(ServiceReference<Object> reference) {
                 registered.countDown();
                 Object service = null;
                 try {
-                    // Activates a delayed component: the storage opens and replays here.
-                    service = super.addingService(reference);
-                    return service;
+                    while (true) {
+                        long start = System.nanoTime();
+                        // Activates a delayed component: the storage opens and replays here.
+                        service = super.addingService(reference);
+                        if (service != null || System.nanoTime() - start < lockWaitNanos || reference.getBundle() == null) {
+                            return service;
+                        }
+                        // Another thread is activating it (a consumer bound it first) and SCR stopped
+                        // waiting for that thread: ask again, as the replay may take minutes.
+                        if (!toldWaiting) {
+                            toldWaiting = true;
+                            LOG.info("Bundle " + bundle.getSymbolicName() + ": its service " + filter
+                                    + " is still being activated; the server becomes ready once it is");
+                        }
+                    }
                 } finally {
                     got.complete(service);
                 }
@@ -90,6 +110,20 @@ final class ReadyServices implements AutoCloseable {
                     + " is registered but could not be got (see the errors above): ready without it");
         }
         return tracker;
+    }
+
+    /**
+     * How long Felix SCR waits for another thread's activation of a component before a get gives
+     * up with null ({@code ds.lock.timeout.milliseconds}, 5 s by default): a null that took 80% of
+     * it or more was such a wait, not a failed activation, which answers at once.
+     */
+    static long lockTimeoutMillis(BundleContext context) {
+        String value = context.getProperty(SCR_LOCK_TIMEOUT);
+        try {
+            return value == null ? SCR_DEFAULT_LOCK_TIMEOUT_MS : Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return SCR_DEFAULT_LOCK_TIMEOUT_MS;
+        }
     }
 
     /** The completed get, waited for however long the activation takes, interruptibly. */

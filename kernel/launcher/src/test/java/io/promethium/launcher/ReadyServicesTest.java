@@ -42,7 +42,9 @@ class ReadyServicesTest {
 
     @BeforeEach
     void startFramework() throws Exception {
-        framework = new FrameworkFactory().newFramework(Map.of(Constants.FRAMEWORK_STORAGE, dir.resolve("cache").toString()));
+        // SCR's lock timeout, short here: a get that waited this long for another thread's activation.
+        framework = new FrameworkFactory().newFramework(Map.of(Constants.FRAMEWORK_STORAGE, dir.resolve("cache").toString(),
+                ReadyServices.SCR_LOCK_TIMEOUT, "200"));
         framework.start();
         log = new LogCapture(ReadyServices.class.getName(), Level.WARNING);
     }
@@ -117,6 +119,37 @@ class ReadyServicesTest {
 
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000L);
         assertThat(log.lines()).singleElement().asString().contains("could not be got");
+    }
+
+    /**
+     * Another thread activates the component first (a consumer bound the storage before the
+     * launcher's get): SCR answers the launcher's get null after its lock timeout, as Felix SCR
+     * does, while the replay goes on. The server waits for the replay instead of becoming ready.
+     */
+    @Test
+    void aGetThatTimesOutWaitingForAnotherThreadsActivationIsAskedAgain() throws Exception {
+        startBundleSaying(FILTER);
+        java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
+        register(new ServiceFactory<Runnable>() {
+            @Override
+            public Runnable getService(Bundle bundle, ServiceRegistration<Runnable> registration) {
+                if (gets.incrementAndGet() < 3) {
+                    sleep(250); // SCR's lock timeout (200 ms here) passing while another thread replays
+                    return null;
+                }
+                return () -> { };
+            }
+
+            @Override
+            public void ungetService(Bundle bundle, ServiceRegistration<Runnable> registration, Runnable service) {
+            }
+        });
+        ReadyServices ready = ReadyServices.await(framework.getBundleContext(), 10_000);
+        int getsWhenReady = gets.get();
+        ready.close();
+
+        assertThat(getsWhenReady).as("gets before the server is ready").isEqualTo(3);
+        assertThat(log.lines()).isEmpty();
     }
 
     @Test

@@ -117,7 +117,7 @@ final class ReadyServices implements AutoCloseable {
      * up with null ({@code ds.lock.timeout.milliseconds}, 5 s by default): a null that took 80% of
      * it or more was such a wait, not a failed activation, which answers at once.
      */
-    static long lockTimeoutMillis(BundleContext context) {
+    private static long lockTimeoutMillis(BundleContext context) {
         String value = context.getProperty(SCR_LOCK_TIMEOUT);
         try {
             return value == null ? SCR_DEFAULT_LOCK_TIMEOUT_MS : Long.parseLong(value.strip());

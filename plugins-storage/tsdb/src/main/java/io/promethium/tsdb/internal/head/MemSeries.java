@@ -288,7 +288,7 @@ public final class MemSeries extends XorEncoder {
                     : HistogramChunkAppender.forFloatHistogram((FloatHistogram) histogram, header, size, 0);
             rare().openH = openH;
             openMint = t;
-            publishMinTime(writes.refs(), t);
+            writes.refs().lowerMinTime(ref, t);
             writes.chunks().increment();
         }
         if (histogram instanceof Histogram h) {
@@ -308,23 +308,7 @@ public final class MemSeries extends XorEncoder {
     /** Records the newest sample when it was not encoded into the float chunk, and publishes its time. */
     private void publishMaxTime(SeriesRefs refs, long t, long bits) {
         setNewest(t, bits);
-        publishPageTime(refs, t);
-    }
-
-    private void publishPageTime(SeriesRefs refs, long t) {
-        if (refs != null) {
-            refs.setMaxTime(ref, t);
-        }
-    }
-
-    /**
-     * Lowers the page's oldest-time bound to {@code t}, the start of a chunk just opened: any time
-     * the series holds is no earlier than its oldest, so the bound stays sound. Once per chunk.
-     */
-    private void publishMinTime(SeriesRefs refs, long t) {
-        if (refs != null) {
-            refs.lowerMinTime(ref, t);
-        }
+        refs.setMaxTime(ref, t);
     }
 
     /**
@@ -345,11 +329,11 @@ public final class MemSeries extends XorEncoder {
                 // rather than regrown (and copied) four or five times on its way to 120 samples.
                 startChunk(Math.max(48, lastChunkBytes() + 16));
                 openMint = t;
-                publishMinTime(writes.refs(), t);
+                writes.refs().lowerMinTime(ref, t);
                 writes.chunks().increment();
             }
             appendBits(t, bits, 0);
-            publishPageTime(writes.refs(), t);
+            writes.refs().setMaxTime(ref, t);
             int samplesPerChunk = writes.samplesPerChunk();
             assert lastTimestamp() == t : "the open chunk ends at " + lastTimestamp() + " after appending at " + t;
             assert count() <= samplesPerChunk : "open chunk holds " + count() + " samples, more than " + samplesPerChunk;
@@ -376,11 +360,11 @@ public final class MemSeries extends XorEncoder {
             if (!chunkOpen()) {
                 startChunk(Math.max(48, lastChunkBytes() + 16));
                 openMint = t;
-                publishMinTime(writes.refs(), t);
+                writes.refs().lowerMinTime(ref, t);
                 writes.chunks().increment();
             }
             appendBits(t, bits, 0);
-            publishPageTime(writes.refs(), t);
+            writes.refs().setMaxTime(ref, t);
         }
         if (rare != null) {
             rare.lastHistogram = null;
@@ -616,10 +600,8 @@ public final class MemSeries extends XorEncoder {
         if (r != null && r.deleted != null) {
             r.deleted = pruneDeleted(r.deleted, mint);
         }
-        if (writes.refs() != null) {
-            // What remains starts later: the bound rises with it (UNKNOWN_MIN when nothing remains).
-            writes.refs().setMinTime(ref, oldest());
-        }
+        // What remains starts later: the bound rises with it (UNKNOWN_MIN when nothing remains).
+        writes.refs().setMinTime(ref, oldest());
         return numChunks == 0 && !chunkOpen() && openH() == null && (r == null || r.oooN == 0);
     }
 

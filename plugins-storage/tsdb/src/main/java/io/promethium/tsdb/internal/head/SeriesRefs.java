@@ -133,11 +133,14 @@ final class SeriesRefs {
         }
     }
 
-    /** Lowers a series' oldest-time bound to {@code t} if it is above (under the series' lock). */
+    /**
+     * Lowers a series' oldest-time bound to {@code t}, the start of a chunk it just opened, if it
+     * is above (under the series' lock): any time the series holds is no earlier than its oldest,
+     * so the bound stays sound. Once per chunk.
+     */
     void lowerMinTime(long ref, long t) {
-        Page page = page(ref);
-        if (page != null && (long) TIMES.getOpaque(page.times, PAGE_SIZE + slot(ref)) > t) {
-            TIMES.setOpaque(page.times, PAGE_SIZE + slot(ref), t);
+        if (minTime(ref) > t) {
+            setMinTime(ref, t);
         }
     }
 }

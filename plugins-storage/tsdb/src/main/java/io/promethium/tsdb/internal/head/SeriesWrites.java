@@ -8,8 +8,6 @@ import java.util.concurrent.atomic.LongAdder;
  * publishes its newest time and oldest-time bound ({@link SeriesRefs}). Passed to each write
  * rather than referenced from each series: a head holds millions of series, and without a
  * reference of its own a series is 88 bytes instead of 96.
- *
- * @param refs null for a series outside a head, which then publishes nothing
  */
 record SeriesWrites(int samplesPerChunk, LongAdder chunks, SeriesRefs refs) {
 }

@@ -18,8 +18,8 @@ class MemSeriesTest {
     private static final int SPC = Chunks.SAMPLES_PER_CHUNK;
     /** The head's chunk count, which must follow every series' own. */
     private final LongAdder chunks = new LongAdder();
-    private final SeriesWrites writes = new SeriesWrites(SPC, chunks, null);
-    private final SeriesWrites twoPerChunk = new SeriesWrites(2, chunks, null);
+    private final SeriesWrites writes = new SeriesWrites(SPC, chunks, new SeriesRefs());
+    private final SeriesWrites twoPerChunk = new SeriesWrites(2, chunks, new SeriesRefs());
 
     private void fillChunk(MemSeries s, int chunk) {
         for (int i = 0; i < Chunks.SAMPLES_PER_CHUNK; i++) {

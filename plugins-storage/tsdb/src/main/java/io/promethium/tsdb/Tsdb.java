@@ -259,7 +259,14 @@ public final class Tsdb implements Storage, TsdbAdmin, StorageAdmin, io.promethi
      * applied by one thread per core, each series on one of them ({@link HeadReplay}).
      */
     private int replayWal(Path walDir) throws IOException {
-        return HeadReplay.replay(head, walDir, metrics, replayProgress.writer());
+        // As Prometheus logs its replay: a long start names what it waits for.
+        LOG.info(() -> "Replaying WAL " + walDir + ", this may take a while");
+        long t0 = System.nanoTime();
+        int next = HeadReplay.replay(head, walDir, metrics, replayProgress.writer());
+        long nanos = System.nanoTime() - t0;
+        LOG.info(() -> String.format(java.util.Locale.ROOT, "WAL replay completed in %.3f s: %d series in the head", nanos / 1e9,
+                head.numSeries()));
+        return next;
     }
 
     /** The exemplars kept (the head's circular buffer) in {@code [start, end]} of series matching any matcher set. */

@@ -330,9 +330,11 @@ public final class Head implements org.apache.lucene.util.Accountable {
 
     /**
      * {@link #createWithRef} for WAL replay, whose label strings already are the head's
-     * ({@link #symbol}): one map operation per new series, as replay meets each series once.
+     * ({@link #symbol}): one map operation per new series, as replay meets each series once. A new
+     * series goes to {@code index} (which calls {@link #indexReplayed}, on another thread if it
+     * likes) instead of into the postings: nothing reads them before the replay ends.
      */
-    MemSeries createReplayed(long ref, Labels labels) {
+    MemSeries createReplayed(long ref, Labels labels, java.util.function.ObjIntConsumer<Labels> index) {
         lastRef.accumulateAndGet(ref, Math::max);
         if (ref > Integer.MAX_VALUE) {
             throw new StorageException(StorageException.Reason.LIMIT, "series ref space exhausted; restart to renumber");
@@ -347,9 +349,14 @@ public final class Head implements org.apache.lucene.util.Accountable {
             }
             return prior;
         }
-        postings.add((int) ref, labels);
+        index.accept(labels, (int) ref);
         metrics.seriesCreated.increment();
         return fresh;
+    }
+
+    /** Indexes the first {@code n} series {@link #createReplayed} handed on. */
+    void indexReplayed(int[] ids, Labels[] labels, int n) {
+        postings.addAll(ids, labels, n);
     }
 
     /** Whether {@code ref} is a second ref of a series logged under another (see {@link #createWithRef}). */
@@ -644,7 +651,7 @@ public final class Head implements org.apache.lucene.util.Accountable {
         try {
             List<MemSeries> dead = new ArrayList<>();
             byLabels.forEach(s -> {
-                if (s.truncateBefore(Long.MIN_VALUE, writes)) {
+                if (s.isEmpty()) {
                     dead.add(s);
                 }
             });

@@ -89,27 +89,44 @@ public final class HeadPostings implements LabelIndex, org.apache.lucene.util.Ac
     public void add(int id, Labels labels) {
         lock.writeLock().lock();
         try {
-            // Refs are never reused and a series is indexed once, when it wins its label set.
-            assert !all.contains(id) : "series id " + id + " indexed twice";
-            all.add(id);
-            for (int i = 0; i < labels.size(); i++) {
-                String name = labels.name(i);
-                Map<String, RoaringBitmap> values = byName.get(name);
-                if (values == null) {
-                    values = new HashMap<>();
-                    byName.put(name, values);
-                    sortedNames = null;
-                }
-                RoaringBitmap bitmap = values.get(labels.value(i));
-                if (bitmap == null) {
-                    bitmap = new RoaringBitmap();
-                    values.put(labels.value(i), bitmap);
-                    sortedValues.remove(name);
-                }
-                bitmap.add(id);
+            index(id, labels);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** {@link #add} for the first {@code n} series of the arrays, under one hold of the lock (WAL replay's batches). */
+    public void addAll(int[] ids, Labels[] labels, int n) {
+        lock.writeLock().lock();
+        try {
+            for (int i = 0; i < n; i++) {
+                index(ids[i], labels[i]);
             }
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** Under the write lock. */
+    private void index(int id, Labels labels) {
+        // Refs are never reused and a series is indexed once, when it wins its label set.
+        assert !all.contains(id) : "series id " + id + " indexed twice";
+        all.add(id);
+        for (int i = 0; i < labels.size(); i++) {
+            String name = labels.name(i);
+            Map<String, RoaringBitmap> values = byName.get(name);
+            if (values == null) {
+                values = new HashMap<>();
+                byName.put(name, values);
+                sortedNames = null;
+            }
+            RoaringBitmap bitmap = values.get(labels.value(i));
+            if (bitmap == null) {
+                bitmap = new RoaringBitmap();
+                values.put(labels.value(i), bitmap);
+                sortedValues.remove(name);
+            }
+            bitmap.add(id);
         }
     }
 

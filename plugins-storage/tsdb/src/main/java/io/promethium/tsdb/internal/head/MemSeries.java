@@ -552,6 +552,16 @@ public final class MemSeries extends XorEncoder {
      * is now empty and can be garbage-collected. The chunks dropped are taken off the head's count
      * and the oldest-time bound in its ref table rises with what remains.
      */
+    /**
+     * Whether the series holds no sample (no chunk, open or closed, no out-of-order sample): what
+     * {@link #truncateBefore} answers for a bound below every sample, without writing anything.
+     */
+    synchronized boolean isEmpty() {
+        Closed c = closed;
+        Rare r = rare;
+        return (c == null || c.n == 0) && !chunkOpen() && openH() == null && (r == null || r.oooN == 0);
+    }
+
     public synchronized boolean truncateBefore(long mint, SeriesWrites writes) {
         Closed c = closed;
         int numChunks = 0;

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * duplicates, stale markers, histograms of both kinds switching with floats, start timestamps,
  * exemplars, metadata, deletions, several segments and a checkpoint, crafted records (a ref
  * logged twice for one label set, samples of unknown refs, the old interleaved samples layout),
- * and torn or corrupt tails, which both must repair alike.
+ * and torn or corrupt tails, which both must repair alike; the heads compared include their postings.
  */
 class HeadReplayTest {
     @TempDir
@@ -326,6 +326,14 @@ class HeadReplayTest {
             }
         }
         out.append("aliases=").append(aliases).append('\n');
+        // The postings: parallel replay indexes new series on a thread of its own.
+        HeadPostings postings = head.postings();
+        out.append("postings all=").append(postings.all()).append('\n');
+        for (String name : postings.names()) {
+            for (String value : postings.values(name)) {
+                out.append("  ").append(name).append('=').append(value).append(' ').append(postings.postings(name, value)).append('\n');
+            }
+        }
         out.append("exemplars=").append(head.exemplars().select(Long.MIN_VALUE, Long.MAX_VALUE,
                 List.of(List.of(Matcher.of(MatchType.REGEX, "__name__", ".+")))));
         return out.toString();

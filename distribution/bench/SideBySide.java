@@ -201,18 +201,23 @@ public final class SideBySide {
                 figures.put(s.name(), new Figures(in[0], in[1], series, (long) in[2], (long) in[3], in[4], Proc.peakRssBytes(s.process().pid()),
                         cold, latencies, cpuPerQuery, Double.NaN));
             }
-            // WAL replay: stop hard (as a crash would) and time the restart to ready.
+            // WAL replay: every server stops hard at once (as a crash would); each is then restarted
+            // alone and timed to ready, and stopped before the next: a replay timed while another
+            // server ran would share the cores with that server's own restart or ingestion.
+            for (Server s : servers) {
+                s.process().destroyForcibly().waitFor();
+            }
             for (int i = 0; i < servers.size(); i++) {
                 Server s = servers.get(i);
                 if (s.name().equals("victoria-metrics")) {
                     continue;
                 }
-                s.process().destroyForcibly().waitFor();
                 long t0 = System.nanoTime();
                 Server again = start(s.name(), o, config, s.data().getParent().resolve(s.name()));
                 servers.set(i, again);
                 waitReady(again, Duration.ofMinutes(5));
                 double replay = (System.nanoTime() - t0) / 1e9;
+                again.process().destroyForcibly().waitFor();
                 Figures f = figures.get(s.name());
                 figures.put(s.name(), new Figures(f.cpuSeconds(), f.samples(), f.series(), f.peakRssBytes(), f.walBytes(),
                         f.walBytesPerSample(), f.peakRssAfterQueries(), f.coldQueryMillis(), f.queryMillis(), f.queryCpuMicros(), replay));

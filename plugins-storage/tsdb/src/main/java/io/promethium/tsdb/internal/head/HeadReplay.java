@@ -143,7 +143,7 @@ public final class HeadReplay implements WalReplay.Consumer {
             }
             // The shard from the ref without reading the series object (a cache miss per sample
             // here, on the thread every sample passes); only a second ref of a series (alias) must.
-            int k = n == 1 ? 0 : (int) ((anyAlias && head.isAlias(ref) ? s.ref() : ref) % n);
+            int k = n == 1 ? 0 : shard(anyAlias && head.isAlias(ref) ? s.ref() : ref, n);
             Batch b = open[k];
             b.add(FLOAT, s, ts[i], vs[i], 0, null);
             if (b.n == BATCH) {
@@ -198,12 +198,22 @@ public final class HeadReplay implements WalReplay.Consumer {
     }
 
     private void dispatch(MemSeries s, byte kind, long t, long start, Object o) {
-        int k = shards.length == 1 ? 0 : (int) (s.ref() % shards.length);
+        int k = shards.length == 1 ? 0 : shard(s.ref(), shards.length);
         Batch b = open[k];
         b.add(kind, s, t, 0, start, o);
         if (b.n == BATCH) {
             send(k);
         }
+    }
+
+    /**
+     * The worker of a series: runs of 64 consecutive refs per worker. Neighbouring refs share cache
+     * lines, in the ref table's time slots each append writes and in the series objects themselves
+     * (created one after another); dealt out one ref at a time, two workers wrote the same lines at
+     * every sample.
+     */
+    private static int shard(long ref, int workers) {
+        return (int) ((ref >>> 6) % workers);
     }
 
     private void send(int k) {

@@ -34,8 +34,9 @@ import java.util.function.BooleanSupplier;
  */
 final class ServerProcess implements AutoCloseable {
 
-    private static final String JAVA_OPTS = "PROMETHIUM_JAVA_OPTS";
-    private static final String FIRST_TIER_ONLY = "-XX:TieredStopAtLevel=1";
+    /** The launcher's variable for JVM options; ITs that start {@code bin/promethium} by other means set it too. */
+    static final String JAVA_OPTS = "PROMETHIUM_JAVA_OPTS";
+    static final String FIRST_TIER_ONLY = "-XX:TieredStopAtLevel=1";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final Path home;

@@ -417,22 +417,18 @@ public final class HeadReplay implements WalReplay.Consumer {
 
         /** Indexes what is still open and waits for the thread: the postings are whole on return. */
         void finish() {
-            if (thread == null) {
-                if (failure == null) {
-                    send();
-                }
-                return;
-            }
             try {
                 if (failure == null) {
                     send();
                 }
             } finally {
-                put(IndexBatch.END);
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (thread != null) {
+                    put(IndexBatch.END);
+                    try {
+                        thread.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
         }

@@ -548,11 +548,6 @@ public final class MemSeries extends XorEncoder {
     }
 
     /**
-     * Drops data entirely before {@code mint} (persisted to a block); returns whether the series
-     * is now empty and can be garbage-collected. The chunks dropped are taken off the head's count
-     * and the oldest-time bound in its ref table rises with what remains.
-     */
-    /**
      * Whether the series holds no sample (no chunk, open or closed, no out-of-order sample): what
      * {@link #truncateBefore} answers for a bound below every sample, without writing anything.
      */
@@ -562,6 +557,11 @@ public final class MemSeries extends XorEncoder {
         return (c == null || c.n == 0) && !chunkOpen() && openH() == null && (r == null || r.oooN == 0);
     }
 
+    /**
+     * Drops data entirely before {@code mint} (persisted to a block); returns whether the series
+     * is now empty and can be garbage-collected. The chunks dropped are taken off the head's count
+     * and the oldest-time bound in its ref table rises with what remains.
+     */
     public synchronized boolean truncateBefore(long mint, SeriesWrites writes) {
         Closed c = closed;
         int numChunks = 0;
@@ -612,7 +612,7 @@ public final class MemSeries extends XorEncoder {
         }
         // What remains starts later: the bound rises with it (UNKNOWN_MIN when nothing remains).
         writes.refs().setMinTime(ref, oldest());
-        return numChunks == 0 && !chunkOpen() && openH() == null && (r == null || r.oooN == 0);
+        return isEmpty();
     }
 
     private static long[] pruneDeleted(long[] d, long mint) {

@@ -19,9 +19,14 @@ final class HeadChunksIterator extends ChunkedSampleIterator {
     private int[] counts = new int[4];
     private int n;
 
-    /** {@code open}: the open float chunk's buffer holding {@code openCount} samples, or null. */
-    void reset(byte[][] closed, byte[] closedEnc, long[] closedMint, long[] closedMaxt, int numClosed, byte[] open, int openCount,
-            HistogramChunkAppender openH, long openMint, long openMaxt, long mint, long maxt, long[] deleted) {
+    /**
+     * {@code closedTimes}: each closed chunk's min and max time, in pairs; {@code closedEnc}: their
+     * encodings, null when all are XOR; {@code open}: the open float chunk's buffer holding
+     * {@code openCount} samples, or null.
+     */
+    void reset(byte[][] closed, byte[] closedEnc, long[] closedTimes, byte[] open, int openCount, HistogramChunkAppender openH,
+            long openMint, long openMaxt, long mint, long maxt, long[] deleted) {
+        int numClosed = closed.length;
         int total = numClosed + (open == null && openH == null ? 0 : 1);
         if (chunks.length < total) {
             chunks = new byte[total][];
@@ -32,13 +37,15 @@ final class HeadChunksIterator extends ChunkedSampleIterator {
         }
         n = 0;
         for (int i = 0; i < numClosed; i++) {
-            if (closedMaxt[i] < mint || closedMint[i] > maxt) {
+            long cMint = closedTimes[2 * i];
+            long cMaxt = closedTimes[2 * i + 1];
+            if (cMaxt < mint || cMint > maxt) {
                 continue;
             }
             chunks[n] = closed[i];
-            encodings[n] = closedEnc[i];
-            mints[n] = closedMint[i];
-            maxts[n] = closedMaxt[i];
+            encodings[n] = closedEnc == null ? Encoding.XOR : closedEnc[i];
+            mints[n] = cMint;
+            maxts[n] = cMaxt;
             counts[n] = XorIterator.headerCount(closed[i], 0);
             n++;
         }

@@ -42,19 +42,53 @@ public final class MemSeries extends XorEncoder {
 
     private static final byte[][] NO_CHUNKS = new byte[0][];
     private static final long[] NO_TIMES = new long[0];
-    private static final byte[] NO_ENCODINGS = new byte[0];
 
-    /** The closed chunks, oldest first, with their encodings and time ranges. */
-    private static final class Closed {
-        byte[][] chunks = NO_CHUNKS;
-        /** Each closed chunk's {@link Encoding}. */
-        byte[] enc = NO_ENCODINGS;
-        long[] mint = NO_TIMES;
-        long[] maxt = NO_TIMES;
-        int n;
-        /** Size of the last closed chunk: the next one starts that large instead of growing into it. */
-        int lastBytes;
+    /**
+     * The closed chunks, oldest first, each slot filled: a chunk that closes or is dropped replaces
+     * the whole value (closing is once per chunk, 120 samples). Exact arrays, the times in one,
+     * no encodings for a float series: 72 B beside one closed chunk where growable arrays of four
+     * held 176 B (compact headers), which a series carries from its first closed chunk on.
+     *
+     * @param times each chunk's min and max time, in pairs
+     * @param enc each chunk's {@link Encoding}; null while every one is {@link Encoding#XOR}
+     * @param lastBytes size of the newest chunk that closed (kept after truncation dropped it):
+     *     the next chunk starts that large instead of growing into it
+     */
+    private record Closed(byte[][] chunks, long[] times, byte[] enc, int lastBytes) {
+        int count() {
+            return chunks.length;
+        }
+
+        Closed plus(byte[] chunk, byte encoding, long mint, long maxt) {
+            int n = chunks.length;
+            byte[][] c = Arrays.copyOf(chunks, n + 1);
+            c[n] = chunk;
+            long[] t = Arrays.copyOf(times, 2 * n + 2);
+            t[2 * n] = mint;
+            t[2 * n + 1] = maxt;
+            byte[] e = enc;
+            if (e != null || encoding != Encoding.XOR) {
+                e = e == null ? filledXor(n + 1) : Arrays.copyOf(e, n + 1);
+                e[n] = encoding;
+            }
+            return new Closed(c, t, e, chunk.length);
+        }
+
+        /** Without the chunks before {@code drop}. */
+        Closed from(int drop) {
+            int n = chunks.length;
+            return new Closed(Arrays.copyOfRange(chunks, drop, n), Arrays.copyOfRange(times, 2 * drop, 2 * n),
+                    enc == null ? null : Arrays.copyOfRange(enc, drop, n), lastBytes);
+        }
+
+        private static byte[] filledXor(int n) {
+            byte[] e = new byte[n];
+            Arrays.fill(e, Encoding.XOR);
+            return e;
+        }
     }
+
+    private static final Closed NONE_CLOSED = new Closed(NO_CHUNKS, NO_TIMES, null, 0);
 
     /** What few series have: a histogram chunk, out-of-order samples, deleted intervals. */
     private static final class Rare {
@@ -74,8 +108,8 @@ public final class MemSeries extends XorEncoder {
     private final int ref;
     private final Labels labels;
 
-    /** Null until a chunk closes. */
-    private Closed closed;
+    /** {@link #NONE_CLOSED} until a chunk closes. */
+    private Closed closed = NONE_CLOSED;
     /** The first time of the open chunk (float or histogram). */
     private long openMint;
 
@@ -177,8 +211,7 @@ public final class MemSeries extends XorEncoder {
     }
 
     private int lastChunkBytes() {
-        Closed c = closed;
-        return c == null ? 0 : c.lastBytes;
+        return closed.lastBytes();
     }
 
     /** Publishes the series' times in the ref table; called once by the head when it files the series there. */
@@ -395,31 +428,12 @@ public final class MemSeries extends XorEncoder {
     }
 
     private void closeOpenChunk() {
-        Closed c = closed;
-        if (c == null) {
-            c = closed = new Closed();
-        }
-        int n = c.n;
-        if (n == c.chunks.length) {
-            int cap = Math.max(4, n * 2);
-            c.chunks = Arrays.copyOf(c.chunks, cap);
-            c.enc = Arrays.copyOf(c.enc, cap);
-            c.mint = Arrays.copyOf(c.mint, cap);
-            c.maxt = Arrays.copyOf(c.maxt, cap);
-        }
         if (chunkOpen()) {
-            c.chunks[n] = toByteArray();
-            c.enc[n] = Encoding.XOR;
-            c.maxt[n] = lastTimestamp();
+            closed = closed.plus(toByteArray(), Encoding.XOR, openMint, lastTimestamp());
         } else {
             HistogramChunkAppender openH = rare.openH;
-            c.chunks[n] = openH.toByteArray();
-            c.enc[n] = openH.encoding();
-            c.maxt[n] = openH.lastTimestamp();
+            closed = closed.plus(openH.toByteArray(), openH.encoding(), openMint, openH.lastTimestamp());
         }
-        c.lastBytes = c.chunks[n].length;
-        c.mint[n] = openMint;
-        c.n = n + 1;
         endChunk();
         if (rare != null) {
             rare.openH = null;
@@ -487,8 +501,8 @@ public final class MemSeries extends XorEncoder {
     private long oldest() {
         long lo = Long.MAX_VALUE;
         Closed c = closed;
-        if (c != null && c.n > 0) {
-            lo = c.mint[0];
+        if (c.count() > 0) {
+            lo = c.times()[0];
         } else if (chunkOpen() || openH() != null) {
             lo = openMint;
         }
@@ -509,13 +523,8 @@ public final class MemSeries extends XorEncoder {
         Closed c = closed;
         Rare r = rare;
         long[] deleted = r == null ? null : r.deleted;
-        if (c == null) {
-            it.reset(NO_CHUNKS, NO_ENCODINGS, NO_TIMES, NO_TIMES, 0, buffer(), count(), openH(), openMint, lastTimestamp(),
-                    Math.max(mint, inOrderMin), maxt, deleted);
-        } else {
-            it.reset(c.chunks, c.enc, c.mint, c.maxt, c.n, buffer(), count(), openH(), openMint, lastTimestamp(), Math.max(mint, inOrderMin),
-                    maxt, deleted);
-        }
+        it.reset(c.chunks(), c.enc(), c.times(), buffer(), count(), openH(), openMint, lastTimestamp(), Math.max(mint, inOrderMin), maxt,
+                deleted);
         if (r == null || r.oooN == 0) {
             return it;
         }
@@ -552,9 +561,8 @@ public final class MemSeries extends XorEncoder {
      * {@link #truncateBefore} answers for a bound below every sample, without writing anything.
      */
     synchronized boolean isEmpty() {
-        Closed c = closed;
         Rare r = rare;
-        return (c == null || c.n == 0) && !chunkOpen() && openH() == null && (r == null || r.oooN == 0);
+        return closed.count() == 0 && !chunkOpen() && openH() == null && (r == null || r.oooN == 0);
     }
 
     /**
@@ -564,25 +572,15 @@ public final class MemSeries extends XorEncoder {
      */
     public synchronized boolean truncateBefore(long mint, SeriesWrites writes) {
         Closed c = closed;
-        int numChunks = 0;
-        if (c != null) {
-            int drop = 0;
-            while (drop < c.n && c.maxt[drop] < mint) {
-                drop++;
-            }
-            if (drop > 0) {
-                int keep = c.n - drop;
-                byte[][] kept = new byte[Math.max(keep, 4)][];
-                System.arraycopy(c.chunks, drop, kept, 0, keep);
-                c.chunks = kept;
-                c.enc = Arrays.copyOfRange(c.enc, drop, drop + Math.max(keep, 4));
-                c.mint = Arrays.copyOfRange(c.mint, drop, drop + Math.max(keep, 4));
-                c.maxt = Arrays.copyOfRange(c.maxt, drop, drop + Math.max(keep, 4));
-                c.n = keep;
-                writes.chunks().add(-drop);
-            }
-            numChunks = c.n;
+        int drop = 0;
+        while (drop < c.count() && c.times()[2 * drop + 1] < mint) {
+            drop++;
         }
+        if (drop > 0) {
+            closed = c = c.from(drop);
+            writes.chunks().add(-drop);
+        }
+        int numChunks = c.count();
         if ((chunkOpen() || openH() != null) && numChunks == 0 && lastTimestamp() < mint) {
             endChunk();
             if (rare != null) {
@@ -628,8 +626,7 @@ public final class MemSeries extends XorEncoder {
     }
 
     public synchronized int chunkCount() {
-        Closed c = closed;
-        return (c == null ? 0 : c.n) + (!chunkOpen() && openH() == null ? 0 : 1);
+        return closed.count() + (!chunkOpen() && openH() == null ? 0 : 1);
     }
 
     /**
@@ -666,9 +663,8 @@ public final class MemSeries extends XorEncoder {
         HistogramChunkAppender openH = openH();
         byte[] openBytes = buffer();
         long total = openBytes != null ? openBytes.length : openH != null ? openH.buffer().length : 0;
-        Closed c = closed;
-        for (int i = 0; c != null && i < c.n; i++) {
-            total += c.chunks[i].length;
+        for (byte[] chunk : closed.chunks()) {
+            total += chunk.length;
         }
         return total;
     }

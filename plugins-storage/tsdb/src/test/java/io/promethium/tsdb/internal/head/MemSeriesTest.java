@@ -113,5 +113,11 @@ class MemSeriesTest {
         assertThat(samples.get(0)).isEqualTo("10=1.0");
         assertThat(samples.get(1)).isEqualTo("20=h2");
         assertThat(samples.get(3)).isEqualTo("40=4.0");
+
+        // Dropping the first float chunk leaves the histogram chunk read as one.
+        assertThat(s.truncateBefore(15, writes)).isFalse();
+        assertThat(s.chunkCount()).isEqualTo(2);
+        assertThat(chunks.sum()).as("head count").isEqualTo(s.chunkCount());
+        assertThat(read(s, 0, 100)).hasSize(3).startsWith("20=h2").endsWith("40=4.0");
     }
 }

@@ -77,6 +77,9 @@ public final class MemSeries extends XorEncoder {
         /** Without the chunks before {@code drop}. */
         Closed from(int drop) {
             int n = chunks.length;
+            if (drop == n) {
+                return new Closed(NO_CHUNKS, NO_TIMES, null, lastBytes);
+            }
             return new Closed(Arrays.copyOfRange(chunks, drop, n), Arrays.copyOfRange(times, 2 * drop, 2 * n),
                     enc == null ? null : Arrays.copyOfRange(enc, drop, n), lastBytes);
         }

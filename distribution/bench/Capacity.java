@@ -21,7 +21,8 @@ import java.util.Map;
  * A ramp that reaches {@code --capacity-max} instead is measured there ({@link AtSize}).
  *
  * <p>One server at a time, so each has the machine's memory and cores to itself; the load
- * generator (this process) serves the pages from memory beside it and its CPU is printed. Part of
+ * generator (this process) renders each page as it sends it, keeping none, so that it holds as
+ * little at every server's start (its CPU and RSS are printed). Part of
  * {@link SideBySide}.
  */
 final class Capacity {
@@ -69,10 +70,12 @@ final class Capacity {
         System.out.printf(Locale.ROOT, "%s:%n", name);
         try {
             SideBySide.waitReady(s, Duration.ofMinutes(2));
-            double generator0 = Proc.cpuSeconds(ProcessHandle.current().pid());
+            long self = ProcessHandle.current().pid();
+            double generator0 = Proc.cpuSeconds(self);
+            long generatorRss0 = Proc.rssBytes(self);
             long started = System.nanoTime();
             while (true) {
-                targets.addAll(Targets.serve(targets.size(), targetsPerStep, pages::page));
+                targets.addAll(Targets.serveStreamed(targets.size(), targetsPerStep, pages::write));
                 HttpServer[] slots = targets.toArray(HttpServer[]::new);
                 int[] ids = new int[slots.length];
                 for (int i = 0; i < ids.length; i++) {
@@ -102,10 +105,11 @@ final class Capacity {
                     break;
                 }
             }
-            double generator = Proc.cpuSeconds(ProcessHandle.current().pid()) - generator0;
+            double generator = Proc.cpuSeconds(self) - generator0;
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf(Locale.ROOT, "  load generator CPU over the ramp %.1f s (%.1f%% of a core); load average %s%n", generator,
-                    100 * generator / seconds, Proc.loadAverage());
+            System.out.printf(Locale.ROOT, "  load generator CPU over the ramp %.1f s (%.1f%% of a core), RSS %,d MB at the start and %,d at the end "
+                    + "(its peak so far %,d); load average %s%n", generator, 100 * generator / seconds, generatorRss0 >> 20, Proc.rssBytes(self) >> 20,
+                    Proc.peakRssBytes(self) >> 20, Proc.loadAverage());
         } finally {
             s.process().destroyForcibly().waitFor();
             targets.forEach(t -> t.stop(0));

@@ -1,4 +1,5 @@
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -305,28 +306,43 @@ public final class SideBySide {
     /** The page of one target at a time: counters grow at a per-series rate, gauges wander. */
     static byte[] render(List<Line> page, int target, long nowMillis) {
         StringBuilder sb = new StringBuilder(64 * page.size());
-        double t = nowMillis / 1000.0;
         for (int i = 0; i < page.size(); i++) {
-            Line l = page.get(i);
-            if (l.kind() == '#') {
-                sb.append(l.prefix()).append('\n');
-                continue;
-            }
-            int h = (i * 31 + target) * 0x9E3779B1;
-            double v = switch (l.kind()) {
-                case 'c' -> Math.floor(l.base() + ((h >>> 8) % 1000) / 10.0 * t % 1e9);
-                case 'g' -> l.base() == 0 ? 0 : Math.round(l.base() * (1 + 0.02 * Math.sin(t / 60 + (h & 0xff)))) ;
-                default -> l.base();
-            };
-            sb.append(l.prefix());
-            if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-                sb.append((long) v);
-            } else {
-                sb.append(v);
-            }
-            sb.append('\n');
+            appendLine(sb, page, i, target, nowMillis / 1000.0);
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The same page as {@link #render}, written in pieces of about 64 KB so that no more than one is held. */
+    static void write(List<Line> page, int target, long nowMillis, OutputStream out) throws IOException {
+        StringBuilder sb = new StringBuilder(1 << 16);
+        for (int i = 0; i < page.size(); i++) {
+            appendLine(sb, page, i, target, nowMillis / 1000.0);
+            if (sb.length() >= (1 << 16) - 512 || i == page.size() - 1) {
+                out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                sb.setLength(0);
+            }
+        }
+    }
+
+    private static void appendLine(StringBuilder sb, List<Line> page, int i, int target, double t) {
+        Line l = page.get(i);
+        if (l.kind() == '#') {
+            sb.append(l.prefix()).append('\n');
+            return;
+        }
+        int h = (i * 31 + target) * 0x9E3779B1;
+        double v = switch (l.kind()) {
+            case 'c' -> Math.floor(l.base() + ((h >>> 8) % 1000) / 10.0 * t % 1e9);
+            case 'g' -> l.base() == 0 ? 0 : Math.round(l.base() * (1 + 0.02 * Math.sin(t / 60 + (h & 0xff)))) ;
+            default -> l.base();
+        };
+        sb.append(l.prefix());
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            sb.append((long) v);
+        } else {
+            sb.append(v);
+        }
+        sb.append('\n');
     }
 
     static List<com.sun.net.httpserver.HttpServer> startTargets(Pages pages, int n) throws IOException {
@@ -373,6 +389,9 @@ public final class SideBySide {
      * The load generator's pages, from memory: each target's page is rendered once per scrape
      * interval and the same bytes served to every server that scrapes it in that interval, so the
      * generator does a third of the work it would rendering per request (its CPU is reported).
+     * {@link #write} instead renders the page as it is sent and keeps nothing, for a server that
+     * scrapes alone ({@link Capacity}): a ramp to 20M series would otherwise keep ~2 GB of pages,
+     * grow the generator's heap to several GB and leave the next server a smaller machine.
      */
     static final class Pages {
         private final List<Line> page;
@@ -391,6 +410,12 @@ public final class SideBySide {
             long tick = System.currentTimeMillis() / intervalMillis;
             return rendered.compute(target, (k, r) -> r != null && r.tick() == tick ? r
                     : new Rendered(tick, render(page, k, tick * intervalMillis))).bytes();
+        }
+
+        /** Writes the page {@link #page} would serve now, rendered as it goes and kept nowhere. */
+        void write(int target, OutputStream out) throws IOException {
+            long tick = System.currentTimeMillis() / intervalMillis;
+            SideBySide.write(page, target, tick * intervalMillis, out);
         }
 
         /** A target that is gone: its page is no longer kept. */

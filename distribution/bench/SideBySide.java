@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * targets as a rollout does ({@link ChurnRun}); {@code --targets=1} measures the fixed and the
  * marginal cost ({@link SmallScale}); {@code --capacity=STEP} ramps each server alone until it no
  * longer keeps up ({@link Capacity}). The targets' pages are rendered once per interval and served
- * from memory; the load generator's own CPU is printed.
+ * from memory (a capacity ramp, one server at a time, renders each as it sends it); the load
+ * generator's own CPU is printed.
  *
  * <p>Run through {@code distribution/bench/side-by-side}, which builds the tarball and finds a
  * JDK; this file is a single-file Java program with no dependencies.

@@ -307,8 +307,9 @@ public final class SideBySide {
     /** The page of one target at a time: counters grow at a per-series rate, gauges wander. */
     static byte[] render(List<Line> page, int target, long nowMillis) {
         StringBuilder sb = new StringBuilder(64 * page.size());
+        double t = nowMillis / 1000.0;
         for (int i = 0; i < page.size(); i++) {
-            appendLine(sb, page, i, target, nowMillis / 1000.0);
+            appendLine(sb, page, i, target, t);
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -316,13 +317,15 @@ public final class SideBySide {
     /** The same page as {@link #render}, written in pieces of about 64 KB so that no more than one is held. */
     static void write(List<Line> page, int target, long nowMillis, OutputStream out) throws IOException {
         StringBuilder sb = new StringBuilder(1 << 16);
+        double t = nowMillis / 1000.0;
         for (int i = 0; i < page.size(); i++) {
-            appendLine(sb, page, i, target, nowMillis / 1000.0);
-            if (sb.length() >= (1 << 16) - 512 || i == page.size() - 1) {
+            appendLine(sb, page, i, target, t);
+            if (sb.length() >= (1 << 16) - 512) {
                 out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
                 sb.setLength(0);
             }
         }
+        out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void appendLine(StringBuilder sb, List<Line> page, int i, int target, double t) {

@@ -55,7 +55,7 @@ public final class Compactor {
 
     /** Persists head samples in {@code [mint, maxt)} as a level-1 block under {@code parent}; null if none. */
     public synchronized BlockMeta writeHead(Head head, Path parent, long mint, long maxt) throws IOException {
-        List<MemSeries> series = head.seriesInLabelOrder();
+        Iterable<MemSeries> series = head.seriesInLabelOrder();
         try (BlockWriter writer = new BlockWriter(parent, mint, maxt, opener, samplesPerChunk, maxChunkFileBytes)) {
             SampleIterator reuse = null;
             for (MemSeries s : series) {

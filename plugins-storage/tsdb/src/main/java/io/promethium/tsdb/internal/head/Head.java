@@ -42,10 +42,13 @@ public final class Head implements org.apache.lucene.util.Accountable {
             new ConcurrentHashMap<>();
     private final SeriesRefs refs = new SeriesRefs();
     private final SeriesByLabels byLabels = new SeriesByLabels(refs);
-    /** Guards {@link #labelOrder}. */
+    /**
+     * Guards {@link #labelOrder} and the ranks; series removal takes it before {@link #gcLock}, so
+     * no series goes while a ranking compares labels (the ranking takes no other lock).
+     */
     private final Object labelOrderLock = new Object();
-    /** The series as {@link #seriesInLabelOrder} last returned them, each marked as held here. */
-    private MemSeries[] labelOrder = new MemSeries[0];
+    /** The series' refs as {@link #seriesInLabelOrder} last ordered them, each series marked as held there. */
+    private final LabelOrder labelOrder = new LabelOrder(refs);
     /** The label order of the last cut or ranking as ranks in the series, for sorting a select's series (LabelRanks). */
     private final LabelRanks labelRanks = new LabelRanks();
     /** {@link #lastRef} when the label order was last ranked: the series created since are not ranked. */
@@ -514,34 +517,25 @@ public final class Head implements org.apache.lucene.util.Accountable {
     }
 
     /**
-     * Every series in label order, for writing the head into a block. The order of the last call
-     * is kept: its live series, then the ones not yet in it, sort as one run and a short tail
-     * (TimSort merges runs), so a cut costs about one compare per series plus the new series' own
-     * sort. Sorting every series afresh was 14% of the server's CPU under series churn with
-     * 2-minute blocks (profiled); the kept order costs one reference per series.
+     * Every series in label order, for writing the head into a block; series removed after the
+     * call are skipped. The order of the last call is kept ({@link LabelOrder}): only the series
+     * created since are sorted and placed among the others. Sorting every series afresh was 14% of
+     * the server's CPU under series churn with 2-minute blocks (profiled); the kept order costs one
+     * int per series.
      */
-    public List<MemSeries> seriesInLabelOrder() {
+    public Iterable<MemSeries> seriesInLabelOrder() {
         synchronized (labelOrderLock) {
             // Read before the walk: a series created meanwhile counts as not ranked.
             long upToRef = lastRef.get();
-            List<MemSeries> out = new ArrayList<>(byLabels.size() + 16);
-            for (MemSeries s : labelOrder) {
-                if (!s.removed()) {
-                    out.add(s);
-                }
+            int[] fresh = byLabels.refsWhere(s -> !s.inLabelOrder());
+            int[] order = labelOrder.merge(fresh);
+            // Marked once in the order: a ranking that failed before leaves them to the next.
+            for (int i = 0; i < fresh.length; i++) {
+                refs.get(fresh[i]).markInLabelOrder();
             }
-            byLabels.forEach(s -> {
-                if (s.markInLabelOrder()) {
-                    out.add(s);
-                }
-            });
-            MemSeries[] order = out.toArray(new MemSeries[0]);
-            // Kept before sorting: a series marked above must stay in the kept order whatever happens.
-            labelOrder = order;
-            Arrays.sort(order, Comparator.comparing(MemSeries::labels));
-            labelRanks.rank(order);
+            labelRanks.rank(order, refs);
             rankedUpToRef = upToRef;
-            return Collections.unmodifiableList(Arrays.asList(order));
+            return labelOrder.series(order);
         }
     }
 
@@ -581,6 +575,14 @@ public final class Head implements org.apache.lucene.util.Accountable {
                 emptied.add(s);
             }
         });
+        synchronized (labelOrderLock) {
+            removeEmptied(emptied, mint);
+            labelOrder.dropRemoved();
+        }
+    }
+
+    /** Removes the series truncation left empty, under the GC lock (see {@link #truncateBefore}). */
+    private void removeEmptied(List<MemSeries> emptied, long mint) {
         gcLock.writeLock().lock();
         try {
             List<MemSeries> dead = new ArrayList<>(emptied.size());
@@ -608,37 +610,6 @@ public final class Head implements org.apache.lucene.util.Accountable {
         } finally {
             gcLock.writeLock().unlock();
         }
-        dropRemovedFromLabelOrder();
-    }
-
-    private long labelOrderBytes() {
-        synchronized (labelOrderLock) {
-            return org.apache.lucene.util.RamUsageEstimator.shallowSizeOf(labelOrder);
-        }
-    }
-
-    /** Lets the series truncation removed go: the kept label order would hold them until the next cut. */
-    private void dropRemovedFromLabelOrder() {
-        synchronized (labelOrderLock) {
-            MemSeries[] order = labelOrder;
-            int removed = 0;
-            for (MemSeries s : order) {
-                removed += s.removed() ? 1 : 0;
-            }
-            if (removed == 0) {
-                return;
-            }
-            // A new array: the last one is a list a cut may still be reading.
-            MemSeries[] kept = new MemSeries[order.length - removed];
-            int n = 0;
-            for (MemSeries s : order) {
-                if (!s.removed()) {
-                    kept[n++] = s;
-                }
-            }
-            // A series removed since the count (the flag is never cleared) leaves the tail short.
-            labelOrder = n == kept.length ? kept : Arrays.copyOf(kept, n);
-        }
     }
 
     /**
@@ -647,21 +618,24 @@ public final class Head implements org.apache.lucene.util.Accountable {
      * the next head cut would remove them, until then the label APIs would list them.
      */
     public void removeEmptySeries() {
-        gcLock.writeLock().lock();
-        try {
-            List<MemSeries> dead = new ArrayList<>();
-            byLabels.forEach(s -> {
-                if (s.isEmpty()) {
-                    dead.add(s);
-                }
-            });
-            remove(dead);
-        } finally {
-            gcLock.writeLock().unlock();
+        synchronized (labelOrderLock) {
+            gcLock.writeLock().lock();
+            try {
+                List<MemSeries> dead = new ArrayList<>();
+                byLabels.forEach(s -> {
+                    if (s.isEmpty()) {
+                        dead.add(s);
+                    }
+                });
+                remove(dead);
+            } finally {
+                gcLock.writeLock().unlock();
+            }
+            labelOrder.dropRemoved();
         }
     }
 
-    /** Drops series from every table; under the write lock of {@code gcLock}. */
+    /** Drops series from every table; under the label order lock and the write lock of {@code gcLock}. */
     private void remove(List<MemSeries> dead) {
         for (MemSeries s : dead) {
             s.markRemoved();
@@ -715,7 +689,7 @@ public final class Head implements org.apache.lucene.util.Accountable {
             symbolBytes += org.apache.lucene.util.RamUsageEstimator.HASHTABLE_RAM_BYTES_PER_ENTRY
                     + org.apache.lucene.util.RamUsageEstimator.sizeOf(symbol);
         }
-        long series = n[0] * MemSeries.SHALLOW_BYTES + n[2] + byLabels.ramBytesUsed() + refs.ramBytesUsed() + labelOrderBytes();
+        long series = n[0] * MemSeries.SHALLOW_BYTES + n[2] + byLabels.ramBytesUsed() + refs.ramBytesUsed() + labelOrder.ramBytesUsed();
         return new Memory(series, n[1], postings.ramBytesUsed(), symbolBytes, exemplars.ramBytesUsed(), batchPool.ramBytesUsed());
     }
 

@@ -30,8 +30,8 @@ final class LabelRanks {
     /** The epoch whose ranks are complete, 0 before the first. */
     private volatile int epoch;
 
-    /** Ranks the series of a ranking, given in label order (under the head's label order lock). */
-    void rank(MemSeries[] inLabelOrder) {
+    /** Ranks the series of a ranking, given as refs in label order (under the head's label order lock). */
+    void rank(int[] inLabelOrder, SeriesRefs refs) {
         if (inLabelOrder.length > PLACE_MASK) {
             epoch = 0; // more series than a rank holds: sorted by labels alone
             return;
@@ -39,7 +39,7 @@ final class LabelRanks {
         int next = epoch % EPOCHS + 1;
         int tag = next << RANK_BITS;
         for (int i = 0; i < inLabelOrder.length; i++) {
-            inLabelOrder[i].labelRank(tag | i);
+            refs.get(inLabelOrder[i]).labelRank(tag | i);
         }
         epoch = next;
     }
@@ -83,27 +83,14 @@ final class LabelRanks {
             return;
         }
         unranked.sort(BY_LABELS);
-        // Each new series' place among the ranked ones by galloping from the last place, then a
-        // binary search: ~2 log(gap) compares per new series instead of one per series out, which a
-        // select of thousands paid in full when only a few of its series were new since the ranking.
+        // Each new series' place among the ranked ones by galloping from the last place: ~2
+        // log(gap) compares per new series instead of one per series out, which a select of
+        // thousands paid in full when only a few of its series were new since the ranking.
+        java.util.function.IntFunction<Labels> rankedAt = i -> byRank[i].labels();
         int a = 0;
         int k = 0;
         for (MemSeries next : unranked) {
-            Labels labels = next.labels();
-            int lo = a;
-            int hi = a;
-            for (int step = 1; hi < r && byRank[hi].labels().compareTo(labels) < 0; step <<= 1) {
-                lo = hi + 1;
-                hi = Math.min(r, hi + step);
-            }
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (byRank[mid].labels().compareTo(labels) < 0) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
+            int lo = LabelOrder.firstNotBelow(rankedAt, a, r, next.labels());
             while (a < lo) {
                 series.set(k++, byRank[a++]);
             }

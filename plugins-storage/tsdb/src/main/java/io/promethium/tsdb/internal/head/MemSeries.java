@@ -190,6 +190,11 @@ public final class MemSeries extends XorEncoder {
         labelRank = rank;
     }
 
+    /** Whether the head's kept label order holds the series. */
+    boolean inLabelOrder() {
+        return (flags & IN_LABEL_ORDER) != 0;
+    }
+
     /** Marks the series as held in the head's label order; false when it already was. */
     boolean markInLabelOrder() {
         return ((byte) FLAGS.getAndBitwiseOr(this, IN_LABEL_ORDER) & IN_LABEL_ORDER) == 0;

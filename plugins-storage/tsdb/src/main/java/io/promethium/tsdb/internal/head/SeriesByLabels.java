@@ -154,6 +154,21 @@ final class SeriesByLabels {
         return slots.length;
     }
 
+    /** The refs of the filed series that {@code which} accepts, in table order (as {@link #forEach}). */
+    int[] refsWhere(java.util.function.Predicate<MemSeries> which) {
+        var found = new Object() {
+            int[] refs = new int[64];
+            int n;
+        };
+        forEach(s -> {
+            if (which.test(s)) {
+                found.refs = org.apache.lucene.util.ArrayUtil.grow(found.refs, found.n + 1);
+                found.refs[found.n++] = (int) s.ref();
+            }
+        });
+        return java.util.Arrays.copyOf(found.refs, found.n);
+    }
+
     /** Each filed series; one filed or removed meanwhile may be met or not. */
     void forEach(Consumer<MemSeries> action) {
         long[] t = slots;

@@ -66,7 +66,56 @@ class HeadLabelOrderTest {
         }
     }
 
-    private static List<Labels> labelsOf(List<MemSeries> series) {
-        return series.stream().map(MemSeries::labels).toList();
+    @Test
+    void anOrderReadAfterATruncationSkipsTheSeriesItRemoved() {
+        Head head = new Head(new TsdbMetrics(), 0);
+        Appender app = head.appender();
+        app.append(0, Labels.of("__name__", "b"), 1_000, 1);
+        app.append(0, Labels.of("__name__", "a"), 1_000, 1);
+        app.append(0, Labels.of("__name__", "c"), 1_000, 1);
+        app.commit();
+        app = head.appender();
+        app.append(0, Labels.of("__name__", "c"), BLOCK + 1_000, 1);
+        app.commit();
+        Iterable<MemSeries> order = head.seriesInLabelOrder();
+        head.truncateBefore(BLOCK);
+        assertThat(labelsOf(order)).containsExactly(Labels.of("__name__", "c"));
+    }
+
+    @Test
+    void rankingsWhileTruncationsRemoveSeriesStayInLabelOrder() throws Exception {
+        Head head = new Head(new TsdbMetrics(), 0);
+        Random random = new Random(3);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread churn = Thread.ofPlatform().start(() -> {
+            try {
+                // Each round's series live one round: the truncation after the next drops them.
+                for (int round = 0; round < 200; round++) {
+                    Appender app = head.appender();
+                    for (int i = 0; i < 200; i++) {
+                        app.append(0, Labels.of("__name__", "m" + random.nextInt(5), "pod", "p" + random.nextInt(1_000_000)),
+                                round * BLOCK + 1_000, 1);
+                    }
+                    app.commit();
+                    head.truncateBefore(round * BLOCK);
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        while (churn.isAlive()) {
+            List<Labels> order = labelsOf(head.seriesInLabelOrder());
+            for (int i = 1; i < order.size(); i++) {
+                assertThat(order.get(i - 1).compareTo(order.get(i))).as("at %d", i).isNegative();
+            }
+        }
+        churn.join();
+        assertThat(failure.get()).isNull();
+    }
+
+    private static List<Labels> labelsOf(Iterable<MemSeries> series) {
+        List<Labels> out = new ArrayList<>();
+        series.forEach(s -> out.add(s.labels()));
+        return out;
     }
 }

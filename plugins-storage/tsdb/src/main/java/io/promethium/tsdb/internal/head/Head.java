@@ -574,7 +574,6 @@ public final class Head implements org.apache.lucene.util.Accountable {
         });
         synchronized (labelOrderLock) {
             removeEmptied(emptied, mint);
-            labelOrder.dropRemoved();
         }
     }
 
@@ -628,7 +627,6 @@ public final class Head implements org.apache.lucene.util.Accountable {
             } finally {
                 gcLock.writeLock().unlock();
             }
-            labelOrder.dropRemoved();
         }
     }
 

@@ -23,7 +23,11 @@ import java.util.function.IntFunction;
  */
 final class LabelOrder {
     private final SeriesRefs refs;
-    /** Refs in label order; series removed since may remain until the next ranking or {@link #dropRemoved}. */
+    /**
+     * Refs in label order; the refs of series removed since stay until the next ranking drops
+     * them (4 bytes each, no reference), and a cut's iterator skips them: dropping them at each
+     * truncation would walk every series under the label order lock for nothing.
+     */
     private volatile int[] order = new int[0];
 
     LabelOrder(SeriesRefs refs) {
@@ -66,14 +70,6 @@ final class LabelOrder {
         System.arraycopy(kept, a, out, k, kept.length - a);
         order = out;
         return out;
-    }
-
-    /** Lets the removed series' refs go (after a truncation), so the order does not hold them until the next ranking. */
-    void dropRemoved() {
-        int[] kept = withoutRemoved(order);
-        if (kept != order) {
-            order = kept;
-        }
     }
 
     /** {@code order} without the refs of removed series; {@code order} itself when none was removed. */

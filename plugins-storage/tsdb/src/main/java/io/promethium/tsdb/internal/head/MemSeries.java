@@ -195,9 +195,9 @@ public final class MemSeries extends XorEncoder {
         return (flags & IN_LABEL_ORDER) != 0;
     }
 
-    /** Marks the series as held in the head's label order; false when it already was. */
-    boolean markInLabelOrder() {
-        return ((byte) FLAGS.getAndBitwiseOr(this, IN_LABEL_ORDER) & IN_LABEL_ORDER) == 0;
+    /** Marks the series as held in the head's label order. */
+    void markInLabelOrder() {
+        FLAGS.getAndBitwiseOr(this, IN_LABEL_ORDER);
     }
 
     private Rare rare() {

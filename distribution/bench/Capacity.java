@@ -63,6 +63,9 @@ final class Capacity {
         List<HttpServer> targets = new ArrayList<>();
         Path file = o.work().resolve(name + "-targets.json");
         Path config = o.work().resolve(name + ".yml");
+        // A ramp before this one grew this process's heap by a GB with pages sent; a full collection gives it back to
+        // the machine (G1 shrinks the heap after one), so each server starts its ramp with the same memory.
+        System.gc();
         ChurnRun.writeTargets(file, new HttpServer[0], new int[0]);
         Files.writeString(config, "global:\n  scrape_interval: " + o.interval().toSeconds() + "s\n"
                 + "scrape_configs:\n  - job_name: node\n    file_sd_configs:\n      - files: ['" + file + "']\n");

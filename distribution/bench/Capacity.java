@@ -21,8 +21,8 @@ import java.util.Map;
  * A ramp that reaches {@code --capacity-max} instead is measured there ({@link AtSize}).
  *
  * <p>One server at a time, so each has the machine's memory and cores to itself; the load
- * generator (this process) renders each page as it sends it, keeping none, so that it holds as
- * little at every server's start (its CPU and RSS are printed). Part of
+ * generator (this process) renders each page as it sends it, keeping none, and collects its heap
+ * before each ramp, so that it holds as little at every server's start (its CPU and RSS are printed). Part of
  * {@link SideBySide}.
  */
 final class Capacity {

@@ -12,7 +12,7 @@
  * keeps primitives and reused buffers and allocates nothing per sample.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.promethium.chunks;
 
 import org.osgi.annotation.bundle.Export;

@@ -137,6 +137,45 @@ class ChunkEncodingTest {
     }
 
     @Test
+    void anXorChunksDecimalEncodingIsGivenOnlyWhenSmallerAndKeepsEverySampleExact() {
+        long base = 1_000_000L;
+        long[] ts = new long[120];
+        double[] counter = new double[120];
+        double[] random = new double[120];
+        double[] withStale = new double[120];
+        Random r = new Random(2);
+        for (int i = 0; i < 120; i++) {
+            ts[i] = base + 7 + i * 30_000L;
+            counter[i] = 123_456_789 + i * 1_537.25;
+            random[i] = r.nextDouble();
+            withStale[i] = i == 119 ? StaleMarker.STALE_NAN : i;
+        }
+        Chunks chunks = new Chunks();
+        byte[] xor = xor(ts, counter, base);
+        byte[] dec = chunks.decimalIfSmaller(xor, xor.length, 120, base);
+        assertThat(dec.length).isLessThan(xor.length / 2);
+        DecimalIterator it = new DecimalIterator();
+        it.reset(dec, 0, dec.length, 120, base);
+        for (int i = 0; i < 120; i++) {
+            assertThat(it.next()).isTrue();
+            assertThat(it.t()).isEqualTo(ts[i]);
+            assertThat(Double.doubleToRawLongBits(it.v())).isEqualTo(Double.doubleToRawLongBits(counter[i]));
+        }
+        for (double[] vs : new double[][] {random, withStale}) {
+            byte[] other = xor(ts, vs, base);
+            assertThat(chunks.decimalIfSmaller(other, other.length, 120, base)).isNull();
+        }
+    }
+
+    private static byte[] xor(long[] ts, double[] vs, long base) {
+        XorAppender a = new XorAppender(64, base);
+        for (int i = 0; i < ts.length; i++) {
+            a.append(ts[i], vs[i]);
+        }
+        return a.toByteArray();
+    }
+
+    @Test
     void truncatedChunkIsAnErrorNotGarbage() {
         XorAppender app = new XorAppender(16);
         for (int i = 0; i < 10; i++) {

@@ -51,15 +51,17 @@ public final class MemSeries extends XorEncoder {
      *
      * @param times each chunk's min and max time, in pairs
      * @param enc each chunk's {@link Encoding}; null while every one is {@link Encoding#XOR}
-     * @param lastBytes size of the newest chunk that closed (kept after truncation dropped it):
-     *     the next chunk starts that large instead of growing into it
+     * @param lastBytes size of the newest chunk that closed as it was written, before a float chunk
+     *     became decimal (kept after truncation dropped it): the next chunk starts that large
+     *     instead of growing into it
      */
     private record Closed(byte[][] chunks, long[] times, byte[] enc, int lastBytes) {
         int count() {
             return chunks.length;
         }
 
-        Closed plus(byte[] chunk, byte encoding, long mint, long maxt) {
+        /** With {@code chunk} last; {@code bytes}: its size as its open chunk had it (see {@code lastBytes}). */
+        Closed plus(byte[] chunk, byte encoding, long mint, long maxt, int bytes) {
             int n = chunks.length;
             byte[][] c = Arrays.copyOf(chunks, n + 1);
             c[n] = chunk;
@@ -71,7 +73,7 @@ public final class MemSeries extends XorEncoder {
                 e = e == null ? filledXor(n + 1) : Arrays.copyOf(e, n + 1);
                 e[n] = encoding;
             }
-            return new Closed(c, t, e, chunk.length);
+            return new Closed(c, t, e, bytes);
         }
 
         /** Without the chunks before {@code drop}. */
@@ -323,7 +325,7 @@ public final class MemSeries extends XorEncoder {
                 // Continuing a histogram chunk of this series: no reset. After floats nothing is known.
                 header = openH != null && own != CounterResetHint.COUNTER_RESET ? CounterResetHint.NOT_COUNTER_RESET : own;
             }
-            closeOpen();
+            closeOpen(writes);
             int size = Math.max(64, lastChunkBytes() + 16);
             openH = histogram instanceof Histogram h ? HistogramChunkAppender.forHistogram(h, header, size, 0)
                     : HistogramChunkAppender.forFloatHistogram((FloatHistogram) histogram, header, size, 0);
@@ -341,7 +343,7 @@ public final class MemSeries extends XorEncoder {
         // No float chunk is open beside a histogram chunk, so the value bits are free to overwrite.
         publishMaxTime(writes.refs(), t, 0);
         if (openH.count() >= Chunks.SAMPLES_PER_CHUNK) {
-            closeOpen();
+            closeOpen(writes);
         }
         return code;
     }
@@ -379,7 +381,7 @@ public final class MemSeries extends XorEncoder {
             assert lastTimestamp() == t : "the open chunk ends at " + lastTimestamp() + " after appending at " + t;
             assert count() <= samplesPerChunk : "open chunk holds " + count() + " samples, more than " + samplesPerChunk;
             if (count() >= samplesPerChunk) {
-                closeOpenChunk();
+                closeOpenChunk(writes);
             }
         } else if (code == OOO_OK) {
             insertOutOfOrder(t, v, null);
@@ -395,7 +397,7 @@ public final class MemSeries extends XorEncoder {
             publishMaxTime(writes.refs(), t, bits);
         } else {
             if (openH != null) {
-                closeOpen();
+                closeOpen(writes);
                 openH = null;
             }
             if (!chunkOpen()) {
@@ -411,13 +413,13 @@ public final class MemSeries extends XorEncoder {
             rare.lastHistogram = null;
         }
         if (chunkOpen() && count() >= writes.samplesPerChunk() || openH != null && openH.count() >= Chunks.SAMPLES_PER_CHUNK) {
-            closeOpen();
+            closeOpen(writes);
         }
     }
 
-    private void closeOpen() {
+    private void closeOpen(SeriesWrites writes) {
         if (chunkOpen() || openH() != null) {
-            closeOpenChunk();
+            closeOpenChunk(writes);
         }
     }
     /**
@@ -435,12 +437,21 @@ public final class MemSeries extends XorEncoder {
         return wordHalfFull() ? touchTail() + last : last;
     }
 
-    private void closeOpenChunk() {
+    /**
+     * Closes the open chunk. A float chunk is kept as decimal when that is smaller (its values are
+     * known only now): node data's full chunks take ~2/5 of their XOR bytes, which a head holds
+     * for up to its block range and a half (FORMAT.md: the block writer picks the same way).
+     */
+    private void closeOpenChunk(SeriesWrites writes) {
         if (chunkOpen()) {
-            closed = closed.plus(toByteArray(), Encoding.XOR, openMint, lastTimestamp());
+            int bytes = byteLength();
+            byte[] decimal = writes.recoder().decimalIfSmaller(buffer(), bytes, count(), 0);
+            closed = decimal != null ? closed.plus(decimal, Encoding.DECIMAL, openMint, lastTimestamp(), bytes)
+                    : closed.plus(toByteArray(), Encoding.XOR, openMint, lastTimestamp(), bytes);
         } else {
             HistogramChunkAppender openH = rare.openH;
-            closed = closed.plus(openH.toByteArray(), openH.encoding(), openMint, openH.lastTimestamp());
+            byte[] chunk = openH.toByteArray();
+            closed = closed.plus(chunk, openH.encoding(), openMint, openH.lastTimestamp(), chunk.length);
         }
         endChunk();
         if (rare != null) {

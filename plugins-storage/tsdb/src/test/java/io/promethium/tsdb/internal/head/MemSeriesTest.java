@@ -9,6 +9,7 @@ import io.promethium.api.model.StaleMarker;
 import io.promethium.api.storage.SampleIterator;
 import io.promethium.api.storage.ValueType;
 import io.promethium.chunks.Chunks;
+import io.promethium.chunks.XorAppender;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -43,6 +44,32 @@ class MemSeriesTest {
         assertThat(s.chunkBytes()).as("never regrown").isEqualTo(afterFirstSample);
         assertThat(s.chunkCount()).isEqualTo(2);
         assertThat(chunks.sum()).as("head count").isEqualTo(s.chunkCount());
+    }
+
+    @Test
+    void aFullChunkOfShortDecimalsIsKeptAsDecimalAndReadsBackExactly() {
+        MemSeries s = new MemSeries(1, Labels.of("__name__", "x"));
+        XorAppender xor = new XorAppender(64, 0);
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < Chunks.SAMPLES_PER_CHUNK; i++) {
+            long t = i * 30_000L;
+            double v = 1_000_000 + i * 1_537.25;
+            s.append(t, v, Long.MAX_VALUE, Long.MIN_VALUE, writes);
+            xor.append(t, v);
+            written.add(t + "=" + v);
+        }
+        assertThat(s.chunkCount()).isEqualTo(1);
+        assertThat(s.chunkBytes()).as("closed chunk against its XOR bytes").isLessThan(xor.byteLength() / 2);
+        assertThat(read(s, 0, Long.MAX_VALUE)).isEqualTo(written);
+        // A stale marker is no short decimal: that chunk stays XOR, and both read back.
+        for (int i = 0; i < Chunks.SAMPLES_PER_CHUNK; i++) {
+            long t = (Chunks.SAMPLES_PER_CHUNK + i) * 30_000L;
+            double v = i == Chunks.SAMPLES_PER_CHUNK - 1 ? StaleMarker.STALE_NAN : i;
+            s.append(t, v, Long.MAX_VALUE, Long.MIN_VALUE, writes);
+            written.add(t + "=" + v);
+        }
+        assertThat(s.chunkCount()).isEqualTo(2);
+        assertThat(read(s, 0, Long.MAX_VALUE)).isEqualTo(written);
     }
 
     /** Every sample of the series in [mint, maxt] as "t=value" (histograms as "t=h<count>"). */

@@ -80,6 +80,8 @@ final class WriteBench implements Bench {
                 long chunkBytes = db.headChunkBytes();
                 double perSeries = (double) (heapAfter - heapBefore - chunkBytes) / data.size();
                 rows.add(new String[] {"heap per active series (beyond chunk data)", String.format(Locale.ROOT, "%.0f B", perSeries), "<= 1024 B"});
+                rows.add(new String[] {"head chunk bytes per sample (the hour held)", String.format(Locale.ROOT, "%.2f B",
+                        (double) chunkBytes / ((long) data.size() * 240)), ""});
             }
 
             // Append, one thread: the whole range into one database (later compacted and queried).

@@ -1,6 +1,9 @@
 package io.promethium.chunks;
 
-/** Encodes a run of samples into the smallest chunk: decimal when the values allow it, else XOR. */
+/**
+ * Encodes a run of samples into the smallest chunk: decimal when the values allow it, else XOR.
+ * One per thread: it reuses its buffers.
+ */
 public final class Chunks {
     /** Samples per chunk, as Prometheus: small enough to seek, large enough to compress. */
     public static final int SAMPLES_PER_CHUNK = 120;

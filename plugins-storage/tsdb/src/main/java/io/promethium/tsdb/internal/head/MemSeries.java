@@ -439,8 +439,9 @@ public final class MemSeries extends XorEncoder {
 
     /**
      * Closes the open chunk. A float chunk is kept as decimal when that is smaller (its values are
-     * known only now): node data's full chunks take ~2/5 of their XOR bytes, which a head holds
-     * for up to its block range and a half (FORMAT.md: the block writer picks the same way).
+     * known only now): node-shaped data's full chunks take a quarter to two fifths of their XOR
+     * bytes, and a head holds closed chunks for up to its block range and a half (the block writer
+     * picks between the two the same way).
      */
     private void closeOpenChunk(SeriesWrites writes) {
         if (chunkOpen()) {

@@ -22,8 +22,8 @@ import java.util.Map;
  *
  * <p>One server at a time, so each has the machine's memory and cores to itself; the load
  * generator (this process) renders each page as it sends it, keeping none, and collects its heap
- * before each ramp, so that it holds as little at every server's start (its CPU and RSS are printed). Part of
- * {@link SideBySide}.
+ * before each ramp, so that it holds as little at every server's start (its CPU and RSS are
+ * printed). Part of {@link SideBySide}.
  */
 final class Capacity {
     /** Below this much available memory on the machine the ramp stops: a step further would start swapping or the OOM killer. */

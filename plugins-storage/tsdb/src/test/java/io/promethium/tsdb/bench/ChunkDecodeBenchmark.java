@@ -8,6 +8,7 @@ import io.promethium.chunks.XorAppender;
 import io.promethium.chunks.XorIterator;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.DoubleSummaryStatistics;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,21 +24,25 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Decoding float chunks whole ({@code ChunkIterator.drainFloats}), as a long range query reads a
  * block: 2,000 chunks of 120 samples 15 s apart, each in a buffer with bytes after it as the
- * block reader loads them. Three shapes of node data: CPU seconds counters with two decimals
+ * block reader loads them ({@code slack=24}) or in an array of the chunk's size as the head closes
+ * them ({@code slack=0}). Three shapes of node data: CPU seconds counters with two decimals
  * (decimal chunks, fixed width), memory gauges in whole bytes that move by up to 2 MiB every few
  * scrapes (decimal) and float gauges (XOR chunks).
  *
- * <p>Run (about 1 minute), it ends with nanoseconds per sample and bytes per sample for each shape:
+ * <p>Run (about 2 minutes), it ends with nanoseconds per sample and bytes per sample for each shape:
  * <pre>
  * mvn -B -q -pl plugins-storage/tsdb -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
  * cd plugins-storage/tsdb
  * $JAVA_HOME/bin/java -cp target/test-classes:target/classes:$(cat target/bench.cp) io.promethium.tsdb.bench.ChunkDecodeBenchmark
  * </pre>
+ * JMH's options go after the class name: a fork's JIT compiles the loops its own way, so
+ * {@code -f 3} gives the spread of its figures, which in one fork move by up to a half.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,11 +54,12 @@ public class ChunkDecodeBenchmark {
 
     static final int CHUNKS = 2_000;
     static final int SAMPLES = Chunks.SAMPLES_PER_CHUNK;
-    /** What the block reader leaves after a chunk in its buffer. */
-    static final int SLACK = 24;
-
     @Param({"cpu-seconds", "memory-bytes", "float-gauge"})
     public String shape;
+
+    /** Bytes after each chunk in its array: 24 as the block reader leaves, none in a head's closed chunk. */
+    @Param({"24", "0"})
+    public int slack;
 
     private byte[][] chunks;
     private int[] lengths;
@@ -64,7 +70,7 @@ public class ChunkDecodeBenchmark {
 
     @Setup
     public void setup() {
-        Encoded e = encode(shape);
+        Encoded e = encode(shape, slack);
         chunks = e.chunks();
         lengths = e.lengths();
         bases = e.bases();
@@ -77,7 +83,7 @@ public class ChunkDecodeBenchmark {
         }
     }
 
-    static Encoded encode(String shape) {
+    static Encoded encode(String shape, int slack) {
         SplittableRandom random = new SplittableRandom(42);
         byte[][] chunks = new byte[CHUNKS][];
         int[] lengths = new int[CHUNKS];
@@ -113,7 +119,7 @@ public class ChunkDecodeBenchmark {
             if (bytes == null) {
                 throw new IllegalStateException(shape + " is not decimal");
             }
-            chunks[c] = Arrays.copyOf(bytes, bytes.length + SLACK);
+            chunks[c] = Arrays.copyOf(bytes, bytes.length + slack);
             lengths[c] = bytes.length;
             bases[c] = shape.equals("float-gauge") ? 0 : base;
         }
@@ -133,13 +139,17 @@ public class ChunkDecodeBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Collection<RunResult> results = new Runner(new OptionsBuilder().include(ChunkDecodeBenchmark.class.getName()).build()).run();
+        Collection<RunResult> results = new Runner(new OptionsBuilder().parent(new CommandLineOptions(args))
+                .include(ChunkDecodeBenchmark.class.getName()).build()).run();
         System.out.println();
         for (RunResult r : results) {
             String shape = r.getParams().getParam("shape");
-            double us = r.getPrimaryResult().getScore();
-            System.out.printf("%-14s %6.2f ns per sample  %5.2f bytes per sample%n", shape, us * 1000 / (CHUNKS * SAMPLES),
-                    encode(shape).bytesPerSample());
+            int slack = Integer.parseInt(r.getParams().getParam("slack"));
+            double perUs = 1000.0 / (CHUNKS * SAMPLES);
+            DoubleSummaryStatistics forks = r.getBenchmarkResults().stream()
+                    .mapToDouble(b -> b.getPrimaryResult().getScore() * perUs).summaryStatistics();
+            System.out.printf("%-14s slack %2d  %6.2f ns per sample (forks %.2f-%.2f)  %5.2f bytes per sample%n", shape, slack,
+                    r.getPrimaryResult().getScore() * perUs, forks.getMin(), forks.getMax(), encode(shape, slack).bytesPerSample());
         }
     }
 }

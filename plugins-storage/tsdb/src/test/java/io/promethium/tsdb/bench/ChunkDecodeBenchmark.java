@@ -42,7 +42,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * $JAVA_HOME/bin/java -cp target/test-classes:target/classes:$(cat target/bench.cp) io.promethium.tsdb.bench.ChunkDecodeBenchmark
  * </pre>
  * JMH's options go after the class name: a fork's JIT compiles the loops its own way, so
- * {@code -f 3} gives the spread of its figures, which in one fork move by up to a half.
+ * {@code -f 3} gives the spread of its figures (up to 1.6 times between forks).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -145,11 +145,11 @@ public class ChunkDecodeBenchmark {
         for (RunResult r : results) {
             String shape = r.getParams().getParam("shape");
             int slack = Integer.parseInt(r.getParams().getParam("slack"));
-            double perUs = 1000.0 / (CHUNKS * SAMPLES);
+            double nsPerSample = 1000.0 / (CHUNKS * SAMPLES); // a score is microseconds per benchmark call
             DoubleSummaryStatistics forks = r.getBenchmarkResults().stream()
-                    .mapToDouble(b -> b.getPrimaryResult().getScore() * perUs).summaryStatistics();
+                    .mapToDouble(b -> b.getPrimaryResult().getScore() * nsPerSample).summaryStatistics();
             System.out.printf("%-14s slack %2d  %6.2f ns per sample (forks %.2f-%.2f)  %5.2f bytes per sample%n", shape, slack,
-                    r.getPrimaryResult().getScore() * perUs, forks.getMin(), forks.getMax(), encode(shape, slack).bytesPerSample());
+                    r.getPrimaryResult().getScore() * nsPerSample, forks.getMin(), forks.getMax(), encode(shape, slack).bytesPerSample());
         }
     }
 }

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -166,41 +170,61 @@ class ServerLifecycleIT {
     }
 
     @Test
-    void theCompilationMemoryCapsOfTheLauncherNameClassesTheTarballShips() throws Exception {
-        // bin/promethium caps the memory of the compaction's compilations by class name: a class
-        // renamed or a library moved would leave the cap matching nothing, silently.
+    void theCompileCommandsOfTheLauncherNameClassesAndMethodsTheTarballShips() throws Exception {
+        // bin/promethium caps the memory of the compaction's compilations and keeps the series'
+        // creation out of the scrape loop's, by class and method name: a class or method renamed or
+        // a library moved would leave the command matching nothing, silently. (The JDK's own
+        // methods named there are not in the tarball.)
         Path dist = Path.of(System.getProperty("promethium.dist", "target/promethium"));
-        Matcher cap = Pattern.compile("MemLimit,([\\w.*]+)::").matcher(Files.readString(dist.resolve("bin/promethium")));
+        Matcher command = Pattern.compile("(?:MemLimit|dontinline),(?!java\\.)([\\w.*]+)::([\\w*]+)")
+                .matcher(Files.readString(dist.resolve("bin/promethium")));
+        Map<String, String> methodsByClass = new HashMap<>();
+        List<String> packages = new ArrayList<>();
+        while (command.find()) {
+            String type = command.group(1);
+            if (type.endsWith(".*")) {
+                packages.add(type.substring(0, type.length() - 1).replace('.', '/'));
+            } else {
+                methodsByClass.put(type.replace('.', '/') + ".class", command.group(2));
+            }
+        }
+        assertThat(packages).as("packages named by compile commands in bin/promethium").isNotEmpty();
+        assertThat(methodsByClass).as("classes named by compile commands in bin/promethium").isNotEmpty();
         Set<String> entries = new HashSet<>();
+        Map<String, byte[]> named = new HashMap<>();
         for (String folder : List.of("lib", "bundles")) {
             try (var jars = Files.walk(dist.resolve(folder))) {
                 for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
                     try (InputStream in = Files.newInputStream(jar)) {
-                        collectClassEntries(in, entries);
+                        collectClassEntries(in, entries, methodsByClass.keySet(), named);
                     }
                 }
             }
         }
-        int caps = 0;
-        for (; cap.find(); caps++) {
-            String pattern = cap.group(1);
-            boolean wholePackage = pattern.endsWith(".*");
-            String path = wholePackage ? pattern.substring(0, pattern.length() - 1).replace('.', '/')
-                    : pattern.replace('.', '/') + ".class";
-            assertThat(entries).as("a class the launcher's cap %s matches", pattern)
-                    .anyMatch(entry -> wholePackage ? entry.startsWith(path) : entry.equals(path));
+        for (String prefix : packages) {
+            assertThat(entries).as("a class in the package %s that a compile command names", prefix)
+                    .anyMatch(entry -> entry.startsWith(prefix));
         }
-        assertThat(caps).as("compilation memory caps in bin/promethium").isPositive();
+        methodsByClass.forEach((type, method) -> {
+            assertThat(named).as("the class %s that a compile command names", type).containsKey(type);
+            // A method's name is a UTF-8 constant of its class file.
+            assertThat(method.equals("*") || new String(named.get(type), StandardCharsets.ISO_8859_1).contains(method))
+                    .as("%s declares %s", type, method).isTrue();
+        });
     }
 
-    /** The class entries of a jar and of the jars it embeds. */
-    private static void collectClassEntries(InputStream jar, Set<String> entries) throws IOException {
+    /** The class entries of a jar and of the jars it embeds; the bytes of those in {@code wanted}. */
+    private static void collectClassEntries(InputStream jar, Set<String> entries, Set<String> wanted, Map<String, byte[]> bytes)
+            throws IOException {
         ZipInputStream zip = new ZipInputStream(jar);
         for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
             if (entry.getName().endsWith(".class")) {
                 entries.add(entry.getName());
+                if (wanted.contains(entry.getName())) {
+                    bytes.put(entry.getName(), zip.readAllBytes());
+                }
             } else if (entry.getName().endsWith(".jar")) {
-                collectClassEntries(zip, entries);
+                collectClassEntries(zip, entries, wanted, bytes);
             }
         }
     }

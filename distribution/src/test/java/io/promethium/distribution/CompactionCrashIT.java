@@ -135,8 +135,9 @@ class CompactionCrashIT {
      * admin API): the first start only cuts the head into one-second blocks until two of them
      * share a 6 s window the planner would merge ({@link #mergeable}); the second start,
      * scraping nothing, merges them by itself (the background check every second) and is killed
-     * while the merged block waits for its rename; the third start removes that folder, serves exactly the samples it served
-     * before the kill, then makes the merge again and still serves each sample once.
+     * while the merged block waits for its rename; the third start removes that folder, serves
+     * exactly the samples it served before the kill, then makes the merge again and still serves
+     * each sample once.
      */
     @Test
     void aKillNineInsideAMergeThePlannerChoseLoadsNoHalfMergedBlockAndLosesNothing() throws Exception {

@@ -29,9 +29,10 @@ import java.util.TreeMap;
  * {@code create-blocks-from [-r] [-q] [--max-block-duration=D] openmetrics [--label=NAME=VALUE]... FILE [DIR]}:
  * promtool 3's backfill. Groups samples into block-duration windows (2 h; a larger
  * {@code --max-block-duration} picks the largest of Prometheus's block ranges 2 h × 3^k not above
- * it) and writes one block per window into DIR ({@code data/} by default), each sample labelled
- * with the {@code --label}s too; prints each block written as {@code tsdb list} does (times and
- * sizes as {@code -r} asks), nothing with {@code -q}. Samples of a series may come in any order;
+ * it) and writes one block per window into DIR ({@code data/} by default), spanning the window's
+ * samples as promtool's blocks do, each sample labelled with the {@code --label}s too; prints each
+ * block written as {@code tsdb list} does (times and sizes as {@code -r} asks), nothing with
+ * {@code -q}. Samples of a series may come in any order;
  * duplicates keep the last value. Memory stays bounded by one window, not the file: the file is
  * parsed once in pieces, each sample is spilled (series number, time, value) to a temporary file
  * of its window under DIR, and each window is then loaded, sorted and written on its own. Only the
@@ -245,7 +246,7 @@ final class Backfill {
             ids.clear();
             boolean header = true;
             for (Map.Entry<Long, Spill> e : spills.byWindow.entrySet()) {
-                BlockMeta written = writeWindow(e.getKey() * window, window, e.getValue(), labelsById, dir);
+                BlockMeta written = writeWindow(e.getValue(), labelsById, dir);
                 Files.delete(e.getValue().path);
                 if (!args.quiet()) {
                     // As promtool: a table per block, the header with the first.
@@ -276,14 +277,24 @@ final class Backfill {
         return b.build();
     }
 
-    private static BlockMeta writeWindow(long mint, long window, Spill spill, List<Labels> labelsById, Path dir) throws IOException {
+    /**
+     * Writes one window's samples as a block spanning them, from the first sample's time to the
+     * last's plus one (half-open, as promtool's block writer records a backfilled block), not the
+     * whole window: Prometheus's compaction planner merges a window early only when its blocks span
+     * it, so the same file compacts into the same blocks in both.
+     */
+    private static BlockMeta writeWindow(Spill spill, List<Labels> labelsById, Path dir) throws IOException {
         Buf[] bufs = new Buf[labelsById.size()];
         int present = 0;
+        long mint = Long.MAX_VALUE;
+        long maxt = Long.MIN_VALUE;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spill.path), 1 << 16))) {
             for (long i = 0; i < spill.count; i++) {
                 int id = in.readInt();
                 long t = in.readLong();
                 double v = Double.longBitsToDouble(in.readLong());
+                mint = Math.min(mint, t);
+                maxt = Math.max(maxt, t);
                 Buf b = bufs[id];
                 if (b == null) {
                     b = bufs[id] = new Buf();
@@ -300,7 +311,7 @@ final class Backfill {
             }
         }
         Arrays.sort(order, (a, b) -> labelsById.get(a).compareTo(labelsById.get(b)));
-        try (BlockWriter w = new BlockWriter(dir, mint, mint + window, FileOpener.DEFAULT)) {
+        try (BlockWriter w = new BlockWriter(dir, mint, maxt + 1, FileOpener.DEFAULT)) {
             for (int id : order) {
                 Buf b = bufs[id];
                 bufs[id] = null; // written: let it go

@@ -325,18 +325,17 @@ class TsdbToolTest {
     }
 
     /**
-     * Three full 2h windows, each from its first to its last millisecond: promtool's backfill
-     * gives a block the span of its samples, Promethium's the whole window; here they agree. 120
-     * samples a window: one chunk for both (they cut the 121st differently).
+     * Three 2h windows whose samples start 90 s into each and end 89 s before its end: the blocks
+     * span their samples, as promtool's do, so the listings' times agree too. 120 samples a
+     * window: one chunk for both (they cut the 121st differently).
      */
-    private Path threeFullWindows() throws IOException {
+    private Path threeWindows() throws IOException {
         StringBuilder om = new StringBuilder("# TYPE jobs_total counter\n");
         for (int w = 0; w < 3; w++) {
             long start = 1_700_006_400L + w * 7200L;
-            for (int k = 0; k < 119; k++) {
-                om.append("jobs_total{q=\"a\"} ").append(w * 200 + k).append(' ').append(start + k * 60L).append('\n');
+            for (int k = 0; k < 120; k++) {
+                om.append("jobs_total{q=\"a\"} ").append(w * 200 + k).append(' ').append(start + 90 + k * 59L).append('\n');
             }
-            om.append("jobs_total{q=\"a\"} ").append(w * 200 + 120).append(' ').append(start + 7199).append(".999\n");
         }
         Path file = dir.resolve("windows.om");
         Files.writeString(file, om.append("# EOF\n").toString());
@@ -351,7 +350,7 @@ class TsdbToolTest {
     @Test
     void rawBlocksListAsPromtoolListsTheSameData() throws Exception {
         Path promtool = io.promethium.testsupport.Peers.require("promtool");
-        Path file = threeFullWindows();
+        Path file = threeWindows();
         Path theirs = dir.resolve("promtool-data");
         TsdbDumpTest.exec(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", file.toString(), theirs.toString());
         Files.createDirectories(theirs.resolve("wal")); // promtool 2.42 opens a read-only DB, which needs one
@@ -382,7 +381,7 @@ class TsdbToolTest {
     @Test
     void createBlocksFromOpenMetricsTakesPromtoolsFlagsAndPrintsItsTable() throws Exception {
         Path promtool = io.promethium.testsupport.Peers.require("promtool");
-        Path file = threeFullWindows();
+        Path file = threeWindows();
         for (String[] flags : List.of(new String[0], new String[] {"-r"})) {
             Path theirs = dir.resolve("promtool" + flags.length);
             List<String> cmd = new ArrayList<>(List.of(promtool.toString(), "tsdb", "create-blocks-from"));

@@ -30,12 +30,21 @@ final class LabelRanks {
     /** The epoch whose ranks are complete, 0 before the first. */
     private volatile int epoch;
 
+    /**
+     * Rankings begun (written under the head's label order lock, one at a time). Epochs are
+     * reused after {@value #EPOCHS} rankings, so a sort that read ranks while that many began
+     * could take a new ranking's place for one of its own epoch; it counts them and then sorts by
+     * labels instead. Seen under load: a sort preempted while a loop of cuts ran.
+     */
+    private volatile long begun;
+
     /** Ranks the series of a ranking, given as refs in label order (under the head's label order lock). */
     void rank(int[] inLabelOrder, SeriesRefs refs) {
         if (inLabelOrder.length > PLACE_MASK) {
             epoch = 0; // more series than a rank holds: sorted by labels alone
             return;
         }
+        begun++;
         int next = epoch % EPOCHS + 1;
         int tag = next << RANK_BITS;
         for (int i = 0; i < inLabelOrder.length; i++) {
@@ -47,6 +56,7 @@ final class LabelRanks {
     /** Sorts series of the head by labels, in place: the ranked ones by rank, the rest by labels, merged. */
     void sort(List<MemSeries> series) {
         int n = series.size();
+        long begunBefore = begun;
         int current = epoch;
         if (n < 2) {
             return;
@@ -70,6 +80,11 @@ final class LabelRanks {
                 }
                 unranked.add(s);
             }
+        }
+        // Well short of a reuse, leaving the plain reads of the ranks no room.
+        if (begun - begunBefore >= EPOCHS / 2) {
+            series.sort(BY_LABELS);
+            return;
         }
         Arrays.sort(ranked, 0, r);
         MemSeries[] byRank = new MemSeries[r];

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How far one machine goes ({@code side-by-side --capacity=STEP}): each server in turn, alone on
@@ -163,10 +165,28 @@ final class Capacity {
         // (the hold began an interval after every target was up, so the stretch is still all up).
         long due = (long) targets * (o.hold().toMillis() / interval);
         double scraped = value(s, "sum(count_over_time(up[" + o.hold().toSeconds() + "s] offset " + interval / 2 + "ms))") / due;
-        String failure = upAfter < targets ? String.format(Locale.ROOT, "%.0f of %d targets up after the hold", upAfter, targets)
+        String failure = upAfter < targets ? String.format(Locale.ROOT, "%.0f of %d targets up after the hold (%s)", upAfter, targets, downTargets(s))
                 : !(slowest < interval / 1000.0) ? "a scrape took longer than the interval"
                 : !(scraped >= 0.99) ? "scrapes missed: more than 1% of those due over the hold" : null;
         return new Step(series, targets, upAfter, slowest, scraped, share, Proc.rssBytes(pid), Proc.peakRssBytes(pid), Proc.machineAvailableBytes(), failure);
+    }
+
+    private static final Pattern DOWN = Pattern.compile(
+            "\"scrapeUrl\":\"([^\"]*)\"[^{}]*?\"lastError\":\"((?:[^\"\\\\]|\\\\.)*)\"[^{}]*?\"health\":\"(down|unknown)\"");
+
+    /** Which targets the server's targets API reports down and why, so that a failed step names its cause. */
+    private static String downTargets(SideBySide.Server s) {
+        try {
+            Matcher m = DOWN.matcher(SideBySide.get(s, "/api/v1/targets?state=active").body());
+            List<String> down = new ArrayList<>();
+            while (m.find()) {
+                down.add(m.group(1) + " " + m.group(3) + ": " + (m.group(2).isEmpty() ? "no error" : m.group(2)));
+            }
+            return down.isEmpty() ? "the targets API reports every target up" : down.size() + " down in the targets API: "
+                    + String.join("; ", down.subList(0, Math.min(3, down.size())));
+        } catch (Exception e) {
+            return "the targets API did not answer: " + e;
+        }
     }
 
     /** An instant query's single value, or NaN when the answer is empty or not a number. */

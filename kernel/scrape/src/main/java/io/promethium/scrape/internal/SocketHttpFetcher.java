@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -91,31 +92,40 @@ final class SocketHttpFetcher implements PageFetcher {
                 // The server closed the idle keep-alive connection: once more on a fresh one.
                 disconnect();
                 if (!reused) {
-                    throw error("server closed the connection without a response");
+                    throw e;
                 }
                 return exchange(bytes, spans);
             }
         } catch (StaleConnection e) {
             disconnect();
-            throw error("server closed the connection without a response");
+            throw error(e.getCause() == null ? "server closed the connection without a response" : describe(e.getCause()));
         } catch (SocketTimeoutException e) {
             disconnect();
             throw timedOut();
         } catch (IOException e) {
             disconnect();
-            throw error(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            throw error(describe(e));
         } catch (ScrapeException e) {
             disconnect();
             throw e;
         }
     }
 
-    /** The peer closed an idle connection before answering; retried once. */
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** The peer closed or reset an idle connection before answering; retried once. */
     private static final class StaleConnection extends IOException {
         private static final long serialVersionUID = 1L;
 
         StaleConnection() {
             super(null, null);
+        }
+
+        /** A reset before the response's first byte, the cause named if the retry fails too. */
+        StaleConnection(SocketException reset) {
+            super(null, reset);
         }
     }
 
@@ -264,7 +274,7 @@ final class SocketHttpFetcher implements PageFetcher {
             if (raw.length() > MAX_HEADER_BYTES) {
                 throw error("response headers larger than " + MAX_HEADER_BYTES + " bytes");
             }
-            if (readMore() < 0) {
+            if (readHeadBytes(raw.length() == 0) < 0) {
                 if (raw.length() == 0) {
                     throw new StaleConnection();
                 }
@@ -273,6 +283,23 @@ final class SocketHttpFetcher implements PageFetcher {
         }
         bodyStart = end;
         parseHead(end);
+    }
+
+    /**
+     * A read of the head. Before its first byte a reset counts as the stale connection an EOF
+     * does: a server closing an idle connection just as the request reaches it resets it rather
+     * than closing it cleanly when the request is still unread, and Go's transport retries either
+     * (a read failure before the first response byte on a reused connection).
+     */
+    private int readHeadBytes(boolean first) throws IOException, ScrapeException {
+        try {
+            return readMore();
+        } catch (SocketException e) {
+            if (first) {
+                throw new StaleConnection(e);
+            }
+            throw e;
+        }
     }
 
     /** Offset after the blank line ending the head, or -1. */

@@ -286,6 +286,43 @@ class BadTargetTest {
     }
 
     @Test
+    void retriesOnAFreshConnectionWhenThePeerResetsAnIdleOneAsTheRequestArrives() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        responder = s -> {
+            if (connections.incrementAndGet() > 1) {
+                write(s, headers("Content-Length: 4\r\nConnection: close\r\n") + "a 1\n");
+                s.close();
+                return;
+            }
+            write(s, headers("Content-Length: 4\r\n") + "a 1\n");
+            // An idle close racing the next request: with the request unread, the close is a reset.
+            while (s.getInputStream().available() == 0) {
+                Thread.sleep(5);
+            }
+            s.setSoLinger(true, 0);
+            s.close();
+        };
+        ScrapeLoop loop = patientLoop();
+        for (int i = 1; i <= 2; i++) {
+            loop.scrapeOnce(i * 1000L);
+            assertThat(up(loop, i * 1000L)).as("scrape %d: %s", i, loop.info().lastError()).isEqualTo(1.0);
+        }
+        assertThat(open).as("the reset connection, then a fresh one").hasSize(2);
+    }
+
+    @Test
+    void namesTheResetWhenAFreshConnectionIsResetBeforeAnswering() throws Exception {
+        responder = s -> {
+            s.setSoLinger(true, 0);
+            s.close();
+        };
+        ScrapeLoop loop = patientLoop();
+        loop.scrapeOnce(1000);
+        assertThat(up(loop, 1000)).isEqualTo(0.0);
+        assertThat(loop.info().lastError()).contains("SocketException").contains("reset");
+    }
+
+    @Test
     void decodesChunkedBodies() throws Exception {
         responder = s -> {
             write(s, headers("Transfer-Encoding: chunked\r\nConnection: close\r\n")

@@ -89,7 +89,7 @@ final class SocketHttpFetcher implements PageFetcher {
             try {
                 return exchange(bytes, spans);
             } catch (StaleConnection e) {
-                // The server closed the idle keep-alive connection: once more on a fresh one.
+                // The server closed or reset the idle keep-alive connection: once more on a fresh one.
                 disconnect();
                 if (!reused) {
                     throw e;

@@ -274,7 +274,7 @@ final class SocketHttpFetcher implements PageFetcher {
             if (raw.length() > MAX_HEADER_BYTES) {
                 throw error("response headers larger than " + MAX_HEADER_BYTES + " bytes");
             }
-            if (readHeadBytes(raw.length() == 0) < 0) {
+            if (readHeadBytes() < 0) {
                 if (raw.length() == 0) {
                     throw new StaleConnection();
                 }
@@ -291,11 +291,11 @@ final class SocketHttpFetcher implements PageFetcher {
      * than closing it cleanly when the request is still unread, and Go's transport retries either
      * (a read failure before the first response byte on a reused connection).
      */
-    private int readHeadBytes(boolean first) throws IOException, ScrapeException {
+    private int readHeadBytes() throws IOException, ScrapeException {
         try {
             return readMore();
         } catch (SocketException e) {
-            if (first) {
+            if (raw.length() == 0) {
                 throw new StaleConnection(e);
             }
             throw e;
